@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"time"
+
+	"github.com/guide-build/guide"
+	"github.com/guide-build/guide/internal/build"
+	"github.com/guide-build/guide/internal/config"
+	"github.com/guide-build/guide/internal/diag"
+)
+
+func buildCommand() *command {
+	return &command{
+		name:    "build",
+		usage:   "build [--source DIR] [--destination DIR] [flags]",
+		summary: "build the website into a folder",
+		help: `
+The destination is replaced as a whole, and only when the build succeeds:
+a guide with errors leaves the previous site exactly as it was. Every error
+in the guide is reported, each with its file and line.`,
+		flags: func(fs *flag.FlagSet) func(context.Context, []string, io.Writer, io.Writer) int {
+			source := fs.String("source", ".", "the guide `folder`, holding "+config.File)
+			dest := fs.String("destination", "", "where to write the site (default SOURCE/public)")
+			baseURL := fs.String("base-url", "", "absolute `URL` the site is served from; replaces base-url in "+config.File)
+			drafts := fs.Bool("drafts", false, "include roles marked draft: true")
+			return func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+				if len(args) > 0 {
+					fmt.Fprintf(stderr, "guide build: unexpected argument %q\n", args[0])
+					fmt.Fprintf(stderr, "guide: hint: give the guide folder with --source %s\n", args[0])
+					return exitUsage
+				}
+				if *baseURL != "" {
+					if _, err := config.ParseBaseURL(*baseURL); err != nil {
+						fmt.Fprintf(stderr, "guide build: --base-url: %v\n", err)
+						return exitUsage
+					}
+				}
+				out := *dest
+				if out == "" {
+					out = filepath.Join(*source, "public")
+				}
+				start := time.Now()
+				opts := build.Options{Theme: guide.Theme, BaseURL: *baseURL, Drafts: *drafts}
+				res, err := build.Publish(ctx, *source, out, opts)
+				if res != nil {
+					printDiags(stderr, res.Warnings)
+				}
+				if err != nil {
+					return reportError(stderr, err)
+				}
+				fmt.Fprintf(stdout, "guide: built %d roles, %d questions, %d files in %s to %s\n",
+					res.Roles, res.Questions, res.Files, time.Since(start).Round(time.Millisecond), out)
+				return exitOK
+			}
+		},
+	}
+}
+
+func printDiags(w io.Writer, l diag.List) {
+	for _, d := range l {
+		fmt.Fprintln(w, d)
+	}
+}
+
+// reportError prints a failed build's errors and returns the exit status.
+func reportError(stderr io.Writer, err error) int {
+	var de *diag.Errors
+	if errors.As(err, &de) {
+		printDiags(stderr, de.List)
+		files := map[string]bool{}
+		for _, d := range de.List {
+			files[d.File] = true
+		}
+		fmt.Fprintf(stderr, "guide: build failed: %s in %s; the previous output was left as it was\n",
+			count(len(de.List), "error"), count(len(files), "file"))
+		return exitFailure
+	}
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintf(stderr, "guide: build interrupted; the previous output was left as it was\n")
+		return exitFailure
+	}
+	fmt.Fprintf(stderr, "guide: %v\n", err)
+	return exitFailure
+}
+
+func count(n int, noun string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", noun)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

@@ -1,0 +1,201 @@
+// Package markdown is the guide's one goldmark setup.
+//
+// Two parsers are configured once and reused for every field of every page:
+// Block for bodies, look-for notes and FAQ answers (GitHub-flavoured: tables,
+// strikethrough, autolinks, task lists), and Inline for one-line fields such as
+// a question or a summary, which only knows paragraphs, so that "1. Design
+// the schema" stays text instead of becoming a list.
+//
+// Rendering is safe by default: raw HTML is left out unless the guide sets
+// unsafe-html, and links whose scheme is not http, https, mailto or tel (such
+// as javascript:) lose their link and keep their text, even with unsafe-html.
+// Links are made to work under any subpath: a root-relative link "/roles/x/"
+// is rewritten relative to the page, and a link to another content file
+// ("site-reliability-engineer.md") becomes a relative link to its page; a
+// link to a file that makes no page is reported.
+package markdown
+
+import (
+	"bytes"
+	"strings"
+	"sync"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+
+	"github.com/guide-build/guide/internal/diag"
+)
+
+// Markdown renders markdown to HTML and plain text. It is safe for
+// concurrent use.
+type Markdown struct {
+	block  goldmark.Markdown
+	inline goldmark.Markdown
+}
+
+// New returns a Markdown. unsafe lets raw HTML through.
+func New(unsafe bool) *Markdown {
+	var rendererOpts []renderer.Option
+	if unsafe {
+		rendererOpts = append(rendererOpts, html.WithUnsafe())
+	}
+	links := util.Prioritized(linkTransformer{}, 100)
+	block := goldmark.New(
+		goldmark.WithExtensions(extension.GFM),
+		goldmark.WithParserOptions(parser.WithAutoHeadingID(), parser.WithASTTransformers(links)),
+		goldmark.WithRendererOptions(rendererOpts...),
+	)
+	inline := goldmark.New(
+		goldmark.WithParser(parser.NewParser(
+			parser.WithBlockParsers(util.Prioritized(parser.NewParagraphParser(), 1000)),
+			parser.WithInlineParsers(parser.DefaultInlineParsers()...),
+			parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
+		)),
+		goldmark.WithExtensions(extension.Strikethrough, extension.Linkify),
+		goldmark.WithParserOptions(parser.WithASTTransformers(links)),
+		goldmark.WithRendererOptions(rendererOpts...),
+	)
+	return &Markdown{block: block, inline: inline}
+}
+
+// Env is what rendering needs to know about the page a fragment goes on.
+type Env struct {
+	File  string // source file of the markdown, slash path in the source folder
+	Root  string // relative path from the page to the site root: "", "../../"
+	Pages Pages  // content files that make pages; nil resolves none
+	IDs   *IDs   // heading ids already used on the page; nil for a fresh set
+	Diags *diag.List
+}
+
+// Pages maps a content file (slash path in the source folder, such as
+// content/roles/sre.md) to its page's path from the site root ("roles/sre/").
+type Pages func(file string) (string, bool)
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// Block renders markdown that may hold blocks (paragraphs, lists, tables).
+// line is the file line src starts on.
+func (m *Markdown) Block(src string, line int, env *Env) (html, plain string) {
+	return m.render(m.block, src, line, env, false)
+}
+
+// Inline renders one paragraph of inline markdown without the <p> around it.
+// Several paragraphs are joined by a space, with a warning.
+func (m *Markdown) Inline(src string, line int, env *Env) (html, plain string) {
+	return m.render(m.inline, src, line, env, true)
+}
+
+func (m *Markdown) render(md goldmark.Markdown, src string, line int, env *Env, inline bool) (string, string) {
+	if strings.TrimSpace(src) == "" {
+		return "", ""
+	}
+	source := []byte(src)
+	ids := env.IDs
+	if ids == nil {
+		ids = NewIDs()
+	}
+	pc := parser.NewContext(parser.WithIDs(ids))
+	pc.Set(envKey, &linkEnv{Env: env, source: source, line: line})
+	doc := md.Parser().Parse(text.NewReader(source), parser.WithContext(pc))
+
+	buf := bufPool.Get().(*bytes.Buffer)
+	defer bufPool.Put(buf)
+	buf.Reset()
+	var plain strings.Builder
+	if inline {
+		n := 0
+		for c := doc.FirstChild(); c != nil; c = c.NextSibling() {
+			if n > 0 {
+				buf.WriteByte(' ')
+				plain.WriteByte(' ')
+			}
+			n++
+			for in := c.FirstChild(); in != nil; in = in.NextSibling() {
+				if err := md.Renderer().Render(buf, source, in); err != nil {
+					env.Diags.Errorf(env.File, line, "rendering markdown: %v", err)
+				}
+			}
+			writeText(&plain, c, source)
+		}
+		if n > 1 && env.Diags != nil {
+			env.Diags.Warnf(env.File, line, "this field takes one paragraph of text; its %d paragraphs were joined", n)
+		}
+		return buf.String(), strings.TrimSpace(plain.String())
+	}
+	if err := md.Renderer().Render(buf, source, doc); err != nil {
+		env.Diags.Errorf(env.File, line, "rendering markdown: %v", err)
+	}
+	writeText(&plain, doc, source)
+	return strings.TrimRight(buf.String(), "\n"), strings.TrimSpace(collapse(plain.String()))
+}
+
+// writeText appends the plain text of n to b: the words a reader sees, with
+// blocks separated by newlines and no markup.
+func writeText(b *strings.Builder, n ast.Node, source []byte) {
+	_ = ast.Walk(n, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		switch n := n.(type) {
+		case *ast.Text:
+			if entering {
+				b.Write(n.Value(source))
+				if n.SoftLineBreak() || n.HardLineBreak() {
+					b.WriteByte(' ')
+				}
+			}
+		case *ast.String:
+			if entering {
+				b.Write(n.Value)
+			}
+		case *ast.AutoLink:
+			if entering {
+				b.Write(n.Label(source))
+			}
+		case *ast.RawHTML, *ast.HTMLBlock:
+			return ast.WalkSkipChildren, nil
+		case *ast.FencedCodeBlock, *ast.CodeBlock:
+			if entering {
+				lines := n.Lines()
+				for i := 0; i < lines.Len(); i++ {
+					seg := lines.At(i)
+					b.Write(seg.Value(source))
+				}
+			}
+		default:
+			if !entering && n.Type() == ast.TypeBlock {
+				b.WriteByte('\n')
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+// collapse turns runs of blank lines and spaces into single separators.
+func collapse(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space, newline := false, false
+	for _, r := range s {
+		switch r {
+		case '\n':
+			newline = true
+		case ' ', '\t', '\r':
+			space = true
+		default:
+			if b.Len() > 0 {
+				if newline {
+					b.WriteByte('\n')
+				} else if space {
+					b.WriteByte(' ')
+				}
+			}
+			space, newline = false, false
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,213 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/guide-build/guide/internal/site"
+)
+
+// Page is the data every layout gets.
+type Page struct {
+	Site        *site.Site
+	Kind        string // "home", "role", "category", "department", "404"
+	Path        string // from the site root: "" for home, "roles/x/", "404.html"
+	Title       string // the page's own title; <title> adds the site's
+	Description string
+
+	Role       *site.Role       // role pages
+	Category   *site.Category   // category pages
+	Department *site.Department // department pages
+
+	root  string
+	theme *Theme
+}
+
+// Rel returns a link from this page to the page or file at to, a path from
+// the site root.
+func (p *Page) Rel(to string) string {
+	if r := p.root + to; r != "" {
+		return r
+	}
+	return "./"
+}
+
+// URL returns the absolute URL of this page, for canonical links and Open
+// Graph, which must be absolute.
+func (p *Page) URL() string { return p.Abs(p.Path) }
+
+// Abs returns the absolute URL of a path from the site root.
+func (p *Page) Abs(to string) string { return p.Site.Config.BaseURL.String() + to }
+
+// FullTitle is the text of <title>: the page title and the site title.
+func (p *Page) FullTitle() string {
+	if p.Kind == "home" || p.Title == "" {
+		return p.Site.Config.Title
+	}
+	return p.Title + " · " + p.Site.Config.Title
+}
+
+// Asset returns the link to a theme asset by its source name ("site.css").
+// A missing asset fails the template with the name in the error.
+func (p *Page) Asset(name string) (string, error) {
+	a, ok := p.theme.assets[name]
+	if !ok {
+		return "", fmt.Errorf("no asset %q in assets/", name)
+	}
+	return p.Rel(a.Path), nil
+}
+
+// HasAsset reports whether the theme has an asset, for optional ones.
+func (p *Page) HasAsset(name string) bool {
+	_, ok := p.theme.assets[name]
+	return ok
+}
+
+// faqSchema is the schema.org FAQPage JSON-LD of a role page.
+type faqSchema struct {
+	Context    string        `json:"@context"`
+	Type       string        `json:"@type"`
+	MainEntity []faqQuestion `json:"mainEntity"`
+}
+
+type faqQuestion struct {
+	Type           string    `json:"@type"`
+	Name           string    `json:"name"`
+	AcceptedAnswer faqAnswer `json:"acceptedAnswer"`
+}
+
+type faqAnswer struct {
+	Type string `json:"@type"`
+	Text string `json:"text"`
+}
+
+// FAQSchema returns the FAQPage structured data for a role page with an FAQ,
+// or nil. html/template writes it as JSON inside the script element.
+func (p *Page) FAQSchema() any {
+	if p.Role == nil || len(p.Role.FAQ) == 0 {
+		return nil
+	}
+	s := faqSchema{Context: "https://schema.org", Type: "FAQPage"}
+	for _, f := range p.Role.FAQ {
+		s.MainEntity = append(s.MainEntity, faqQuestion{
+			Type:           "Question",
+			Name:           f.QuestionText,
+			AcceptedAnswer: faqAnswer{Type: "Answer", Text: f.AnswerText},
+		})
+	}
+	return s
+}
+
+// CategoryRoles lists, for a category page, each role with its questions of
+// that category, in site order.
+func (p *Page) CategoryRoles() []CategoryRole {
+	if p.Category == nil {
+		return nil
+	}
+	var out []CategoryRole
+	for _, e := range p.Site.Roles {
+		if qs := e.ByCategory[p.Category.Index]; len(qs) > 0 {
+			out = append(out, CategoryRole{Entry: e, Questions: qs})
+		}
+	}
+	return out
+}
+
+// CategoryRole is one role's group on a category page.
+type CategoryRole struct {
+	*site.Entry
+	Questions []site.QuestionRef
+}
+
+var funcs = template.FuncMap{
+	"article": article,
+	"plural":  plural,
+	"clip":    func(s string, n int) string { return clip(s, n) },
+	"date":    func(t time.Time) string { return t.Format("2 January 2006") },
+	"isodate": func(t time.Time) string { return t.Format(time.DateOnly) },
+}
+
+// plural returns "1 question" or "16 questions".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// article returns "a" or "an" for the English noun phrase s, by sound:
+// "an Account Executive", "a UX Designer", "an SRE", "a User Researcher".
+func article(s string) string {
+	word, _, _ := strings.Cut(strings.TrimSpace(s), " ")
+	if word == "" {
+		return "a"
+	}
+	if len(word) > 1 && strings.ToUpper(word) == word && strings.IndexFunc(word, func(r rune) bool { return r < 'A' || r > 'Z' }) < 0 {
+		// An initialism is read letter by letter: F, H, L, M, N, R, S, X
+		// and the vowels (but U) start with a vowel sound.
+		if strings.ContainsRune("AEFHILMNORSX", rune(word[0])) {
+			return "an"
+		}
+		return "a"
+	}
+	w := strings.ToLower(word)
+	for _, p := range []string{"uni", "use", "usu", "uti", "ure", "uro", "eu", "one", "once", "ubi"} {
+		if strings.HasPrefix(w, p) {
+			return "a"
+		}
+	}
+	for _, p := range []string{"hour", "honest", "honor", "honour", "heir"} {
+		if strings.HasPrefix(w, p) {
+			return "an"
+		}
+	}
+	if strings.ContainsRune("aeiou", rune(w[0])) {
+		return "an"
+	}
+	return "a"
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// Render executes the layout of p.Kind and returns the minified HTML.
+func (t *Theme) Render(p *Page) ([]byte, error) {
+	tmpl, ok := t.pages[p.Kind]
+	if !ok {
+		return nil, fmt.Errorf("no layout for %s pages", p.Kind)
+	}
+	p.theme = t
+	if p.Kind == "404" {
+		// The 404 page is served for any missing URL, at any depth, so its
+		// links start from the site's path on the host instead.
+		p.root = p.Site.Config.BaseURL.Path
+	} else {
+		p.root = site.Root(p.Path)
+	}
+	buf := bufPool.Get().(*bytes.Buffer)
+	defer bufPool.Put(buf)
+	buf.Reset()
+	if err := tmpl.ExecuteTemplate(buf, "base.html", p); err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	out.Grow(buf.Len())
+	if err := minifier.Minify("text/html", &out, buf); err != nil {
+		return nil, fmt.Errorf("minifying %s: %v", p.Path, err)
+	}
+	return out.Bytes(), nil
+}
+
+// Cards pairs a list of roles with the page, for the role-list partial.
+func (p *Page) Cards(roles []*site.Entry) CardList {
+	return CardList{Page: p, Roles: roles}
+}
+
+// CardList is the data of the role-list partial.
+type CardList struct {
+	Page  *Page
+	Roles []*site.Entry
+}

@@ -1,0 +1,130 @@
+package render
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/guide-build/guide/internal/site"
+)
+
+// File returns the output file of a page path: "roles/x/" is
+// "roles/x/index.html".
+func File(pagePath string) string {
+	if pagePath == "" || strings.HasSuffix(pagePath, "/") {
+		return pagePath + "index.html"
+	}
+	return pagePath
+}
+
+// descriptionLen is where meta descriptions are cut: search engines show
+// about this much.
+const descriptionLen = 160
+
+// PutRole renders a role page and hands it to the sink.
+func (t *Theme) PutRole(s *site.Site, r *site.Role, sink Sink) error {
+	p := &Page{
+		Site:        s,
+		Kind:        "role",
+		Path:        r.URL,
+		Title:       fmt.Sprintf("%s Interview Questions", r.Title),
+		Description: clip(r.SummaryText, descriptionLen),
+		Role:        r,
+	}
+	return t.put(p, sink)
+}
+
+// PutSitePages renders every page that depends on all roles: home,
+// departments, categories, the 404 page, sitemap, feed and robots.txt. It
+// returns the number of files it handed to the sink.
+func (t *Theme) PutSitePages(s *site.Site, sink Sink) (int, error) {
+	cfg := s.Config
+	pages := []*Page{{
+		Site:        s,
+		Kind:        "home",
+		Title:       firstNonEmpty(s.Home.Title, cfg.Title),
+		Description: clip(firstNonEmpty(s.Home.Description, cfg.Description), descriptionLen),
+	}}
+	for _, d := range s.Departments {
+		names := make([]string, len(d.Roles))
+		for i, e := range d.Roles {
+			names[i] = e.Title
+		}
+		pages = append(pages, &Page{
+			Site:        s,
+			Kind:        "department",
+			Path:        d.URL,
+			Title:       d.Name + " Interview Questions",
+			Description: clip(fmt.Sprintf("Interview guides for %s roles: %s.", d.Name, strings.Join(names, ", ")), descriptionLen),
+			Department:  d,
+		})
+	}
+	for _, c := range s.Categories {
+		desc := c.Description
+		if desc == "" {
+			desc = fmt.Sprintf("Every %s interview question in the guide, by role.", c.Title)
+		}
+		pages = append(pages, &Page{
+			Site:        s,
+			Kind:        "category",
+			Path:        c.URL,
+			Title:       c.Title + " Interview Questions",
+			Description: clip(desc, descriptionLen),
+			Category:    c,
+		})
+	}
+	pages = append(pages, &Page{Site: s, Kind: "404", Path: "404.html", Title: "Page not found", Description: cfg.Description})
+	for _, p := range pages {
+		if err := t.put(p, sink); err != nil {
+			return 0, err
+		}
+	}
+	n := len(pages)
+	for _, f := range []struct {
+		name string
+		make func(*site.Site) ([]byte, error)
+	}{{"sitemap.xml", Sitemap}, {"feed.xml", Feed}, {"robots.txt", Robots}} {
+		b, err := f.make(s)
+		if err != nil {
+			return 0, fmt.Errorf("making %s: %w", f.name, err)
+		}
+		if err := sink.Put(f.name, b); err != nil {
+			return 0, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+func (t *Theme) put(p *Page, sink Sink) error {
+	b, err := t.Render(p)
+	if err != nil {
+		return err
+	}
+	return sink.Put(File(p.Path), b)
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+// clip shortens s to at most n bytes at a word boundary, adding an ellipsis.
+func clip(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) <= n {
+		return s
+	}
+	cut := strings.LastIndexByte(s[:n], ' ')
+	if cut < n/2 {
+		cut = n
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+	}
+	return strings.TrimRight(s[:cut], " ,.;:") + "…"
+}

@@ -1,0 +1,142 @@
+package render
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/xml"
+	"slices"
+	"time"
+
+	"github.com/guide-build/guide/internal/site"
+)
+
+type urlset struct {
+	XMLName xml.Name     `xml:"urlset"`
+	NS      string       `xml:"xmlns,attr"`
+	URLs    []sitemapURL `xml:"url"`
+}
+
+type sitemapURL struct {
+	Loc     string `xml:"loc"`
+	LastMod string `xml:"lastmod,omitempty"`
+}
+
+// Sitemap returns sitemap.xml: every page, with absolute URLs, and the
+// update date of roles that have one.
+func Sitemap(s *site.Site) ([]byte, error) {
+	base := s.Config.BaseURL.String()
+	set := urlset{NS: "http://www.sitemaps.org/schemas/sitemap/0.9"}
+	add := func(p string, t time.Time) {
+		u := sitemapURL{Loc: base + p}
+		if !t.IsZero() {
+			u.LastMod = t.Format(time.DateOnly)
+		}
+		set.URLs = append(set.URLs, u)
+	}
+	add("", time.Time{})
+	for _, d := range s.Departments {
+		add(d.URL, time.Time{})
+	}
+	for _, c := range s.Categories {
+		add(c.URL, time.Time{})
+	}
+	for _, e := range s.Roles {
+		add(e.URL, e.Updated)
+	}
+	return marshal(set)
+}
+
+type atomFeed struct {
+	XMLName  xml.Name    `xml:"feed"`
+	NS       string      `xml:"xmlns,attr"`
+	Lang     string      `xml:"xml:lang,attr"`
+	Title    string      `xml:"title"`
+	Subtitle string      `xml:"subtitle,omitempty"`
+	Links    []atomLink  `xml:"link"`
+	ID       string      `xml:"id"`
+	Updated  string      `xml:"updated"`
+	Author   atomAuthor  `xml:"author"`
+	Entries  []atomEntry `xml:"entry"`
+}
+
+type atomLink struct {
+	Href string `xml:"href,attr"`
+	Rel  string `xml:"rel,attr,omitempty"`
+	Type string `xml:"type,attr,omitempty"`
+}
+
+type atomAuthor struct {
+	Name string `xml:"name"`
+}
+
+type atomEntry struct {
+	Title    string   `xml:"title"`
+	Link     atomLink `xml:"link"`
+	ID       string   `xml:"id"`
+	Updated  string   `xml:"updated"`
+	Category *atomCat `xml:"category,omitempty"`
+	Summary  string   `xml:"summary,omitempty"`
+}
+
+type atomCat struct {
+	Term string `xml:"term,attr"`
+}
+
+// Feed returns feed.xml, an Atom feed of the roles that have an updated
+// date, newest first. Dates come only from content, so the feed of the same
+// guide is the same on every build.
+func Feed(s *site.Site) ([]byte, error) {
+	base := s.Config.BaseURL.String()
+	var dated []*site.Entry
+	for _, e := range s.Roles {
+		if !e.Updated.IsZero() {
+			dated = append(dated, e)
+		}
+	}
+	slices.SortStableFunc(dated, func(a, b *site.Entry) int {
+		return cmp.Or(b.Updated.Compare(a.Updated), cmp.Compare(a.Title, b.Title))
+	})
+	f := atomFeed{
+		NS:       "http://www.w3.org/2005/Atom",
+		Lang:     s.Config.Language,
+		Title:    s.Config.Title,
+		Subtitle: s.Config.Description,
+		Links: []atomLink{
+			{Href: base + "feed.xml", Rel: "self", Type: "application/atom+xml"},
+			{Href: base, Rel: "alternate", Type: "text/html"},
+		},
+		ID:      base,
+		Updated: time.Unix(0, 0).UTC().Format(time.RFC3339),
+		Author:  atomAuthor{Name: s.Config.Title},
+	}
+	if len(dated) > 0 {
+		f.Updated = dated[0].Updated.Format(time.RFC3339)
+	}
+	for _, e := range dated {
+		f.Entries = append(f.Entries, atomEntry{
+			Title:    e.Title + " Interview Questions",
+			Link:     atomLink{Href: base + e.URL, Rel: "alternate", Type: "text/html"},
+			ID:       base + e.URL,
+			Updated:  e.Updated.Format(time.RFC3339),
+			Category: &atomCat{Term: e.Department.Name},
+			Summary:  e.SummaryText,
+		})
+	}
+	return marshal(f)
+}
+
+// Robots returns robots.txt, which allows everything and names the sitemap.
+func Robots(s *site.Site) ([]byte, error) {
+	return []byte("User-agent: *\nAllow: /\n\nSitemap: " + s.Config.BaseURL.String() + "sitemap.xml\n"), nil
+}
+
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	enc := xml.NewEncoder(&buf)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	buf.WriteByte('\n')
+	return buf.Bytes(), nil
+}
