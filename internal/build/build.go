@@ -103,6 +103,10 @@ func run(ctx context.Context, src fs.FS, opts Options, out render.Sink, exact bo
 	if err != nil {
 		return nil, err
 	}
+	if len(files) == 0 {
+		diags.Errorf(content.RolesDir, 0, "no roles to build: add a role file such as %s/backend-developer.md", content.RolesDir)
+		return fail()
+	}
 	home := loadHome(src, &diags)
 
 	workers := cmp.Or(opts.Workers, runtime.GOMAXPROCS(0))
@@ -124,8 +128,8 @@ func run(ctx context.Context, src fs.FS, opts Options, out render.Sink, exact bo
 		return nil, err
 	}
 	if _, err := theme.PutSitePages(s, sink); err != nil {
-		if file, ok := render.LayoutError(err); ok {
-			diags.Errorf(file, 0, "%v", err)
+		if le := (*render.LayoutError)(nil); errors.As(err, &le) {
+			diags.Errorf(le.File, 0, "%v", err)
 			return fail()
 		}
 		return nil, err

@@ -2,6 +2,7 @@ package build
 
 import (
 	"context"
+	"errors"
 	"html/template"
 	"io/fs"
 	"sync"
@@ -117,8 +118,8 @@ func renderRoles(ctx context.Context, src fs.FS, s *site.Site, theme *render.The
 		}
 		d.Append(rd)
 		if err := theme.PutRole(s, r, sink); err != nil {
-			if file, ok := render.LayoutError(err); ok {
-				d.Errorf(file, 0, "%v", err)
+			if le := (*render.LayoutError)(nil); errors.As(err, &le) {
+				d.Errorf(le.File, 0, "%v", err)
 				return nil
 			}
 			return err

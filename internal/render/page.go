@@ -191,7 +191,7 @@ func (t *Theme) Render(p *Page) ([]byte, error) {
 	defer bufPool.Put(buf)
 	buf.Reset()
 	if err := tmpl.ExecuteTemplate(buf, "base.html", p); err != nil {
-		return nil, err
+		return nil, &LayoutError{File: layoutsDir + "/" + p.Kind + ".html", Err: err}
 	}
 	var out bytes.Buffer
 	out.Grow(buf.Len())

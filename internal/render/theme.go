@@ -31,7 +31,6 @@ import (
 	"path"
 	"slices"
 	"strings"
-	ttemplate "text/template"
 
 	"github.com/guide-build/guide/internal/diag"
 )
@@ -101,6 +100,21 @@ func LoadTheme(def, guide fs.FS) (*Theme, diag.List) {
 		}
 	}
 	slices.Sort(shared)
+	// base.html and the partials are parsed once; each page layout is
+	// parsed into a clone, last, so that its blocks replace the defaults.
+	common := template.New("base.html").Funcs(funcs)
+	if _, err := common.Parse(string(base)); err != nil {
+		diags.Errorf(layoutsDir+"/base.html", 0, "%v", err)
+		return nil, diags
+	}
+	for _, p := range shared {
+		if _, err := common.New(path.Base(p)).Parse(string(files[p])); err != nil {
+			diags.Errorf(p, 0, "%v", err)
+		}
+	}
+	if diags.HasErrors() {
+		return nil, diags
+	}
 	for _, page := range Pages {
 		name := layoutsDir + "/" + page + ".html"
 		src, ok := files[name]
@@ -108,15 +122,7 @@ func LoadTheme(def, guide fs.FS) (*Theme, diag.List) {
 			diags.Errorf(name, 0, "missing page layout")
 			continue
 		}
-		// base.html first: its blocks are defaults that the page layout,
-		// parsed last, redefines.
-		tmpl := template.New("base.html").Funcs(funcs)
-		_, err := tmpl.Parse(string(base))
-		for _, p := range shared {
-			if err == nil {
-				_, err = tmpl.New(path.Base(p)).Parse(string(files[p]))
-			}
-		}
+		tmpl, err := common.Clone()
 		if err == nil {
 			_, err = tmpl.New(page + ".html").Parse(string(src))
 		}
@@ -201,16 +207,12 @@ func (t *Theme) PutAssets(sink Sink) error {
 // AssetCount returns the number of asset files.
 func (t *Theme) AssetCount() int { return len(t.names) }
 
-// LayoutError reports whether err came from executing a layout (a theme
-// mistake, such as a field that does not exist), and if so the layout file.
-func LayoutError(err error) (string, bool) {
-	var ee ttemplate.ExecError
-	if errors.As(err, &ee) {
-		return layoutsDir + "/" + ee.Name, true
-	}
-	var he *template.Error
-	if errors.As(err, &he) {
-		return layoutsDir + "/" + he.Name, true
-	}
-	return "", false
+// LayoutError is a failure to execute a layout: a theme mistake, such as a
+// field that does not exist, rather than a problem with content.
+type LayoutError struct {
+	File string // "layouts/role.html"
+	Err  error
 }
+
+func (e *LayoutError) Error() string { return e.Err.Error() }
+func (e *LayoutError) Unwrap() error { return e.Err }

@@ -158,8 +158,8 @@ func New(cfg *config.Config, home Home, headers []content.Header, drafts bool) (
 		s.bySlug[h.Slug] = e
 		s.byFile[h.File] = e
 	}
-	if len(s.bySlug) == 0 && !diags.HasErrors() {
-		diags.Errorf(content.RolesDir, 0, "no roles to build: add a role file such as %s/backend-developer.md", content.RolesDir)
+	if len(s.bySlug) == 0 && len(s.drafts) > 0 && !diags.HasErrors() {
+		diags.Errorf(content.RolesDir, 0, "every role is a draft: build with --drafts to see them, or set draft: false")
 	}
 
 	s.Departments = orderDepartments(cfg, depts, &diags)
