@@ -2,6 +2,7 @@ package build
 
 import (
 	"context"
+	"fmt"
 	"os"
 
 	"github.com/guide-build/guide/internal/publish"
@@ -10,6 +11,9 @@ import (
 // Publish builds the guide in the folder source and publishes it to the
 // folder dest atomically: on any error dest is left as it was.
 func Publish(ctx context.Context, source, dest string, opts Options) (*Result, error) {
+	if info, err := os.Stat(source); err != nil || !info.IsDir() {
+		return nil, fmt.Errorf("no guide folder at %s (is --source right?)", source)
+	}
 	dir, err := publish.Open(dest, source)
 	if err != nil {
 		return nil, err

@@ -202,12 +202,15 @@ func (t *Theme) Render(p *Page) ([]byte, error) {
 }
 
 // Cards pairs a list of roles with the page, for the role-list partial.
-func (p *Page) Cards(roles []*site.Entry) CardList {
-	return CardList{Page: p, Roles: roles}
+// level is the heading level of each card's title, so that headings never
+// skip a level.
+func (p *Page) Cards(roles []*site.Entry, level int) CardList {
+	return CardList{Page: p, Roles: roles, Level: level}
 }
 
 // CardList is the data of the role-list partial.
 type CardList struct {
 	Page  *Page
 	Roles []*site.Entry
+	Level int
 }

@@ -1,0 +1,113 @@
+package build
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/guide-build/guide"
+	"github.com/guide-build/guide/internal/config"
+	"github.com/guide-build/guide/internal/content"
+)
+
+// discard is a sink that drops every file, so benchmarks measure the
+// pipeline rather than the disk.
+type discard struct{}
+
+func (discard) Put(string, []byte) error { return nil }
+
+// corpus makes a synthetic guide of n roles shaped like the bench corpus in
+// ../shared/bench (16 questions over three categories, 4 FAQ entries, a
+// body of a few paragraphs), deterministically.
+func corpus(n int) fstest.MapFS {
+	r := rand.New(rand.NewPCG(1, 2))
+	words := strings.Fields(`database index cache latency throughput query schema migration transaction
+replication shard partition request response endpoint token session incident outage deployment rollback
+pipeline test review merge memory thread lock queue stream event retry timeout budget forecast roadmap
+stakeholder customer feedback mentoring priority deadline ownership team design model metric alert`)
+	text := func(k int) string {
+		ws := make([]string, k)
+		for i := range ws {
+			ws[i] = words[r.IntN(len(words))]
+			if i > 2 && r.IntN(12) == 0 {
+				ws[i] = "*" + ws[i] + "*"
+			}
+		}
+		return strings.ToUpper(ws[0][:1]) + strings.Join(ws, " ")[1:] + "."
+	}
+	fsys := fstest.MapFS{"guide.yaml": {Data: []byte(`title: Bench
+base-url: https://example.org/
+categories:
+  - {key: technical, title: Technical}
+  - {key: behavioral, title: Behavioral}
+  - {key: situational, title: Situational}
+`)}}
+	cats := []string{"technical", "technical", "behavioral", "situational"}
+	for i := range n {
+		var b strings.Builder
+		fmt.Fprintf(&b, "---\ntitle: Role %d\ndepartment: Dept %d\nsummary: %s\nquestions:\n", i, i%12, text(50))
+		for range 16 {
+			q := strings.TrimSuffix(text(18), ".")
+			fmt.Fprintf(&b, "  - q: %s?\n    category: %s\n    look-for: %s\n", q, cats[r.IntN(len(cats))], text(30))
+		}
+		b.WriteString("faq:\n")
+		for range 4 {
+			fmt.Fprintf(&b, "  - q: %s\n    a: %s\n", text(10), text(45))
+		}
+		fmt.Fprintf(&b, "---\n%s\n\n- %s\n- %s\n\n%s\n", text(80), text(6), text(6), text(80))
+		fsys[fmt.Sprintf("content/roles/role-%d.md", i)] = &fstest.MapFile{Data: []byte(b.String())}
+	}
+	return fsys
+}
+
+func BenchmarkBuild(b *testing.B) {
+	for _, n := range []int{100, 1000} {
+		fsys := corpus(n)
+		b.Run(fmt.Sprintf("roles=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Run(context.Background(), fsys, Options{Theme: guide.Theme}, discard{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/float64(n), "µs/role")
+		})
+	}
+}
+
+func BenchmarkParseRole(b *testing.B) {
+	fsys := corpus(1)
+	cfg, _ := config.Parse(fsys["guide.yaml"].Data, "")
+	data := fsys["content/roles/role-0.md"].Data
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if r, d := content.ParseRole("content/roles/role-0.md", data, cfg); r == nil || d.HasErrors() {
+			b.Fatal(d)
+		}
+	}
+}
+
+func BenchmarkScanHeader(b *testing.B) {
+	data := corpus(1)["content/roles/role-0.md"].Data
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := content.ScanHeader("content/roles/role-0.md", data); !ok {
+			b.Fatal("no header")
+		}
+	}
+}
+
+func TestBenchCorpusBuilds(t *testing.T) {
+	_, res, err := buildFS(t, corpus(30), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Roles != 30 || res.Questions != 480 {
+		t.Errorf("got %d roles, %d questions; want 30, 480", res.Roles, res.Questions)
+	}
+}
