@@ -59,14 +59,39 @@ type Result struct {
 // Run builds the guide in src and hands every output file to sink. Content
 // errors are returned as a *diag.Errors, other failures (reading, writing)
 // as plain errors. Warnings are in the result either way.
-func Run(ctx context.Context, src fs.FS, opts Options, sink render.Sink) (*Result, error) {
-	res, err := run(ctx, src, opts, sink, false)
-	if errors.Is(err, site.ErrStale) {
-		// A header shortcut disagreed with a full parse: build again
-		// the slow, exact way rather than publish a wrong link.
-		res, err = run(ctx, src, opts, sink, true)
+func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result, error) {
+	sink := &counter{Sink: out}
+	var g *loaded
+	var diags diag.List
+	put := func(g *loaded) func(*site.Role, *diag.List) error {
+		return func(r *site.Role, d *diag.List) error { return putRole(g.theme, g.site, r, sink, d) }
 	}
-	return res, err
+	g, diags, err := load(ctx, src, opts, put)
+	if err != nil {
+		return nil, err
+	}
+	fail := func() (*Result, error) {
+		return &Result{Warnings: diags.Warnings().Sort()}, diags.Err()
+	}
+	if g == nil || diags.HasErrors() {
+		return fail()
+	}
+	if err := g.theme.PutAssets(sink); err != nil {
+		return nil, err
+	}
+	if _, err := g.theme.PutSitePages(g.site, sink); err != nil {
+		if le := (*render.LayoutError)(nil); errors.As(err, &le) {
+			diags.Errorf(le.File, 0, "%v", err)
+			return fail()
+		}
+		return nil, err
+	}
+	return &Result{
+		Roles:     len(g.site.Roles),
+		Questions: g.site.QuestionCount(),
+		Files:     sink.n,
+		Warnings:  diags.Warnings().Sort(),
+	}, nil
 }
 
 // counter wraps a sink to count the files it receives.
@@ -83,63 +108,63 @@ func (c *counter) Put(p string, b []byte) error {
 	return c.Sink.Put(p, b)
 }
 
-func run(ctx context.Context, src fs.FS, opts Options, out render.Sink, exact bool) (*Result, error) {
-	sink := &counter{Sink: out}
-	var diags diag.List
-	fail := func() (*Result, error) {
-		return &Result{Warnings: diags.Warnings().Sort()}, diags.Err()
-	}
+// loaded is a loaded guide: everything but the rendered pages.
+type loaded struct {
+	cfg       *config.Config
+	theme     *render.Theme
+	site      *site.Site
+	files     []string  // role files
+	siteDiags diag.List // what site.New found: problems across files
+}
 
+// load reads and checks a whole guide and sets every role's facts. visit,
+// when not nil, makes the function called with each role as it is resolved
+// (the full build renders it there). The guide is nil when the config or
+// theme cannot be loaded; diagnostics are returned either way.
+func load(ctx context.Context, src fs.FS, opts Options, visit func(*loaded) func(*site.Role, *diag.List) error) (*loaded, diag.List, error) {
+	var diags diag.List
 	cfg := loadConfig(src, opts.BaseURL, &diags)
 	if cfg == nil {
-		return fail()
+		return nil, diags, nil
 	}
 	theme, d := render.LoadTheme(opts.Theme, src)
 	diags.Append(d)
 	if theme == nil {
-		return fail()
+		return nil, diags, nil
 	}
 	files, err := roleFiles(src)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(files) == 0 {
 		diags.Errorf(content.RolesDir, 0, "no roles to build: add a role file such as %s/backend-developer.md", content.RolesDir)
-		return fail()
+		return nil, diags, nil
 	}
 	home := loadHome(src, &diags)
 
 	workers := cmp.Or(opts.Workers, runtime.GOMAXPROCS(0))
-	headers, failed, err := scanHeaders(ctx, src, files, cfg, workers, exact, &diags)
+	headers, failed, err := scanHeaders(ctx, src, files, cfg, workers, &diags)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	s, d := site.New(cfg, site.Home{}, headers, opts.Drafts)
-	diags.Append(d)
+	s, siteDiags := site.New(cfg, site.Home{}, headers, opts.Drafts)
+	diags.Append(siteDiags)
 	s.Home = renderHome(s, home, &diags)
-
-	if err := renderRoles(ctx, src, s, theme, files, failed, workers, sink, &diags); err != nil {
-		return nil, err
+	g := &loaded{cfg: cfg, theme: theme, site: s, files: files, siteDiags: siteDiags}
+	var fn func(*site.Role, *diag.List) error
+	if visit != nil {
+		fn = visit(g)
 	}
-	if diags.HasErrors() {
-		return fail()
-	}
-	if err := theme.PutAssets(sink); err != nil {
-		return nil, err
-	}
-	if _, err := theme.PutSitePages(s, sink); err != nil {
-		if le := (*render.LayoutError)(nil); errors.As(err, &le) {
-			diags.Errorf(le.File, 0, "%v", err)
-			return fail()
+	if err := parseRoles(ctx, src, s, files, failed, workers, &diags, fn); err != nil {
+		if errors.Is(err, site.ErrStale) {
+			// content.ScanHeader read a header that the full parse
+			// disagrees with. Fuzzing says this cannot happen; if it
+			// does, stop rather than publish a wrong link.
+			err = fmt.Errorf("internal error, please report it: %w", err)
 		}
-		return nil, err
+		return nil, nil, err
 	}
-	return &Result{
-		Roles:     len(s.Roles),
-		Questions: s.QuestionCount(),
-		Files:     sink.n,
-		Warnings:  diags.Warnings().Sort(),
-	}, nil
+	return g, diags, nil
 }
 
 func loadConfig(src fs.FS, baseURL string, diags *diag.List) *config.Config {

@@ -51,7 +51,7 @@ func (c *collector) add(d diag.List) {
 
 // scanHeaders reads every role's header. Files whose front-matter cannot be
 // read at all are reported and marked failed, so they are not parsed again.
-func scanHeaders(ctx context.Context, src fs.FS, files []string, cfg *config.Config, workers int, exact bool, diags *diag.List) ([]content.Header, []bool, error) {
+func scanHeaders(ctx context.Context, src fs.FS, files []string, cfg *config.Config, workers int, diags *diag.List) ([]content.Header, []bool, error) {
 	headers := make([]content.Header, len(files))
 	ok := make([]bool, len(files))
 	failed := make([]bool, len(files))
@@ -64,21 +64,13 @@ func scanHeaders(ctx context.Context, src fs.FS, files []string, cfg *config.Con
 			failed[i] = true
 			return nil
 		}
-		if !exact {
-			if h, found := content.ScanHeader(files[i], data); found {
-				headers[i], ok[i] = h, true
-				return nil
-			}
-		}
-		role, pd := content.ParseRole(files[i], data, cfg)
-		if role == nil {
+		h, found, pd := header(files[i], data, cfg)
+		if !found {
 			d.Append(pd) // the full parse later would say the same
 			failed[i] = true
 			return nil
 		}
-		if role.Slug != "" && role.Title != "" && role.Department != "" {
-			headers[i], ok[i] = role.Header(), true
-		}
+		headers[i], ok[i] = h, h.Slug != "" && h.Title != "" && h.Department != ""
 		return nil
 	})
 	var out []content.Header
@@ -90,9 +82,24 @@ func scanHeaders(ctx context.Context, src fs.FS, files []string, cfg *config.Con
 	return out, failed, err
 }
 
-// renderRoles parses, resolves and renders every role, handing each page to
-// the sink as soon as it is made.
-func renderRoles(ctx context.Context, src fs.FS, s *site.Site, theme *render.Theme, files []string, failed []bool, workers int, sink render.Sink, diags *diag.List) error {
+// header reads a role's header: with content.ScanHeader when it can, else
+// by parsing the whole file. It reports false, with the parse's problems,
+// when the front-matter cannot be read at all.
+func header(file string, data []byte, cfg *config.Config) (content.Header, bool, diag.List) {
+	if h, ok := content.ScanHeader(file, data); ok {
+		return h, true, nil
+	}
+	role, d := content.ParseRole(file, data, cfg)
+	if role == nil {
+		return content.Header{}, false, d
+	}
+	return role.Header(), true, d
+}
+
+// parseRoles parses and resolves every role, in parallel, and sets its
+// entry's facts. visit, when not nil, is called with each resolved role (to
+// render it) while it is still in memory, and the list for its diagnostics.
+func parseRoles(ctx context.Context, src fs.FS, s *site.Site, files []string, failed []bool, workers int, diags *diag.List, visit func(*site.Role, *diag.List) error) error {
 	c := &collector{diags: diags}
 	return each(ctx, len(files), workers, func(_ context.Context, i int) error {
 		if failed[i] {
@@ -100,32 +107,51 @@ func renderRoles(ctx context.Context, src fs.FS, s *site.Site, theme *render.The
 		}
 		var d diag.List
 		defer func() { c.add(d) }()
-		data, ok := readFile(src, files[i], &d)
-		if !ok {
-			return nil
-		}
-		role, pd := content.ParseRole(files[i], data, s.Config)
-		d.Append(pd)
-		if role == nil {
-			return nil
-		}
-		if _, ok := s.EntryForFile(role.File); !ok {
-			return nil // a draft, or the loser of a duplicate slug: checked, not built
-		}
-		r, rd, err := s.NewRole(role)
-		if err != nil {
+		r, err := parseRole(src, s, files[i], &d)
+		if err != nil || r == nil {
 			return err
 		}
-		d.Append(rd)
-		if err := theme.PutRole(s, r, sink); err != nil {
-			if le := (*render.LayoutError)(nil); errors.As(err, &le) {
-				d.Errorf(le.File, 0, "%v", err)
-				return nil
-			}
-			return err
+		r.Entry.Facts = r.Facts
+		if visit != nil {
+			return visit(r, &d)
 		}
 		return nil
 	})
+}
+
+// parseRole reads, parses and resolves one role file. It returns nil for a
+// file that makes no page (unreadable, a draft, the loser of a duplicate
+// slug); its problems are in diags either way.
+func parseRole(src fs.FS, s *site.Site, file string, diags *diag.List) (*site.Role, error) {
+	data, ok := readFile(src, file, diags)
+	if !ok {
+		return nil, nil
+	}
+	role, pd := content.ParseRole(file, data, s.Config)
+	diags.Append(pd)
+	if role == nil {
+		return nil, nil
+	}
+	if _, ok := s.EntryForFile(role.File); !ok {
+		return nil, nil
+	}
+	r, rd, err := s.NewRole(role)
+	if err != nil {
+		return nil, err
+	}
+	diags.Append(rd)
+	return r, nil
+}
+
+// putRole renders a role page to the sink, reporting a layout mistake as a
+// diagnostic of the layout file.
+func putRole(theme *render.Theme, s *site.Site, r *site.Role, sink render.Sink, diags *diag.List) error {
+	err := theme.PutRole(s, r, sink)
+	if le := (*render.LayoutError)(nil); errors.As(err, &le) {
+		diags.Errorf(le.File, 0, "%v", err)
+		return nil
+	}
+	return err
 }
 
 // renderHome renders the home intro, whose links start at the site root.

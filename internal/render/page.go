@@ -110,6 +110,9 @@ func (p *Page) CategoryRoles() []CategoryRole {
 	}
 	var out []CategoryRole
 	for _, e := range p.Site.Roles {
+		if p.Category.Index >= len(e.ByCategory) {
+			continue // not parsed: a file with errors
+		}
 		if qs := e.ByCategory[p.Category.Index]; len(qs) > 0 {
 			out = append(out, CategoryRole{Entry: e, Questions: qs})
 		}

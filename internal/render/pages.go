@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -21,9 +22,9 @@ func File(pagePath string) string {
 // about this much.
 const descriptionLen = 160
 
-// PutRole renders a role page and hands it to the sink.
-func (t *Theme) PutRole(s *site.Site, r *site.Role, sink Sink) error {
-	p := &Page{
+// RolePage returns the page of a role.
+func RolePage(s *site.Site, r *site.Role) *Page {
+	return &Page{
 		Site:        s,
 		Kind:        "role",
 		Path:        r.URL,
@@ -31,13 +32,16 @@ func (t *Theme) PutRole(s *site.Site, r *site.Role, sink Sink) error {
 		Description: clip(r.SummaryText, descriptionLen),
 		Role:        r,
 	}
-	return t.put(p, sink)
 }
 
-// PutSitePages renders every page that depends on all roles: home,
-// departments, categories, the 404 page, sitemap, feed and robots.txt. It
-// returns the number of files it handed to the sink.
-func (t *Theme) PutSitePages(s *site.Site, sink Sink) (int, error) {
+// PutRole renders a role page and hands it to the sink.
+func (t *Theme) PutRole(s *site.Site, r *site.Role, sink Sink) error {
+	return t.put(RolePage(s, r), sink)
+}
+
+// SitePages returns every page that depends on all roles: home,
+// departments, categories and the 404 page.
+func SitePages(s *site.Site) []*Page {
 	cfg := s.Config
 	pages := []*Page{{
 		Site:        s,
@@ -73,17 +77,26 @@ func (t *Theme) PutSitePages(s *site.Site, sink Sink) (int, error) {
 			Category:    c,
 		})
 	}
-	pages = append(pages, &Page{Site: s, Kind: "404", Path: "404.html", Title: "Page not found", Description: cfg.Description})
+	return append(pages, &Page{Site: s, Kind: "404", Path: "404.html", Title: "Page not found", Description: cfg.Description})
+}
+
+// siteFiles are the files made from the site model without a layout.
+var siteFiles = []struct {
+	name string
+	make func(*site.Site) ([]byte, error)
+}{{"sitemap.xml", Sitemap}, {"feed.xml", Feed}, {"robots.txt", Robots}}
+
+// PutSitePages renders every page and file that depends on all roles (see
+// SitePages, plus sitemap, feed and robots.txt) and hands them to the sink.
+// It returns the number of files.
+func (t *Theme) PutSitePages(s *site.Site, sink Sink) (int, error) {
+	pages := SitePages(s)
 	for _, p := range pages {
 		if err := t.put(p, sink); err != nil {
 			return 0, err
 		}
 	}
-	n := len(pages)
-	for _, f := range []struct {
-		name string
-		make func(*site.Site) ([]byte, error)
-	}{{"sitemap.xml", Sitemap}, {"feed.xml", Feed}, {"robots.txt", Robots}} {
+	for _, f := range siteFiles {
 		b, err := f.make(s)
 		if err != nil {
 			return 0, fmt.Errorf("making %s: %w", f.name, err)
@@ -91,9 +104,48 @@ func (t *Theme) PutSitePages(s *site.Site, sink Sink) (int, error) {
 		if err := sink.Put(f.name, b); err != nil {
 			return 0, err
 		}
-		n++
 	}
-	return n, nil
+	return len(pages) + len(siteFiles), nil
+}
+
+// SiteFile renders the one file at path (from the site root) that does not
+// come from a single role: a site page, sitemap, feed, robots.txt or an
+// asset. It reports false if no such file exists.
+func (t *Theme) SiteFile(s *site.Site, path string) ([]byte, bool, error) {
+	for _, p := range SitePages(s) {
+		if File(p.Path) == path {
+			b, err := t.Render(p)
+			return b, true, err
+		}
+	}
+	for _, f := range siteFiles {
+		if f.name == path {
+			b, err := f.make(s)
+			return b, true, err
+		}
+	}
+	for _, a := range t.assets {
+		if a.Path == path {
+			return a.Body, true, nil
+		}
+	}
+	return nil, false, nil
+}
+
+// SiteFileNames lists the files SiteFile makes, sorted.
+func (t *Theme) SiteFileNames(s *site.Site) []string {
+	var out []string
+	for _, p := range SitePages(s) {
+		out = append(out, File(p.Path))
+	}
+	for _, f := range siteFiles {
+		out = append(out, f.name)
+	}
+	for _, n := range t.names {
+		out = append(out, t.assets[n].Path)
+	}
+	slices.Sort(out)
+	return out
 }
 
 func (t *Theme) put(p *Page, sink Sink) error {

@@ -12,9 +12,11 @@ import (
 	"github.com/guide-build/guide/internal/markdown"
 )
 
-// Role is everything a role page shows, resolved and rendered.
+// Role is everything a role page shows, resolved and rendered. Its Facts
+// are the ones its Entry should carry.
 type Role struct {
 	*Entry
+	Facts
 	Body     template.HTML
 	Sections []Section // categories in guide order, only those with questions
 	FAQ      []FAQ
@@ -69,8 +71,9 @@ var ErrStale = errors.New("role header changed since the site was indexed")
 const PageRoot = "../../"
 
 // NewRole resolves a parsed role against the site and renders its markdown.
-// It fills in the role's Entry for cross-role pages. It returns ErrStale if
-// the role's header differs from the one New was given.
+// It changes nothing: the caller copies r.Facts to r.Entry when the role is
+// accepted. It returns ErrStale if the role's header differs from the one
+// New was given.
 func (s *Site) NewRole(c *content.Role) (*Role, diag.List, error) {
 	var diags diag.List
 	e, ok := s.byFile[c.File]
@@ -87,10 +90,10 @@ func (s *Site) NewRole(c *content.Role) (*Role, diag.List, error) {
 	env := &markdown.Env{File: c.File, Root: PageRoot, Pages: s.PageForFile, IDs: ids, Diags: &diags}
 	md := s.Markdown
 	r := &Role{Entry: e}
-
-	e.Summary, e.SummaryText = html(md.Inline(c.Summary.Source, c.Summary.Line, env))
-	e.Updated = c.Updated
-	e.Questions = len(c.Questions)
+	r.Summary, r.SummaryText = html(md.Inline(c.Summary.Source, c.Summary.Line, env))
+	r.Updated = c.Updated
+	r.Questions = len(c.Questions)
+	r.ByCategory = make([][]QuestionRef, len(s.Categories))
 
 	// Questions first: their anchors are derived from their words and must
 	// win over headings in the body.
@@ -135,7 +138,7 @@ func (s *Site) NewRole(c *content.Role) (*Role, diag.List, error) {
 			q.Number = n
 			refs[j] = QuestionRef{ID: q.ID, Text: q.Text}
 		}
-		e.ByCategory[i] = refs
+		r.ByCategory[i] = refs
 		r.Sections = append(r.Sections, Section{Category: s.Categories[i], Questions: qs})
 	}
 

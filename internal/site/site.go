@@ -64,14 +64,18 @@ type Home struct {
 	Intro       template.HTML
 }
 
-// Entry is a role as the rest of the site sees it. The fields below the
-// line are filled by NewRole, once, when the role is rendered; cross-role
-// pages read them only after every role has been.
+// Entry is a role as the rest of the site sees it: its header, fixed by
+// New, and its Facts, set by the caller from NewRole once the role has been
+// parsed. Cross-role pages read Facts only after every role's are set.
 type Entry struct {
 	content.Header
 	URL        string // "roles/<slug>/"
 	Department *Department
+	Facts
+}
 
+// Facts is what cross-role pages show about a role, taken from its file.
+type Facts struct {
 	Summary     template.HTML
 	SummaryText string
 	Updated     time.Time
@@ -153,7 +157,7 @@ func New(cfg *config.Config, home Home, headers []content.Header, drafts bool) (
 			d = &Department{Name: h.Department, Slug: slug, URL: DepartmentsDir + slug + "/"}
 			depts[h.Department] = d
 		}
-		e := &Entry{Header: h, URL: RolesDir + h.Slug + "/", Department: d, ByCategory: make([][]QuestionRef, len(cfg.Categories))}
+		e := &Entry{Header: h, URL: RolesDir + h.Slug + "/", Department: d}
 		d.Roles = append(d.Roles, e)
 		s.bySlug[h.Slug] = e
 		s.byFile[h.File] = e
