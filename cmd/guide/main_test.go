@@ -64,7 +64,7 @@ func TestCommands(t *testing.T) {
 		{name: "stray argument", args: []string{"build", good}, code: 2, stderr: []string{"unexpected argument", "--source"}},
 		{name: "bad base url", args: []string{"build", "--source", good, "--base-url", "ftp://x"}, code: 2, stderr: []string{"--base-url", "absolute http"}},
 		{name: "build", args: []string{"build", "--source", good}, code: 0,
-			stdout: []string{"guide: built 3 roles, 7 questions, ", " files in ", filepath.Join(good, "public")},
+			stdout:     []string{"guide: built 3 roles, 7 questions, ", " files in ", filepath.Join(good, "public")},
 			checkBuilt: filepath.Join(good, "public", "roles", "recruiter", "index.html")},
 		{name: "build with drafts to a destination", args: []string{"build", "--source", good, "--drafts", "--destination", filepath.Join(good, "out")}, code: 0,
 			stdout:     []string{"guide: built 4 roles"},
