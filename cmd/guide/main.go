@@ -123,7 +123,7 @@ func printCommandHelp(w io.Writer, c *command, fs *flag.FlagSet) {
 }
 
 func init() {
-	commands = []*command{buildCommand(), versionCommand(), helpCommand()}
+	commands = []*command{buildCommand(), serveCommand(), versionCommand(), helpCommand()}
 }
 
 func helpCommand() *command {

@@ -52,11 +52,14 @@ func TestCommands(t *testing.T) {
 		checkBuilt string // a file that must exist afterwards
 	}{
 		{name: "no arguments", args: nil, code: 2, stderr: []string{"Usage:", "guide build"}},
-		{name: "help", args: []string{"help"}, code: 0, stdout: []string{"guide build", "guide version", "guide help"}},
+		{name: "help", args: []string{"help"}, code: 0, stdout: []string{"guide build", "guide serve", "guide version", "guide help"}},
 		{name: "--help", args: []string{"--help"}, code: 0, stdout: []string{"Usage:"}},
 		{name: "version", args: []string{"version"}, code: 0, stdout: []string{"guide 0.1.0-dev go1."}},
 		{name: "unknown command", args: []string{"frobnicate"}, code: 2, stderr: []string{`guide: unknown command "frobnicate"`, "guide: hint: run 'guide help'"}},
 		{name: "help build", args: []string{"help", "build"}, code: 0, stdout: []string{"--source", "--destination", "--base-url", "--drafts", "Usage: guide build"}},
+		{name: "help serve", args: []string{"help", "serve"}, code: 0, stdout: []string{"--source", "--port", `(default "1313")`, "--bind", `(default "127.0.0.1")`, "--drafts", "--open"}},
+		{name: "serve stray argument", args: []string{"serve", "x"}, code: 2, stderr: []string{"unexpected argument"}},
+		{name: "serve missing folder", args: []string{"serve", "--source", filepath.Join(good, "nowhere"), "--port", "0"}, code: 1, stderr: []string{"no guide folder at"}},
 		{name: "build -h", args: []string{"build", "-h"}, code: 0, stdout: []string{"--source", "--destination", "--base-url", "--drafts"}},
 		{name: "version -h", args: []string{"version", "-h"}, code: 0, stdout: []string{"Usage: guide version"}},
 		{name: "help unknown", args: []string{"help", "nope"}, code: 2, stderr: []string{`unknown command "nope"`}},

@@ -191,6 +191,8 @@ func (st *State) Apply(ctx context.Context, paths []string) (Change, error) {
 			home = true
 		case isRoleFile(p):
 			roles = append(roles, p)
+		case strings.HasPrefix(p, "content/") && path.Ext(p) == "":
+			full = true // a folder appeared, moved or went
 		}
 	}
 	if len(ch.Assets) > 0 && !full {

@@ -1,0 +1,109 @@
+package serve
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/guide-build/guide/internal/browsertest"
+)
+
+// TestBrowserLiveReload opens a role page in headless Chromium, saves
+// changes to its file, and watches the page follow: a new question text
+// appears without a manual reload, the scroll position survives it, a
+// broken file shows the error overlay naming the file, and fixing it
+// removes the overlay.
+func TestBrowserLiveReload(t *testing.T) {
+	ctx := browsertest.New(t)
+	dir := writeGuide(t)
+	r := start(t, Options{Source: dir, Port: 0})
+	file := filepath.Join(dir, "content/roles/backend-developer.md")
+	orig, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Make the page long enough to scroll.
+	long := strings.Replace(string(orig), "## How to run the loop", strings.Repeat("Filler paragraph for scrolling.\n\n", 120)+"## How to run the loop", 1)
+	mkfile(t, file, long)
+	time.Sleep(3 * maxWait)
+
+	wait := func(js string) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
+			if err == nil && ok {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s (%v)", js, err)
+			}
+			time.Sleep(25 * time.Millisecond)
+		}
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(r.url+"roles/backend-developer/"), chromedp.WaitVisible("h1")); err != nil {
+		t.Fatal(err)
+	}
+	wait(`typeof EventSource !== "undefined" && document.querySelector('script[src="/__guide/live.js"]') !== null`)
+	time.Sleep(200 * time.Millisecond) // let the event stream connect
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](`window.scrollTo(0, 1500); window.marker = "same page"`)); err != nil {
+		t.Fatal(err)
+	}
+
+	mkfile(t, file, strings.Replace(long, "When do you add a database index?", "When do you add a partial index?", 1))
+	wait(`document.body.innerText.includes("When do you add a partial index?")`)
+	wait(`window.scrollY > 1000`)
+	if marker, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`window.marker || ""`)); marker != "" {
+		t.Error("the page did not reload") // a reload drops window.marker
+	}
+
+	mkfile(t, file, strings.Replace(long, "category: situational", "category: hallway", 1))
+	wait(`!!document.getElementById("guide-errors")`)
+	overlay, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("guide-errors").innerText`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(overlay, "content/roles/backend-developer.md:") || !strings.Contains(overlay, `unknown category "hallway"`) {
+		t.Errorf("overlay says %q; want the file, line and problem", overlay)
+	}
+
+	mkfile(t, file, long)
+	wait(`!document.getElementById("guide-errors")`)
+}
+
+// TestBrowserSwapsStylesheet changes only CSS and checks that the page
+// picks up the new stylesheet without reloading.
+func TestBrowserSwapsStylesheet(t *testing.T) {
+	ctx := browsertest.New(t)
+	dir := writeGuide(t)
+	css, err := os.ReadFile("../../assets/site.css")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mkfile(t, filepath.Join(dir, "assets/site.css"), string(css))
+	r := start(t, Options{Source: dir, Port: 0})
+	if err := chromedp.Do(ctx, chromedp.Navigate(r.url+"roles/recruiter/"), chromedp.WaitVisible("h1")); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	chromedp.Run(ctx, chromedp.Evaluate[any](`window.marker = 1`))
+	mkfile(t, filepath.Join(dir, "assets/site.css"), string(css)+"\nh1 { color: rgb(1, 2, 3); }\n")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		color, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector("h1")).color`))
+		if color == "rgb(1, 2, 3)" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the new stylesheet was not applied; h1 color %q", color)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	if marker, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`window.marker || 0`)); marker != 1 {
+		t.Error("the page reloaded; a CSS change should swap the stylesheet in place")
+	}
+}

@@ -1,0 +1,74 @@
+// guide serve: live reload. Injected into pages by the dev server only,
+// never into the output of guide build.
+(function () {
+  "use strict";
+  var here = location.pathname.replace(/^\//, "");
+  if (here === "" || here.slice(-1) === "/") here += "index.html";
+  var scrollKey = "guide-scroll:" + here;
+  var saved = sessionStorage.getItem(scrollKey);
+  if (saved !== null) {
+    sessionStorage.removeItem(scrollKey);
+    var y = +saved;
+    var restore = function () { window.scrollTo(0, y); };
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", restore);
+    else restore();
+  }
+  function reload() {
+    sessionStorage.setItem(scrollKey, String(window.scrollY));
+    location.reload();
+  }
+
+  var overlay = null;
+  function showErrors(list) {
+    if (!list.length) {
+      if (overlay) { overlay.remove(); overlay = null; }
+      return;
+    }
+    if (!overlay) {
+      overlay = document.createElement("div");
+      overlay.id = "guide-errors";
+      overlay.setAttribute("role", "alert");
+      overlay.style.cssText = "position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;z-index:2147483647;" +
+        "background:#2b0d0d;color:#ffe9e9;font:14px/1.5 ui-monospace,Menlo,Consolas,monospace;" +
+        "padding:14px 18px;border-top:4px solid #ff5a5a;box-shadow:0 -4px 24px rgba(0,0,0,.4)";
+    }
+    overlay.textContent = "";
+    var h = document.createElement("strong");
+    h.textContent = list.length === 1 ? "The guide has 1 problem; showing the last good version:" :
+      "The guide has " + list.length + " problems; showing the last good version:";
+    overlay.appendChild(h);
+    var ul = document.createElement("ul");
+    ul.style.cssText = "margin:8px 0 0;padding-left:18px";
+    list.forEach(function (d) {
+      var li = document.createElement("li");
+      li.textContent = d;
+      ul.appendChild(li);
+    });
+    overlay.appendChild(ul);
+    if (!overlay.isConnected) document.body.appendChild(overlay);
+  }
+
+  function swapCSS(from, to) {
+    document.querySelectorAll('link[rel="stylesheet"]').forEach(function (link) {
+      var href = link.getAttribute("href");
+      var i = href.lastIndexOf(from);
+      if (i >= 0 && i + from.length === href.length) {
+        var fresh = link.cloneNode();
+        fresh.setAttribute("href", href.slice(0, i) + to);
+        fresh.addEventListener("load", function () { link.remove(); });
+        link.after(fresh);
+      }
+    });
+  }
+
+  var es = new EventSource("/__guide/events");
+  es.addEventListener("errors", function (e) { showErrors(JSON.parse(e.data)); });
+  es.addEventListener("reload", function (e) {
+    var paths = JSON.parse(e.data);
+    if (paths.indexOf(here) >= 0) reload();
+  });
+  es.addEventListener("css", function (e) {
+    var d = JSON.parse(e.data);
+    swapCSS(d.from, d.to);
+  });
+})();
