@@ -32,18 +32,21 @@ var headerKeys = []string{"title", "slug", "department", "draft", "weight"}
 // so that a build can learn every role's title before rendering any page
 // while parsing each file fully only once.
 //
-// In YAML front-matter whose top level is a block mapping, every line that
-// starts in column one (and is not a comment) begins a new top-level field,
-// and a field's value runs until the next such line. ScanHeader cuts out the
-// header fields that way and parses only them. It reports false whenever that
-// shortcut does not apply or finds anything odd (TOML, a flow mapping, an
-// anchor defined elsewhere, a syntax error), and the caller then parses the
-// whole file instead. The full parse of the file later checks the header
-// against what it finds.
+// In YAML front-matter whose top level is a block mapping of plain keys,
+// every line that starts in column one (and is not a comment) begins a new
+// top-level field, and a field's value runs until the next such line.
+// ScanHeader cuts out the header fields that way and parses only them. It
+// reports false whenever that shortcut might not read the file the way the
+// YAML parser does, and the caller then parses the whole file instead:
+// TOML, a flow mapping, a key that is quoted, tagged, anchored or an alias,
+// an anchor or alias in a header value, a quoted value that goes on past its
+// line, line breaks other than \n, a delimiter that is not in column one,
+// or anything the header parse itself finds wrong. The full parse of every
+// file later checks the header against what it finds.
 func ScanHeader(file string, data []byte) (Header, bool) {
 	var diags diag.List
 	data, ok := normalize(file, data, &diags)
-	if !ok {
+	if !ok || bytes.ContainsAny(data, "\r\u0085\u2028\u2029") {
 		return Header{}, false
 	}
 	openLine, f := findOpening(data)
@@ -60,19 +63,29 @@ func ScanHeader(file string, data []byte) (Header, bool) {
 	for len(rest) > 0 {
 		var line []byte
 		line, rest, _ = bytes.Cut(rest, []byte("\n"))
-		if string(bytes.TrimRight(line, " \t")) == "---" {
+		trimmed := bytes.TrimSpace(line)
+		if string(trimmed) == "---" {
+			if line[0] != '-' {
+				return Header{}, false // an indented delimiter
+			}
 			break
 		}
-		if len(line) > 0 && line[0] != ' ' && line[0] != '\t' && line[0] != '#' {
-			if line[0] == '{' || line[0] == '[' || line[0] == '-' || line[0] == '?' {
-				return Header{}, false
+		if len(line) == 0 || line[0] == ' ' || line[0] == '\t' || line[0] == '#' {
+			if take {
+				picked = append(append(picked, line...), '\n')
 			}
-			key, _, _ := bytes.Cut(line, []byte(":"))
-			take = isHeaderKey(string(bytes.TrimSpace(key)))
+			continue
+		}
+		key, value, ok := plainField(line)
+		if !ok {
+			return Header{}, false
+		}
+		take = isHeaderKey(key)
+		if take && len(value) > 0 && (value[0] == '&' || value[0] == '*' || value[0] == '!') {
+			return Header{}, false
 		}
 		if take {
-			picked = append(picked, line...)
-			picked = append(picked, '\n')
+			picked = append(append(picked, line...), '\n')
 		}
 	}
 	r := &node.Reader{File: file, Diags: &diags}
@@ -101,6 +114,48 @@ func ScanHeader(file string, data []byte) (Header, bool) {
 		return Header{}, false
 	}
 	return h, true
+}
+
+// plainField splits a top-level line "key: value" whose key is a plain word.
+// It reports false for anything else, and for a value that opens a quote it
+// does not close on the same line (the value would go on below).
+func plainField(line []byte) (key string, value []byte, ok bool) {
+	i := 0
+	for i < len(line) && (line[i] == '-' || line[i] == '_' || 'a' <= line[i] && line[i] <= 'z' || 'A' <= line[i] && line[i] <= 'Z' || '0' <= line[i] && line[i] <= '9') {
+		i++
+	}
+	if i == 0 || line[0] == '-' {
+		return "", nil, false
+	}
+	k := i
+	for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+		i++
+	}
+	if i >= len(line) || line[i] != ':' || (i+1 < len(line) && line[i+1] != ' ' && line[i+1] != '\t') {
+		return "", nil, false
+	}
+	value = bytes.TrimSpace(line[i+1:])
+	if len(value) > 0 && (value[0] == '"' || value[0] == '\'') && !closesQuote(value) {
+		return "", nil, false
+	}
+	return string(line[:k]), value, true
+}
+
+// closesQuote reports whether the quoted scalar that value starts with ends
+// on this line.
+func closesQuote(value []byte) bool {
+	q := value[0]
+	for i := 1; i < len(value); i++ {
+		switch {
+		case q == '"' && value[i] == '\\':
+			i++
+		case value[i] == q && q == '\'' && i+1 < len(value) && value[i+1] == '\'':
+			i++
+		case value[i] == q:
+			return true
+		}
+	}
+	return false
 }
 
 func isHeaderKey(k string) bool {

@@ -136,7 +136,7 @@ func ParseRole(file string, data []byte, cfg *config.Config) (*Role, diag.List) 
 }
 
 func text(m *node.Map, key string, required bool) Text {
-	return Text{Source: m.String(key, required), Line: m.Line(key)}
+	return Text{Source: m.String(key, required), Line: m.TextLine(key)}
 }
 
 // roleSlug returns the slug field, or one made from the file name.

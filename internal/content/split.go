@@ -88,7 +88,9 @@ func split(file string, data []byte, diags *diag.List) (*document, bool) {
 		return nil, false
 	}
 	var raw []byte
-	rest, err := frontmatter.MustParse(bytes.NewReader(data), &raw, adrgFormats...)
+	masked := maskIndentedDelimiters(data, openLine, f.close)
+	rest, err := frontmatter.MustParse(bytes.NewReader(masked), &raw, adrgFormats...)
+	raw = bytes.ReplaceAll(raw, delimMask, []byte(f.close))
 	if errors.Is(err, frontmatter.ErrNotFound) {
 		diags.Errorf(file, openLine, "front-matter opened with %s is never closed: add a %s line after the last field", f.open, f.close)
 		return nil, false
@@ -113,6 +115,50 @@ func split(file string, data []byte, diags *diag.List) (*document, bool) {
 		doc.tree = doc.reader.ParseYAML(raw)
 	}
 	return doc, doc.tree != nil
+}
+
+// delimMask stands in for an indented delimiter while adrg/frontmatter
+// looks for the closing line: NUL bytes, which cannot occur in YAML or
+// TOML text.
+var delimMask = []byte("\x00\x00\x00")
+
+// maskIndentedDelimiters hides, inside the front-matter, lines that are the
+// closing delimiter indented: adrg/frontmatter trims lines before comparing
+// them, so a markdown rule ("  ---") in a block scalar would end the
+// front-matter early. Only a delimiter in column one closes it. The result
+// has the same length as data, so offsets into it are offsets into data.
+func maskIndentedDelimiters(data []byte, openLine int, close string) []byte {
+	if len(close) != len(delimMask) || bytes.IndexByte(data, 0) >= 0 {
+		return data
+	}
+	var out []byte
+	line, at := 0, 0
+	for at < len(data) {
+		end := bytes.IndexByte(data[at:], '\n')
+		if end < 0 {
+			end = len(data) - at
+		}
+		l := data[at : at+end]
+		line++
+		if line > openLine {
+			trimmed := bytes.TrimSpace(l)
+			if string(trimmed) == close {
+				if l[0] == close[0] {
+					break // the real closing line
+				}
+				if out == nil {
+					out = bytes.Clone(data)
+				}
+				i := at + bytes.Index(l, trimmed)
+				copy(out[i:], delimMask)
+			}
+		}
+		at += end + 1
+	}
+	if out == nil {
+		return data
+	}
+	return out
 }
 
 // findOpening returns the 1-based line of the opening delimiter and its

@@ -48,7 +48,17 @@ func Rune(dst []byte, r rune) ([]byte, bool) {
 			return append(dst, f...), true
 		}
 		return dst, false // × and ÷
+	case r == 'ª':
+		return append(dst, 'a'), true
+	case r == 'º':
+		return append(dst, 'o'), true
 	case unicode.IsLetter(r) || unicode.IsDigit(r):
+		if lower := unicode.ToLower(r); lower != r && lower >= 0xC0 && lower <= 0x17F {
+			return Rune(dst, lower) // such as the Ångström sign, which lower-cases to å
+		}
+		if r == 'ẞ' {
+			return append(dst, "ss"...), true
+		}
 		return utf8.AppendRune(dst, unicode.ToLower(r)), true
 	case unicode.Is(unicode.Mn, r):
 		// A combining mark (decomposed input) folds away with its accent.
@@ -58,7 +68,7 @@ func Rune(dst []byte, r rune) ([]byte, bool) {
 }
 
 // Slug folds s and joins its words with single dashes: "What's new in
-// Go 1.22?" becomes "what-s-new-in-go-1-22". maxLen, when positive, cuts the
+// Go 1.22?" becomes "whats-new-in-go-1-22". maxLen, when positive, cuts the
 // result at a word boundary at or before that many bytes.
 func Slug(s string, maxLen int) string {
 	b := make([]byte, 0, len(s))
@@ -83,6 +93,9 @@ func Slug(s string, maxLen int) string {
 		cut := strings.LastIndexByte(out[:maxLen+1], '-')
 		if cut <= 0 {
 			cut = maxLen
+			for cut > 0 && !utf8.RuneStart(out[cut]) {
+				cut--
+			}
 		}
 		out = strings.TrimRight(out[:cut], "-")
 	}

@@ -258,7 +258,6 @@ func TestSlugCutsAtWordBoundary(t *testing.T) {
 }
 
 func TestSlugCutKeepsValidUTF8(t *testing.T) {
-	t.Skip(`BUG: Slug cuts at a byte offset when a word has no boundary, so a multi-byte rune is split: Slug("日本語", 4) = "日\xe6"; want "日" (markdown heading ids use Slug(text, 60), so long non-Latin headings get ids that are not UTF-8)`)
 	tests := []struct {
 		in     string
 		maxLen int
@@ -278,7 +277,6 @@ func TestSlugCutKeepsValidUTF8(t *testing.T) {
 }
 
 func TestSlugFoldsLettersThatLowerCaseIntoLatin1(t *testing.T) {
-	t.Skip(`BUG: Rune lower-cases letters outside U+00C0..U+017F but does not fold the result, which can land inside that range: Slug("\u212B", 0) (ANGSTROM SIGN) = "å"; want "a", and Slug("\u1E9E", 0) (CAPITAL SHARP S) = "ß"; want "ss". Slug is then not idempotent: Slug(Slug("\u212B")) = "a"`)
 	tests := []struct{ in, want string }{
 		{"\u212B", "a"},  // ANGSTROM SIGN, lower-cases to å
 		{"\u1E9E", "ss"}, // LATIN CAPITAL LETTER SHARP S, lower-cases to ß
@@ -292,7 +290,6 @@ func TestSlugFoldsLettersThatLowerCaseIntoLatin1(t *testing.T) {
 }
 
 func TestSlugFoldsOrdinalIndicators(t *testing.T) {
-	t.Skip(`BUG: the Latin-1 letters before U+00C0 are not in the folding table and are kept as they are, so a slug of Latin text is not ASCII: Slug("1ª edición", 0) = "1ª-edicion"; want "1a-edicion", and Slug("Nº 5", 0) = "nº-5"; want "no-5" (µ, U+00B5, is kept as "µ" too)`)
 	tests := []struct{ in, want string }{
 		{"1ª edición", "1a-edicion"},
 		{"Nº 5", "no-5"},

@@ -9,6 +9,7 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 )
 
 var envKey = parser.NewContextKey()
@@ -48,7 +49,7 @@ func (linkTransformer) Transform(doc *ast.Document, _ text.Reader, pc parser.Con
 			}
 			n.Destination = []byte(dest)
 		case *ast.AutoLink:
-			if n.AutoLinkType == ast.AutoLinkURL && !safeScheme(string(n.URL(env.source)), false) {
+			if n.AutoLinkType == ast.AutoLinkURL && !safeScheme(resolve(string(n.URL(env.source))), false) {
 				unlink = append(unlink, n)
 			}
 		}
@@ -76,6 +77,15 @@ func replaceWithText(n ast.Node, source []byte) {
 		c = next
 	}
 	parent.RemoveChild(parent, n)
+}
+
+// resolve turns a destination as written into the URL goldmark will write
+// into the href: backslash escapes and character references resolved, so
+// that "javascript&#58;" is seen for what it is.
+func resolve(dest string) string {
+	b := util.UnescapePunctuations([]byte(dest))
+	b = util.ResolveNumericReferences(b)
+	return string(util.ResolveEntityNames(b))
 }
 
 // safeScheme reports whether dest has no scheme or one we let through.
@@ -111,7 +121,7 @@ func safeScheme(dest string, image bool) bool {
 // rewrite returns the destination to render for a link, and false when the
 // link must go.
 func (env *linkEnv) rewrite(n ast.Node, dest string, image bool) (string, bool) {
-	if !safeScheme(dest, image) {
+	if !safeScheme(resolve(dest), image) {
 		return "", false
 	}
 	u, err := url.Parse(dest)
@@ -120,7 +130,10 @@ func (env *linkEnv) rewrite(n ast.Node, dest string, image bool) (string, bool) 
 	}
 	switch {
 	case strings.HasPrefix(u.Path, "/"):
-		return env.Root + strings.TrimPrefix(dest, "/"), true
+		if out := env.Root + strings.TrimPrefix(dest, "/"); out != "" {
+			return out, true
+		}
+		return "./", true
 	case strings.HasSuffix(u.Path, ".md"):
 		target := path.Join(path.Dir(env.File), u.Path)
 		page, ok := "", false
@@ -145,8 +158,20 @@ func (env *linkEnv) rewrite(n ast.Node, dest string, image bool) (string, bool) 
 	return dest, true
 }
 
-// lineOf returns the file line of n: that of the first line of its block.
+// lineOf returns the file line of n: that of its first text, or failing
+// that, of the first line of its block.
 func (env *linkEnv) lineOf(n ast.Node) int {
+	start := -1
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if t, ok := c.(*ast.Text); ok && entering {
+			start = t.Segment.Start
+			return ast.WalkStop, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	if start >= 0 {
+		return env.line + bytes.Count(env.source[:start], []byte("\n"))
+	}
 	for p := n; p != nil; p = p.Parent() {
 		if p.Type() == ast.TypeBlock && p.Lines().Len() > 0 {
 			start := p.Lines().At(0).Start

@@ -88,7 +88,21 @@ func (m *Markdown) Block(src string, line int, env *Env) (html, plain string) {
 // Inline renders one paragraph of inline markdown without the <p> around it.
 // Several paragraphs are joined by a space, with a warning.
 func (m *Markdown) Inline(src string, line int, env *Env) (html, plain string) {
-	return m.render(m.inline, src, line, env, true)
+	return m.render(m.inline, dedent(src), line, env, true)
+}
+
+// dedent removes the indentation of every line. Inline fields have no code
+// blocks, so indentation means nothing, but four spaces would otherwise stop
+// a line from starting a paragraph and drop it.
+func dedent(s string) string {
+	if !strings.Contains(s, "\n ") && !strings.Contains(s, "\n\t") && !strings.HasPrefix(s, " ") && !strings.HasPrefix(s, "\t") {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimLeft(l, " \t")
+	}
+	return strings.Join(lines, "\n")
 }
 
 func (m *Markdown) render(md goldmark.Markdown, src string, line int, env *Env, inline bool) (string, string) {
@@ -126,7 +140,7 @@ func (m *Markdown) render(md goldmark.Markdown, src string, line int, env *Env, 
 		if n > 1 && env.Diags != nil {
 			env.Diags.Warnf(env.File, line, "this field takes one paragraph of text; its %d paragraphs were joined", n)
 		}
-		return buf.String(), strings.TrimSpace(plain.String())
+		return buf.String(), strings.Join(strings.Fields(plain.String()), " ")
 	}
 	if err := md.Renderer().Render(buf, source, doc); err != nil {
 		env.Diags.Errorf(env.File, line, "rendering markdown: %v", err)
@@ -142,7 +156,12 @@ func writeText(b *strings.Builder, n ast.Node, source []byte) {
 		switch n := n.(type) {
 		case *ast.Text:
 			if entering {
-				b.Write(n.Value(source))
+				v := n.Value(source)
+				if p := n.Parent(); p == nil || p.Kind() != ast.KindCodeSpan {
+					// What the HTML shows: escapes and references resolved.
+					v = util.ResolveEntityNames(util.ResolveNumericReferences(util.UnescapePunctuations(v)))
+				}
+				b.Write(v)
 				if n.SoftLineBreak() || n.HardLineBreak() {
 					b.WriteByte(' ')
 				}

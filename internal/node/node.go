@@ -67,18 +67,19 @@ func (r *Reader) Map(n *yaml.Node, path string) (Map, bool) {
 		r.errorf(n, "%swant a set of fields (key: value), got %s", prefix(path), kindName(n))
 		return Map{}, false
 	}
-	m := Map{r: r, n: n, path: path, values: make(map[string]*yaml.Node, len(n.Content)/2)}
+	m := Map{r: r, n: n, path: path, values: make(map[string]*yaml.Node, len(n.Content)/2), keys: make(map[string]*yaml.Node, len(n.Content)/2)}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := deref(n.Content[i]), n.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
 			r.errorf(k, "%sa key must be a plain word, got %s", prefix(path), kindName(k))
 			continue
 		}
-		if prev, dup := m.values[k.Value]; dup {
+		if prev, dup := m.keys[k.Value]; dup {
 			r.errorf(k, "%sduplicate field %q (first set on line %d)", prefix(path), k.Value, r.Line(prev))
 			continue
 		}
 		m.values[k.Value] = v
+		m.keys[k.Value] = k
 		m.order = append(m.order, k)
 	}
 	return m, true
@@ -90,6 +91,7 @@ type Map struct {
 	n      *yaml.Node
 	path   string
 	values map[string]*yaml.Node
+	keys   map[string]*yaml.Node
 	order  []*yaml.Node // keys, in source order
 	asked  []string
 }
@@ -105,6 +107,19 @@ func (m *Map) Line(key string) int {
 		return m.r.Line(v)
 	}
 	return m.r.Line(m.n)
+}
+
+// TextLine returns the line where the text of key starts: for a block
+// scalar (| or >) the line after the key, else the line of the value.
+func (m *Map) TextLine(key string) int {
+	v, ok := m.values[key]
+	if !ok {
+		return m.r.Line(m.n)
+	}
+	if v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+		return m.r.Line(v) + 1
+	}
+	return m.r.Line(v)
 }
 
 // Errorf reports a problem with the value of key (or with m itself when the
@@ -128,7 +143,11 @@ func (m *Map) value(key string, required bool) *yaml.Node {
 		}
 	}
 	if !ok && required {
-		m.r.errorf(m.n, "%smissing required field %q", prefix(m.path), key)
+		at := m.n
+		if k, present := m.keys[key]; present {
+			at = k // written, but with no value
+		}
+		m.r.errorf(at, "%smissing required field %q", prefix(m.path), key)
 	}
 	return v
 }
@@ -181,12 +200,12 @@ func (m *Map) Int(key string) int {
 	if v == nil {
 		return 0
 	}
-	i, err := strconv.Atoi(v.Value)
+	i, err := strconv.ParseInt(strings.ReplaceAll(v.Value, "_", ""), 0, 0)
 	if v.Kind != yaml.ScalarNode || v.Tag != "!!int" || err != nil {
 		m.wrongType(key, v, "a whole number")
 		return 0
 	}
-	return i
+	return int(i)
 }
 
 // Date returns a date field written as YYYY-MM-DD (or a full RFC 3339 time),

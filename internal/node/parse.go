@@ -92,10 +92,16 @@ func fromValue(v any) *yaml.Node {
 	case float64:
 		return scalar("!!float", strconv.FormatFloat(v, 'g', -1, 64))
 	case time.Time:
-		if v.Hour() == 0 && v.Minute() == 0 && v.Second() == 0 && v.Nanosecond() == 0 {
+		// BurntSushi/toml marks local dates and times with named zones.
+		switch v.Location().String() {
+		case "date-local":
 			return scalar("!!timestamp", v.Format(time.DateOnly))
+		case "time-local":
+			return scalar("!!str", v.Format(time.TimeOnly)) // a time of day is no date
+		case "datetime-local":
+			return scalar("!!timestamp", v.Format("2006-01-02T15:04:05"))
 		}
-		return scalar("!!timestamp", v.Format(time.RFC3339))
+		return scalar("!!timestamp", v.UTC().Format(time.RFC3339Nano))
 	}
 	return scalar("!!str", fmt.Sprint(v))
 }
