@@ -1,27 +1,51 @@
 // guide: small progressive enhancements; every page works without them.
 (function () {
   "use strict";
+  var file = location.protocol === "file:";
   // Opened from disk, a link to "roles/x/" shows a folder listing rather
-  // than the page: point links at the index.html inside instead.
-  if (location.protocol === "file:") {
-    document.querySelectorAll("a[href]").forEach(function (a) {
-      var h = a.getAttribute("href");
-      if (/^[a-z][a-z0-9+.-]*:/i.test(h) || h.charAt(0) === "#") return;
-      var i = h.search(/[?#]/), path = i < 0 ? h : h.slice(0, i), rest = i < 0 ? "" : h.slice(i);
-      if (path === "" || path.slice(-1) === "/") a.setAttribute("href", path + "index.html" + rest);
+  // than the page: point links and forms at the index.html inside.
+  function fix(el, attr) {
+    var h = el.getAttribute(attr);
+    if (h === null || /^[a-z][a-z0-9+.-]*:/i.test(h) || h.charAt(0) === "#") return;
+    var i = h.search(/[?#]/), path = i < 0 ? h : h.slice(0, i), rest = i < 0 ? "" : h.slice(i);
+    if (path === "" || path.slice(-1) === "/") el.setAttribute(attr, path + "index.html" + rest);
+  }
+  if (file) {
+    document.querySelectorAll("a[href]").forEach(function (a) { fix(a, "href"); });
+    document.querySelectorAll("form[action]").forEach(function (f) { fix(f, "action"); });
+  }
+  // Search: load search.js the first time it is wanted; "/" focuses the box.
+  var form = document.querySelector("form.search"), loaded = false;
+  function load() {
+    if (loaded || !form) return;
+    loaded = true;
+    var s = document.createElement("script");
+    s.src = form.getAttribute("data-src");
+    s.setAttribute("data-root", form.getAttribute("data-root"));
+    document.head.appendChild(s);
+  }
+  if (form) {
+    var input = form.querySelector("input");
+    input.addEventListener("focus", load);
+    document.addEventListener("keydown", function (e) {
+      var t = e.target, tag = t && t.tagName;
+      if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (t && t.isContentEditable)) return;
+      e.preventDefault();
+      input.focus();
     });
+    if (document.querySelector("[data-search-page]")) load();
   }
   // Print with every FAQ answer open.
   window.addEventListener("beforeprint", function () {
     document.querySelectorAll("details:not([open])").forEach(function (d) {
       d.setAttribute("open", "");
-      d.dataset.printOpened = "1";
+      d.setAttribute("data-print-opened", "");
     });
   });
   window.addEventListener("afterprint", function () {
     document.querySelectorAll("details[data-print-opened]").forEach(function (d) {
       d.removeAttribute("open");
-      delete d.dataset.printOpened;
+      d.removeAttribute("data-print-opened");
     });
   });
 })();

@@ -10,9 +10,13 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
@@ -29,9 +33,58 @@ func Chromium() string {
 	return ""
 }
 
+// Console records what a page reports as going wrong: exceptions, console
+// errors, and failed loads.
+type Console struct {
+	mu     sync.Mutex
+	errors []string
+}
+
+// Errors returns what was recorded so far.
+func (c *Console) Errors() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.errors)
+}
+
+func (c *Console) listen(ev any) {
+	var msg string
+	switch e := ev.(type) {
+	case *runtime.EventExceptionThrown:
+		msg = "exception: " + e.ExceptionDetails.Text
+		if e.ExceptionDetails.Exception != nil {
+			msg += " " + e.ExceptionDetails.Exception.Description
+		}
+	case *runtime.EventConsoleAPICalled:
+		if e.Type != runtime.ConsoleAPICalledTypeError && e.Type != runtime.ConsoleAPICalledTypeAssert {
+			return
+		}
+		msg = "console." + string(e.Type) + ":"
+		for _, a := range e.Args {
+			msg += " " + string(a.Value) + a.Description
+		}
+	case *cdplog.EventEntryAdded:
+		if e.Entry.Level != cdplog.EntryLevelError {
+			return
+		}
+		msg = "log: " + e.Entry.Text + " " + e.Entry.URL
+	default:
+		return
+	}
+	c.mu.Lock()
+	c.errors = append(c.errors, msg)
+	c.mu.Unlock()
+}
+
 // New returns a chromedp context for one test, with a fresh profile. The
 // browser closes when the test ends.
 func New(t *testing.T) context.Context {
+	ctx, _ := NewWithConsole(t)
+	return ctx
+}
+
+// NewWithConsole is New, also recording the page's errors.
+func NewWithConsole(t *testing.T) (context.Context, *Console) {
 	t.Helper()
 	path := Chromium()
 	if path == "" {
@@ -52,7 +105,8 @@ func New(t *testing.T) context.Context {
 		chromedp.WindowSize(1280, 900),
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
+	console := &Console{}
+	ctx, cancel := chromedp.NewContext(actx, chromedp.WithListener(console.listen))
 	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
 	t.Cleanup(func() {
 		cancelTimeout()
@@ -62,5 +116,5 @@ func New(t *testing.T) context.Context {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("starting %s: %v", path, err)
 	}
-	return ctx
+	return ctx, console
 }

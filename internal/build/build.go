@@ -37,6 +37,7 @@ import (
 	"github.com/guide-build/guide/internal/content"
 	"github.com/guide-build/guide/internal/diag"
 	"github.com/guide-build/guide/internal/render"
+	"github.com/guide-build/guide/internal/search"
 	"github.com/guide-build/guide/internal/site"
 )
 
@@ -64,7 +65,12 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 	var g *loaded
 	var diags diag.List
 	put := func(g *loaded) func(*site.Role, *diag.List) error {
-		return func(r *site.Role, d *diag.List) error { return putRole(g.theme, g.site, r, sink, d) }
+		return func(r *site.Role, d *diag.List) error {
+			if err := sink.Put(search.RolePath(g.version, r.Index), search.RoleFile(g.version, r, len(g.site.Categories))); err != nil {
+				return err
+			}
+			return putRole(g.theme, g.site, r, sink, d)
+		}
 	}
 	g, diags, err := load(ctx, src, opts, put)
 	if err != nil {
@@ -77,6 +83,9 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 		return fail()
 	}
 	if err := g.theme.PutAssets(sink); err != nil {
+		return nil, err
+	}
+	if err := g.index.Write(g.site, g.version, sink.Put); err != nil {
 		return nil, err
 	}
 	if _, err := g.theme.PutSitePages(g.site, sink); err != nil {
@@ -115,6 +124,8 @@ type loaded struct {
 	site      *site.Site
 	files     []string  // role files
 	siteDiags diag.List // what site.New found: problems across files
+	index     *search.Index
+	version   string // of the search files: see searchVersion
 }
 
 // load reads and checks a whole guide and sets every role's facts. visit,
@@ -123,7 +134,7 @@ type loaded struct {
 // theme cannot be loaded; diagnostics are returned either way.
 func load(ctx context.Context, src fs.FS, opts Options, visit func(*loaded) func(*site.Role, *diag.List) error) (*loaded, diag.List, error) {
 	var diags diag.List
-	cfg := loadConfig(src, opts.BaseURL, &diags)
+	cfg, cfgData := loadConfig(src, opts.BaseURL, &diags)
 	if cfg == nil {
 		return nil, diags, nil
 	}
@@ -143,17 +154,26 @@ func load(ctx context.Context, src fs.FS, opts Options, visit func(*loaded) func
 	home := loadHome(src, &diags)
 
 	workers := cmp.Or(opts.Workers, runtime.GOMAXPROCS(0))
-	headers, failed, err := scanHeaders(ctx, src, files, cfg, workers, &diags)
+	headers, failed, sums, err := scanHeaders(ctx, src, files, cfg, workers, &diags)
 	if err != nil {
 		return nil, nil, err
 	}
 	s, siteDiags := site.New(cfg, site.Home{}, headers, opts.Drafts)
 	diags.Append(siteDiags)
 	s.Home = renderHome(s, home, &diags)
-	g := &loaded{cfg: cfg, theme: theme, site: s, files: files, siteDiags: siteDiags}
-	var fn func(*site.Role, *diag.List) error
+	g := &loaded{cfg: cfg, theme: theme, site: s, files: files, siteDiags: siteDiags, index: search.NewIndex(),
+		version: searchVersion(cfgData, files, sums, opts.Drafts)}
+	var then func(*site.Role, *diag.List) error
 	if visit != nil {
-		fn = visit(g)
+		then = visit(g)
+	}
+	cats := len(s.Categories)
+	fn := func(r *site.Role, d *diag.List) error {
+		g.index.Add(r, cats)
+		if then != nil {
+			return then(r, d)
+		}
+		return nil
 	}
 	if err := parseRoles(ctx, src, s, files, failed, workers, &diags, fn); err != nil {
 		if errors.Is(err, site.ErrStale) {
@@ -167,19 +187,19 @@ func load(ctx context.Context, src fs.FS, opts Options, visit func(*loaded) func
 	return g, diags, nil
 }
 
-func loadConfig(src fs.FS, baseURL string, diags *diag.List) *config.Config {
+func loadConfig(src fs.FS, baseURL string, diags *diag.List) (*config.Config, []byte) {
 	data, err := fs.ReadFile(src, config.File)
 	if errors.Is(err, fs.ErrNotExist) {
 		diags.Errorf(config.File, 0, "missing: a guide folder has a %s at its root (is --source right?)", config.File)
-		return nil
+		return nil, nil
 	}
 	if err != nil {
 		diags.Errorf(config.File, 0, "reading: %v", err)
-		return nil
+		return nil, nil
 	}
 	cfg, d := config.Parse(data, baseURL)
 	diags.Append(d)
-	return cfg
+	return cfg, data
 }
 
 // roleFiles lists the role files: every .md file under content/roles, except

@@ -2,6 +2,7 @@ package build
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"html/template"
 	"io/fs"
@@ -51,10 +52,11 @@ func (c *collector) add(d diag.List) {
 
 // scanHeaders reads every role's header. Files whose front-matter cannot be
 // read at all are reported and marked failed, so they are not parsed again.
-func scanHeaders(ctx context.Context, src fs.FS, files []string, cfg *config.Config, workers int, diags *diag.List) ([]content.Header, []bool, error) {
+func scanHeaders(ctx context.Context, src fs.FS, files []string, cfg *config.Config, workers int, diags *diag.List) ([]content.Header, []bool, [][32]byte, error) {
 	headers := make([]content.Header, len(files))
 	ok := make([]bool, len(files))
 	failed := make([]bool, len(files))
+	sums := make([][32]byte, len(files))
 	c := &collector{diags: diags}
 	err := each(ctx, len(files), workers, func(_ context.Context, i int) error {
 		var d diag.List
@@ -64,6 +66,7 @@ func scanHeaders(ctx context.Context, src fs.FS, files []string, cfg *config.Con
 			failed[i] = true
 			return nil
 		}
+		sums[i] = sha256.Sum256(data)
 		h, found, pd := header(files[i], data, cfg)
 		if !found {
 			d.Append(pd) // the full parse later would say the same
@@ -79,7 +82,7 @@ func scanHeaders(ctx context.Context, src fs.FS, files []string, cfg *config.Con
 			out = append(out, h)
 		}
 	}
-	return out, failed, err
+	return out, failed, sums, err
 }
 
 // header reads a role's header: with content.ScanHeader when it can, else

@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/maphash"
+	"crypto/sha256"
 	"io/fs"
 	"maps"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/guide-build/guide/internal/content"
 	"github.com/guide-build/guide/internal/diag"
 	"github.com/guide-build/guide/internal/render"
+	"github.com/guide-build/guide/internal/search"
 	"github.com/guide-build/guide/internal/site"
 )
 
@@ -51,17 +53,19 @@ type State struct {
 	siteDiags diag.List
 	homeDiags diag.List // of parsing content/_index.md
 	linkDiags diag.List // of rendering its markdown, which depends on the site
+
+	cfgData  []byte            // guide.yaml as last loaded, for the search version
+	searchMu sync.Mutex        // guards search, which readers fill in
+	search   map[string][]byte // the search files Index.Write made, until the next change
 }
 
 // fileState is what State remembers of one role file.
 type fileState struct {
-	sum    uint64 // of the bytes last read
+	sum    [32]byte // SHA-256 of the bytes last read
 	header content.Header
 	found  bool // the front-matter could be read to a header
 	diags  diag.List
 }
-
-var seed = maphash.MakeSeed()
 
 // Change says what an Apply did.
 type Change struct {
@@ -108,7 +112,8 @@ func (st *State) reload(ctx context.Context) error {
 		st.stale, st.diags, st.siteDiags = true, diags, nil
 		return nil
 	}
-	st.g, st.stale, st.diags, st.siteDiags = g, false, nil, g.siteDiags
+	st.g, st.stale, st.diags, st.siteDiags, st.search = g, false, nil, g.siteDiags, nil
+	st.cfgData, _ = readAll(st.src, config.File)
 	for _, d := range diags {
 		switch {
 		case slices.Contains(g.siteDiags, d), d.File == content.HomeFile:
@@ -126,7 +131,7 @@ func (st *State) reload(ctx context.Context) error {
 			return err
 		}
 		f := st.files[name]
-		f.sum = maphash.Bytes(seed, data)
+		f.sum = sha256.Sum256(data)
 		f.header, f.found, _ = header(name, data, g.cfg)
 		st.files[name] = f
 	}
@@ -224,6 +229,9 @@ func (st *State) Apply(ctx context.Context, paths []string) (Change, error) {
 	case ch.Changed:
 		st.renderHome()
 	}
+	if ch.Changed {
+		st.search = nil
+	}
 	ch.Diags = st.allDiags()
 	return ch, nil
 }
@@ -272,7 +280,7 @@ func (st *State) applyRoles(files []string, ch *Change) (bool, error) {
 		if !known {
 			return true, nil
 		}
-		sum := maphash.Bytes(seed, data)
+		sum := sha256.Sum256(data)
 		if sum == old.sum {
 			continue
 		}
@@ -309,6 +317,7 @@ func (st *State) applyRoles(files []string, ch *Change) (bool, error) {
 			}
 			f.diags = append(f.diags, rd...)
 			r.Entry.Facts = r.Facts
+			st.g.index.Add(r, len(st.g.site.Categories))
 		}
 		st.files[p.file] = f
 	}
@@ -350,11 +359,48 @@ func (st *State) Files() []string {
 		return nil
 	}
 	out := st.g.theme.SiteFileNames(st.g.site)
+	version := st.version()
 	for _, e := range st.g.site.Roles {
-		out = append(out, render.File(e.URL))
+		out = append(out, render.File(e.URL), search.RolePath(version, e.Index))
+	}
+	files, err := st.searchFiles()
+	if err == nil {
+		for p := range files {
+			out = append(out, p)
+		}
 	}
 	slices.Sort(out)
 	return out
+}
+
+// version names the search files' folder, as the full build would.
+func (st *State) version() string {
+	files := slices.Sorted(maps.Keys(st.files))
+	sums := make([][32]byte, len(files))
+	for i, f := range files {
+		sums[i] = st.files[f].sum
+	}
+	return searchVersion(st.cfgData, files, sums, st.opts.Drafts)
+}
+
+// searchFiles makes the index's files, once per change. The caller holds
+// st.mu, for reading at least.
+func (st *State) searchFiles() (map[string][]byte, error) {
+	st.searchMu.Lock()
+	defer st.searchMu.Unlock()
+	if st.search != nil {
+		return st.search, nil
+	}
+	files := map[string][]byte{}
+	err := st.g.index.Write(st.g.site, st.version(), func(p string, b []byte) error {
+		files[p] = b
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	st.search = files
+	return files, nil
 }
 
 // ErrNotFound is returned by Render for a path the site has no file at.
@@ -369,6 +415,29 @@ func (st *State) Render(p string) ([]byte, error) {
 		return nil, ErrNotFound
 	}
 	s := st.g.site
+	if rest, ok := strings.CutPrefix(p, search.Dir); ok && strings.HasSuffix(p, ".js") {
+		version := st.version()
+		if n, ok := strings.CutPrefix(rest, version+"/r/"); ok {
+			i, err := strconv.Atoi(strings.TrimSuffix(n, ".js"))
+			if err != nil || i < 0 || i >= len(s.Roles) {
+				return nil, ErrNotFound
+			}
+			var d diag.List
+			r, err := parseRole(st.src, s, s.Roles[i].File, &d)
+			if err != nil || r == nil {
+				return nil, fmt.Errorf("%s has errors: %w", s.Roles[i].File, d.Err())
+			}
+			return search.RoleFile(version, r, len(s.Categories)), nil
+		}
+		files, err := st.searchFiles()
+		if err != nil {
+			return nil, err
+		}
+		if b, ok := files[p]; ok {
+			return b, nil
+		}
+		return nil, ErrNotFound
+	}
 	if slug, ok := strings.CutPrefix(p, site.RolesDir); ok {
 		if slug, ok = strings.CutSuffix(slug, "/index.html"); ok {
 			e, ok := s.Entry(slug)

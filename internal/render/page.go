@@ -132,6 +132,7 @@ var funcs = template.FuncMap{
 	"clip":    func(s string, n int) string { return clip(s, n) },
 	"date":    func(t time.Time) string { return t.Format("2 January 2006") },
 	"isodate": func(t time.Time) string { return t.Format(time.DateOnly) },
+	"add":     func(a, b int) int { return a + b },
 }
 
 // plural returns "1 question" or "16 questions".

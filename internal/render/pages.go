@@ -77,6 +77,7 @@ func SitePages(s *site.Site) []*Page {
 			Category:    c,
 		})
 	}
+	pages = append(pages, &Page{Site: s, Kind: "search", Path: "search/", Title: "Search", Description: "Search every question, note and FAQ entry in " + cfg.Title + "."})
 	return append(pages, &Page{Site: s, Kind: "404", Path: "404.html", Title: "Page not found", Description: cfg.Description})
 }
 

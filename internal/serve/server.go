@@ -305,7 +305,14 @@ func (s *Server) Update(ch build.Change) []string {
 	var changed []string
 	fresh := map[string][]byte{}
 	gone := map[string]bool{}
+	var drop []string
 	for _, name := range names {
+		if ext := path.Ext(name); ext != ".html" && ext != ".css" {
+			// Search data and other files no page shows directly: forget
+			// them, to be made again if asked for, rather than make them now.
+			drop = append(drop, name)
+			continue
+		}
 		body, err := s.site.Render(name)
 		switch {
 		case errors.Is(err, build.ErrNotFound):
@@ -326,6 +333,9 @@ func (s *Server) Update(ch build.Change) []string {
 			changed = append(changed, name)
 		}
 		s.cache[name] = body
+	}
+	for _, name := range drop {
+		gone[name] = true
 	}
 	for name := range gone {
 		delete(s.cache, name)

@@ -18,6 +18,7 @@ type Role struct {
 	*Entry
 	Facts
 	Body     template.HTML
+	BodyText string
 	Sections []Section // categories in guide order, only those with questions
 	FAQ      []FAQ
 	Related  []*Entry
@@ -40,6 +41,11 @@ type Question struct {
 	FollowUps []template.HTML
 	Tags      []string
 	Category  *Category
+
+	// Plain text of the notes, for search.
+	LookForText   string
+	RedFlagsText  string
+	FollowUpsText []string
 }
 
 // FAQ is one question and answer.
@@ -120,11 +126,12 @@ func (s *Site) NewRole(c *content.Role) (*Role, diag.List, error) {
 	}
 	for i, cq := range c.Questions {
 		q := questions[i]
-		q.LookFor, _ = html(md.Block(cq.LookFor.Source, cq.LookFor.Line, env))
-		q.RedFlags, _ = html(md.Block(cq.RedFlags.Source, cq.RedFlags.Line, env))
+		q.LookFor, q.LookForText = html(md.Block(cq.LookFor.Source, cq.LookFor.Line, env))
+		q.RedFlags, q.RedFlagsText = html(md.Block(cq.RedFlags.Source, cq.RedFlags.Line, env))
 		for _, f := range cq.FollowUps {
-			h, _ := html(md.Inline(f.Source, f.Line, env))
+			h, text := html(md.Inline(f.Source, f.Line, env))
 			q.FollowUps = append(q.FollowUps, h)
+			q.FollowUpsText = append(q.FollowUpsText, text)
 		}
 	}
 	n := 0
@@ -149,7 +156,7 @@ func (s *Site) NewRole(c *content.Role) (*Role, diag.List, error) {
 		item.ID = ids.Unique("faq-" + orDefault(fold.Slug(item.QuestionText, anchorLen), "question"))
 		r.FAQ = append(r.FAQ, item)
 	}
-	r.Body, _ = html(md.Block(c.Body.Source, c.Body.Line, env))
+	r.Body, r.BodyText = html(md.Block(c.Body.Source, c.Body.Line, env))
 	r.Related = s.related(c, e, &diags)
 	return r, diags, nil
 }

@@ -71,6 +71,7 @@ type Entry struct {
 	content.Header
 	URL        string // "roles/<slug>/"
 	Department *Department
+	Index      int // position in Site.Roles
 	Facts
 }
 
@@ -95,6 +96,7 @@ type Department struct {
 	Name  string
 	Slug  string
 	URL   string // "departments/<slug>/"
+	Index int    // position in Site.Departments
 	Roles []*Entry
 }
 
@@ -167,11 +169,15 @@ func New(cfg *config.Config, home Home, headers []content.Header, drafts bool) (
 	}
 
 	s.Departments = orderDepartments(cfg, depts, &diags)
-	for _, d := range s.Departments {
+	for i, d := range s.Departments {
+		d.Index = i
 		slices.SortFunc(d.Roles, func(a, b *Entry) int {
 			return cmp.Or(compareWeight(a.Weight, b.Weight), cmp.Compare(a.Title, b.Title), cmp.Compare(a.Slug, b.Slug))
 		})
-		s.Roles = append(s.Roles, d.Roles...)
+		for _, e := range d.Roles {
+			e.Index = len(s.Roles)
+			s.Roles = append(s.Roles, e)
+		}
 	}
 	if c := cfg.CTA; c != nil {
 		env := &markdown.Env{File: config.File, Root: PageRoot, Pages: s.PageForFile, Diags: &diags}

@@ -1,0 +1,592 @@
+// guide search: the client of the index that internal/search writes (see
+// docs/search.md). site.js loads this file when the search box is first
+// focused. Text is split, folded and stemmed exactly as the Go side does;
+// internal/search's tests run this file in Node to hold the two together.
+(function (root) {
+  "use strict";
+
+  // ---- Text: the same rules as internal/search/text.go and internal/fold.
+  // Folding of U+00C0..U+017F; "" marks the two that are not letters.
+  var LATIN = ("a a a a a a ae c e e e e i i i i d n o o o o o  o u u u u y th ss a a a a a a ae c e e e e i i i i " +
+    "d n o o o o o  o u u u u y th y a a a a a a c c c c c c c c d d d d e e e e e e e e e e g g g g g g g g h h h h " +
+    "i i i i i i i i i i ij ij j j k k k l l l l l l l l l l n n n n n n n n n o o o o o o oe oe r r r r r r s s s s " +
+    "s s s s t t t t t t u u u u u u u u u u u u w w y y y z z z z z z s").split(" ");
+  var LETTER = /[\p{L}\p{Nd}]/u, MARK = /\p{Mn}/u;
+
+  // foldChar returns the folded form of one character, or null for a
+  // separator.
+  function foldChar(ch) {
+    var c = ch.codePointAt(0);
+    if (c < 128) {
+      if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) return ch;
+      if (c >= 65 && c <= 90) return String.fromCharCode(c + 32);
+      return null;
+    }
+    if (c >= 0xc0 && c <= 0x17f) return LATIN[c - 0xc0] || null;
+    if (ch === "ª") return "a";
+    if (ch === "º") return "o";
+    if (LETTER.test(ch)) {
+      var lower = ch.toLowerCase(), lc = lower.codePointAt(0);
+      if (lower !== ch && lc >= 0xc0 && lc <= 0x17f && lower.length === 1) return LATIN[lc - 0xc0] || null;
+      if (ch === "ẞ") return "ss";
+      return lower;
+    }
+    if (MARK.test(ch)) return "";
+    return null;
+  }
+
+  // words splits text into folded words.
+  function words(s) {
+    var out = [], w = "";
+    for (var ch of s) {
+      if (ch === "'" || ch === "’") continue;
+      var f = foldChar(ch);
+      if (f === null) {
+        if (w) out.push(w);
+        w = "";
+      } else w += f;
+    }
+    if (w) out.push(w);
+    return out;
+  }
+
+  var STOP = {};
+  ("a an and are as at be but by can do does for from had has have how i if in into is it its " +
+    "me my no not of on or our so than that the their them then there these they this to was we " +
+    "were what when where which who why will with would you your").split(" ").forEach(function (w) { STOP[w] = true; });
+  var MAX_WORD = 40;
+
+  function endsWith(w, s) { return w.length >= s.length && w.slice(-s.length) === s; }
+  function undouble(w) {
+    var n = w.length;
+    return n > 2 && w[n - 1] === w[n - 2] && "aeioulsz".indexOf(w[n - 1]) < 0 ? w.slice(0, -1) : w;
+  }
+  // stem is internal/search.Stem.
+  function stem(w) {
+    if (w.length <= 3 || !/^[a-z]+$/.test(w)) return w;
+    if (endsWith(w, "ies") && w.length > 4) w = w.slice(0, -3) + "y";
+    else if (endsWith(w, "sses")) w = w.slice(0, -2);
+    else if (endsWith(w, "xes") || endsWith(w, "ches") || endsWith(w, "shes") || endsWith(w, "zzes")) w = w.slice(0, -2);
+    else if (endsWith(w, "ss") || endsWith(w, "us") || endsWith(w, "is")) { /* keep */ }
+    else if (endsWith(w, "s")) w = w.slice(0, -1);
+    if (endsWith(w, "ing") && w.length > 5) w = undouble(w.slice(0, -3));
+    else if (endsWith(w, "ed") && w.length > 4 && !endsWith(w, "eed")) w = undouble(w.slice(0, -2));
+    if (w.length > 3 && w[w.length - 1] === "e") w = w.slice(0, -1);
+    return w;
+  }
+  function terms(s) {
+    return words(s).filter(function (w) { return w.length <= MAX_WORD && !STOP[w]; }).map(stem);
+  }
+
+  // parse is internal/search.parse.
+  function parse(q, prefix) {
+    var ws = words(q);
+    var allStop = ws.every(function (w) { return STOP[w]; });
+    var last = q ? Array.from(q).pop() : "";
+    var partialLast = prefix && ws.length > 0 && q !== "" && !(foldChar(last) === null && last !== "'" && last !== "’");
+    var out = [], seen = {};
+    ws.forEach(function (w, i) {
+      if (w.length > MAX_WORD || (STOP[w] && !allStop)) return;
+      var st = stem(w);
+      if (seen[st]) return;
+      seen[st] = true;
+      out.push({ word: w, stem: st, partial: partialLast && i === ws.length - 1 });
+    });
+    return out;
+  }
+
+  // distance is the optimal string alignment distance, or limit+1 beyond it.
+  function distance(a, b, limit) {
+    a = Array.from(a); b = Array.from(b);
+    if (Math.abs(a.length - b.length) > limit) return limit + 1;
+    var prev2 = [], prev = [], cur = [], i, j;
+    for (j = 0; j <= b.length; j++) prev[j] = j;
+    for (i = 1; i <= a.length; i++) {
+      cur = [i];
+      var rowMin = i;
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) cur[j] = Math.min(cur[j], prev2[j - 2] + 1);
+        rowMin = Math.min(rowMin, cur[j]);
+      }
+      if (rowMin > limit) return limit + 1;
+      prev2 = prev; prev = cur;
+    }
+    return prev[b.length];
+  }
+
+  // decode reads a tier: base64 of (varint document delta, impact byte).
+  function decode(s) {
+    var bin = atob(s), docs = [], imps = [], prev = 0, i = 0;
+    while (i < bin.length) {
+      var d = 0, mul = 1, c;
+      do { c = bin.charCodeAt(i++); d += (c & 127) * mul; mul *= 128; } while (c & 128);
+      prev += d;
+      docs.push(prev);
+      imps.push(bin.charCodeAt(i++));
+    }
+    return { docs: docs, imps: imps };
+  }
+
+  // ---- Engine: internal/search/query.go, step for step.
+  var PREFIX = 0.8, TYPO1 = 0.6, TYPO2 = 0.4, MAX_PREFIX = 8, MAX_TYPOS = 3, PHRASE = 1.25, MAX_FETCHES = 12;
+
+  function Engine(load, meta) {
+    this.load = load; // name → Promise of payload
+    this.meta = meta;
+    this.shards = {};
+    this.tiers = {};
+    this.roles = {};
+    this.v = meta.v + "/";
+  }
+  Engine.prototype.shardFor = function (term) {
+    var best = -1, len = -1, s = this.meta.s;
+    for (var i = 0; i < s.length; i++) {
+      if (s[i].length > len && term.lastIndexOf(s[i], 0) === 0) { best = i; len = s[i].length; }
+    }
+    return best;
+  };
+  Engine.prototype.shard = function (i) {
+    if (!this.shards[i]) this.shards[i] = this.load(this.v + "t/" + i);
+    return this.shards[i];
+  };
+  Engine.prototype.role = function (i) {
+    if (!this.roles[i]) this.roles[i] = this.load(this.v + "r/" + i);
+    return this.roles[i];
+  };
+  Engine.prototype.prefixShards = function (p) {
+    var out = [], first = this.shardFor(p), s = this.meta.s;
+    if (first >= 0) out.push(first);
+    for (var i = 0; i < s.length && out.length < 3; i++) {
+      if (s[i].length > p.length && s[i].lastIndexOf(p, 0) === 0) out.push(i);
+    }
+    return out;
+  };
+  function cmpStr(a, b) { return a < b ? -1 : a > b ? 1 : 0; }
+  function search(arr, x) { // binary search in sorted strings (by UTF-16 code units; terms are compared as the Go side sorts bytes)
+    var lo = 0, hi = arr.length;
+    while (lo < hi) { var m = (lo + hi) >> 1; if (byteLess(arr[m], x)) lo = m + 1; else hi = m; }
+    return lo < arr.length && arr[lo] === x ? lo : -1;
+  }
+  var enc = typeof TextEncoder !== "undefined" ? new TextEncoder() : null;
+  function byteLess(a, b) {
+    if (/^[\x00-\x7f]*$/.test(a + b)) return a < b;
+    var x = enc.encode(a), y = enc.encode(b);
+    for (var i = 0; i < x.length && i < y.length; i++) if (x[i] !== y[i]) return x[i] < y[i];
+    return x.length < y.length;
+  }
+
+  Engine.prototype.alternatives = async function (w) {
+    var si = this.shardFor(w.stem), self = this;
+    if (si < 0) return [];
+    var s = await this.shard(si), alts = [];
+    var exact = search(s.t, w.stem);
+    if (exact >= 0) alts.push({ s: s, si: si, term: exact, factor: 1, loaded: 0 });
+    if (w.partial && w.word.length >= 2) {
+      var cands = [], ps = this.prefixShards(w.word);
+      for (var k = 0; k < ps.length; k++) {
+        var sh = await self.shard(ps[k]);
+        sh.t.forEach(function (t, ti) {
+          if (t.lastIndexOf(w.word, 0) === 0 && t !== w.stem) cands.push({ a: { s: sh, si: ps[k], term: ti, factor: PREFIX, loaded: 0 }, df: sh.f[ti], t: t });
+        });
+      }
+      cands.sort(function (a, b) { return b.df - a.df || (byteLess(a.t, b.t) ? -1 : a.t === b.t ? 0 : 1); });
+      cands.slice(0, MAX_PREFIX).forEach(function (c) { alts.push(c.a); });
+    }
+    var runes = Array.from(w.stem).length;
+    if (exact < 0 && !w.partial && runes >= 4) {
+      var limit = runes >= 8 ? 2 : 1, typos = [];
+      s.t.forEach(function (t, ti) {
+        var d = distance(w.stem, t, limit);
+        if (d <= limit) typos.push({ ti: ti, d: d, df: s.f[ti], t: t });
+      });
+      typos.sort(function (a, b) { return a.d - b.d || b.df - a.df || (byteLess(a.t, b.t) ? -1 : a.t === b.t ? 0 : 1); });
+      typos.slice(0, MAX_TYPOS).forEach(function (c) {
+        alts.push({ s: s, si: si, term: c.ti, factor: c.d === 2 ? TYPO2 : TYPO1, loaded: 0 });
+      });
+    }
+    return alts;
+  };
+  function next(a) {
+    var m = a.s.x[a.term];
+    return a.loaded >= m.length ? 0 : a.factor * m[a.loaded];
+  }
+  Engine.prototype.postings = async function (a) {
+    var k = a.loaded, enc;
+    if (k === 0) enc = a.s.p[a.term];
+    else {
+      var key = a.si + "/" + a.term + "." + (k + 1);
+      if (!this.tiers[key]) this.tiers[key] = this.load(this.v + "p/" + key);
+      enc = await this.tiers[key];
+    }
+    a.loaded++;
+    return decode(enc);
+  };
+  Engine.prototype.split = function (doc) {
+    var m = this.meta, low = Math.pow(2, m.ib), mid = Math.pow(2, m.kb);
+    return { role: Math.floor(doc / (low * mid)), kind: Math.floor(doc / low) % mid, idx: doc % low };
+  };
+  Engine.prototype.allowed = function (doc, f) {
+    var p = this.split(doc), d = this.meta.d;
+    if (f.kinds && f.kinds.indexOf(p.kind) < 0) return false;
+    if (f.dept != null) {
+      var end = f.dept + 1 < d.length ? d[f.dept + 1][1] : this.meta.r;
+      if (p.role < d[f.dept][1] || p.role >= end) return false;
+    }
+    return true;
+  };
+
+  // search returns {hits, count, exact, words, matched}: the k best documents.
+  Engine.prototype.search = async function (q, k, prefix, f) {
+    f = f || {};
+    var ws = parse(q, prefix), self = this, n = ws.length;
+    if (!n) return { hits: [], count: 0, exact: true, words: ws, matched: {} };
+    var alts = [];
+    for (var i = 0; i < n; i++) alts.push(await this.alternatives(ws[i]));
+    var contrib = new Map();
+    async function load(i, a) {
+      var ps = await self.postings(a);
+      for (var j = 0; j < ps.docs.length; j++) {
+        var doc = ps.docs[j];
+        if (!self.allowed(doc, f)) continue;
+        var c = contrib.get(doc);
+        if (!c) { c = new Array(n).fill(0); contrib.set(doc, c); }
+        c[i] = Math.max(c[i], a.factor * ps.imps[j]);
+      }
+    }
+    for (i = 0; i < n; i++) for (var a of alts[i]) await load(i, a);
+    var ranked = [];
+    for (var fetches = 0; ; fetches++) {
+      var bound = new Array(n).fill(0), unseen = 0;
+      for (i = 0; i < n; i++) { for (a of alts[i]) bound[i] = Math.max(bound[i], next(a)); unseen += bound[i]; }
+      ranked = [];
+      contrib.forEach(function (c, doc) {
+        var sum = 0, matched = 0;
+        for (var v of c) if (v > 0) { sum += v; matched++; }
+        ranked.push({ doc: doc, score: sum * Math.pow(matched / n, 2) });
+      });
+      ranked.sort(function (x, y) { return y.score - x.score || x.doc - y.doc; });
+      if (unseen === 0 || fetches >= MAX_FETCHES) break;
+      var threshold = ranked.length >= k ? ranked[k - 1].score : -1;
+      var done = threshold >= unseen;
+      for (var r = Math.min(k, ranked.length); done && r < ranked.length; r++) {
+        var upper = 0, c = contrib.get(ranked[r].doc);
+        for (i = 0; i < n; i++) upper += Math.max(c[i], bound[i]);
+        done = upper <= threshold;
+      }
+      if (done) break;
+      var best = null, bi = -1;
+      for (i = 0; i < n; i++) for (a of alts[i]) if (best === null || next(a) > next(best)) { best = a; bi = i; }
+      await load(bi, best);
+    }
+    // Count the documents that match any word: those seen, and, without a
+    // filter, at least as many as the commonest term has.
+    var count = contrib.size, exact = true;
+    for (i = 0; i < n; i++) for (a of alts[i]) {
+      exact = exact && next(a) === 0;
+      if (!f.kinds && f.dept == null) count = Math.max(count, a.s.f[a.term]);
+    }
+    var matched = {};
+    for (i = 0; i < n; i++) for (a of alts[i]) matched[a.s.t[a.term]] = true;
+    var top = ranked.slice(0, k);
+    await this.boost(top, ws);
+    return { hits: top, count: count, exact: exact, words: ws, matched: matched };
+  };
+
+  // boost loads the hits' roles, fills in what to show, and moves up hits
+  // whose text holds the query's words in order.
+  Engine.prototype.boost = async function (hits, ws) {
+    var phrase = ws.map(function (w) { return w.word; }), cats = this.meta.c.length;
+    for (var h of hits) {
+      var p = this.split(h.doc), rf = await this.role(p.role), docs = rf.k[p.kind] || [], d = docs[p.idx] || ["", "", ""];
+      h.role = p.role; h.kind = p.kind; h.idx = p.idx;
+      h.anchor = d[0]; h.text = d[1]; h.note = d[2];
+      h.roleTitle = rf.t; h.slug = rf.u; h.dept = rf.d;
+      h.label = p.kind < cats ? this.meta.c[p.kind][1] : p.kind === cats ? "FAQ" : "Role";
+      if (phrase.length > 1 && containsPhrase(h.text, phrase)) h.score *= PHRASE;
+    }
+    hits.sort(function (x, y) { return y.score - x.score || x.doc - y.doc; });
+  };
+  function containsPhrase(text, phrase) {
+    var ws = words(text);
+    for (var i = 0; i + phrase.length <= ws.length; i++) {
+      var ok = true;
+      for (var j = 0; j < phrase.length && ok; j++) {
+        ok = j === phrase.length - 1 ? ws[i + j].lastIndexOf(phrase[j], 0) === 0 : ws[i + j] === phrase[j];
+      }
+      if (ok) return true;
+    }
+    return false;
+  }
+
+  var api = { foldChar: foldChar, words: words, stem: stem, terms: terms, parse: parse, distance: distance, decode: decode, Engine: Engine };
+  if (typeof module !== "undefined" && module.exports) module.exports = api;
+  if (typeof document === "undefined") return;
+
+  // ---- Loading files as scripts, which works from file:// too.
+  var pending = {};
+  var settled = {};
+  root.__guideSearch = function (name, data) {
+    settled[name] = data;
+    if (pending[name]) pending[name].resolve(data);
+  };
+  var script = document.currentScript;
+  var base = new URL(script.getAttribute("data-root") || "./", location.href).href;
+  var fileMode = location.protocol === "file:";
+  function load(name, bust) {
+    if (settled[name]) return Promise.resolve(settled[name]);
+    return new Promise(function (resolve, reject) {
+      pending[name] = { resolve: resolve };
+      var s = document.createElement("script");
+      s.src = base + "search/" + name + ".js" + (bust ? "?" + Date.now() : "");
+      s.async = true;
+      s.onerror = function () { reject(new Error("could not load " + s.src)); };
+      s.onload = function () { s.remove(); if (!(name in settled)) reject(new Error(s.src + " did not register")); };
+      document.head.appendChild(s);
+    });
+  }
+  var enginePromise = null;
+  function engine(fresh) {
+    if (!enginePromise || fresh) {
+      if (fresh) delete settled.meta;
+      enginePromise = load("meta", fresh).then(function (m) { return new Engine(load, m); });
+    }
+    return enginePromise;
+  }
+  // A host may still serve an old meta.js after a new build replaced the
+  // files it names: on a failed load, read meta.js again once.
+  async function run(q, k, prefix, f) {
+    try {
+      return await (await engine()).search(q, k, prefix, f);
+    } catch (e) {
+      return await (await engine(true)).search(q, k, prefix, f);
+    }
+  }
+
+  // ---- Showing results.
+  function pageURL(h) {
+    return base + "roles/" + h.slug + "/" + (fileMode ? "index.html" : "") + (h.anchor ? "#" + h.anchor : "");
+  }
+  // highlight writes text into el, marking the words a query matched.
+  function highlight(el, text, res) {
+    var partial = res.words.length && res.words[res.words.length - 1].partial ? res.words[res.words.length - 1].word : "";
+    var parts = text.split(/([\p{L}\p{Nd}'’\p{Mn}]+)/u);
+    parts.forEach(function (part, i) {
+      if (!part) return;
+      var w = i % 2 === 1 ? words(part)[0] || "" : "";
+      if (w && (res.matched[stem(w)] || (partial && w.lastIndexOf(partial, 0) === 0))) {
+        var m = document.createElement("mark");
+        m.textContent = part;
+        el.appendChild(m);
+      } else el.appendChild(document.createTextNode(part));
+    });
+  }
+  // snippet picks the part of a note around its first matched word.
+  function snippet(note, res, len) {
+    var ws = note.split(/\s+/), at = -1;
+    for (var i = 0; i < ws.length && at < 0; i++) {
+      var w = words(ws[i])[0];
+      if (w && res.matched[stem(w)]) at = i;
+    }
+    if (at < 0) return "";
+    var start = Math.max(0, at - 6), out = ws.slice(start).join(" ");
+    if (out.length > len) out = out.slice(0, len).replace(/\s+\S*$/, "") + "…";
+    return (start > 0 ? "…" : "") + out;
+  }
+  function resultBody(h, res, tag) {
+    var frag = document.createDocumentFragment();
+    var t = document.createElement(tag || "span");
+    t.className = "sr-text";
+    highlight(t, h.text, res);
+    frag.appendChild(t);
+    var meta = document.createElement("span");
+    meta.className = "sr-meta";
+    meta.textContent = h.label === "Role" ? "Role · " + deptName(h.dept) : h.roleTitle + " · " + h.label;
+    frag.appendChild(meta);
+    var sn = snippet(h.note, res, 150);
+    if (sn) {
+      var s = document.createElement("span");
+      s.className = "sr-snippet";
+      highlight(s, sn, res);
+      frag.appendChild(s);
+    }
+    return frag;
+  }
+  var metaCache = null;
+  function deptName(i) { return metaCache && metaCache.d[i] ? metaCache.d[i][0] : ""; }
+  function countText(res, q) {
+    if (!res.hits.length) return "No results for “" + q + "”";
+    var n = Math.max(res.count, res.hits.length);
+    return (res.exact ? n : n + "+") + (n === 1 ? " result" : " results") + " for “" + q + "”";
+  }
+  function filterOf(catSel, deptSel) {
+    var f = {};
+    if (catSel && catSel.value !== "") f.kinds = [Number(catSel.value)];
+    if (deptSel && deptSel.value !== "") f.dept = Number(deptSel.value);
+    return f;
+  }
+  function emptyState(el, q, filtered, reset) {
+    el.textContent = "";
+    var p = document.createElement("p");
+    p.className = "sr-empty";
+    p.textContent = "No results for “" + q + "”" + (filtered ? " with these filters. " : ". ");
+    if (filtered) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.textContent = "Search everything";
+      b.addEventListener("click", reset);
+      p.appendChild(b);
+    } else {
+      p.appendChild(document.createTextNode("Try fewer or broader words (a skill such as “caching”, a situation such as “incident”), or browse the question categories."));
+    }
+    el.appendChild(p);
+  }
+  function debounce(fn, ms) {
+    var t;
+    return function () { clearTimeout(t); t = setTimeout(fn, ms); };
+  }
+
+  // ---- The combobox in the header of every page.
+  function setupBox(form) {
+    var input = form.querySelector("[role=combobox]");
+    var panel = form.querySelector(".search-panel");
+    var list = form.querySelector("[role=listbox]");
+    var status = form.querySelector("[role=status]");
+    var catSel = form.querySelector(".search-cat"), deptSel = form.querySelector(".search-dept");
+    var all = form.querySelector(".search-all");
+    var hits = [], active = -1, seq = 0;
+
+    function open(on) {
+      panel.hidden = !on;
+      input.setAttribute("aria-expanded", on ? "true" : "false");
+      if (!on) setActive(-1);
+    }
+    function setActive(i) {
+      var opts = list.querySelectorAll("[role=option]");
+      if (active >= 0 && opts[active]) opts[active].setAttribute("aria-selected", "false");
+      active = i;
+      if (i >= 0 && opts[i]) {
+        opts[i].setAttribute("aria-selected", "true");
+        input.setAttribute("aria-activedescendant", opts[i].id);
+        opts[i].scrollIntoView({ block: "nearest" });
+      } else input.removeAttribute("aria-activedescendant");
+    }
+    function go(i) {
+      if (hits[i]) location.href = pageURL(hits[i]);
+    }
+    var update = async function () {
+      var q = input.value, mine = ++seq;
+      all.href = base + "search/" + (fileMode ? "index.html" : "") + "?q=" + encodeURIComponent(q.trim());
+      if (!q.trim()) { open(false); status.textContent = ""; return; }
+      var f = filterOf(catSel, deptSel);
+      var res = await run(q, 8, true, f);
+      metaCache = (await engine()).meta;
+      if (mine !== seq) return; // a newer query is on its way
+      hits = res.hits;
+      list.textContent = "";
+      active = -1;
+      input.removeAttribute("aria-activedescendant");
+      if (!hits.length) {
+        var li = document.createElement("li");
+        li.setAttribute("role", "presentation");
+        emptyState(li, q.trim(), f.kinds || f.dept != null, function () { catSel.value = ""; deptSel.value = ""; update(); input.focus(); });
+        list.appendChild(li);
+      }
+      hits.forEach(function (h, i) {
+        var li = document.createElement("li");
+        li.setAttribute("role", "option");
+        li.id = "sr-" + i;
+        li.setAttribute("aria-selected", "false");
+        li.appendChild(resultBody(h, res));
+        li.addEventListener("mousedown", function (e) { e.preventDefault(); });
+        li.addEventListener("click", function () { go(i); });
+        list.appendChild(li);
+      });
+      status.textContent = countText(res, q.trim());
+      open(true);
+    };
+    var later = debounce(update, 60);
+    input.addEventListener("input", later);
+    catSel.addEventListener("change", update);
+    deptSel.addEventListener("change", update);
+    input.addEventListener("keydown", function (e) {
+      var n = hits.length;
+      if (e.key === "ArrowDown") {
+        e.preventDefault();
+        if (panel.hidden) { update(); return; }
+        if (n) setActive((active + 1) % n);
+      } else if (e.key === "ArrowUp") {
+        e.preventDefault();
+        if (n) setActive(active <= 0 ? n - 1 : active - 1);
+      } else if (e.key === "Escape") {
+        if (!panel.hidden) { e.preventDefault(); open(false); }
+        else if (input.value) { e.preventDefault(); input.value = ""; }
+      }
+    });
+    // Enter submits the form: open the chosen result, or else the results
+    // page (with index.html spelled out when opened from disk).
+    form.addEventListener("submit", function (e) {
+      if (active >= 0) { e.preventDefault(); go(active); }
+      else if (fileMode) { e.preventDefault(); location.href = all.href; }
+    });
+    form.addEventListener("focusout", function (e) {
+      if (!form.contains(e.relatedTarget)) open(false);
+    });
+    input.addEventListener("focus", function () { if (input.value.trim() && list.childNodes.length) open(true); });
+    if (input.value.trim()) update();
+  }
+
+  // ---- The full results page, search/?q=...
+  function setupPage(page) {
+    var input = page.querySelector("input[type=search]");
+    var catSel = page.querySelector(".search-cat"), deptSel = page.querySelector(".search-dept");
+    var list = page.querySelector(".search-results"), status = page.querySelector("[role=status]");
+    var more = page.querySelector(".search-more");
+    var params = new URLSearchParams(location.search);
+    input.value = params.get("q") || "";
+    if (params.get("category")) catSel.value = params.get("category");
+    if (params.get("department")) deptSel.value = params.get("department");
+    var k = 20, seq = 0;
+    async function update() {
+      var q = input.value.trim(), mine = ++seq;
+      var p = new URLSearchParams();
+      if (q) p.set("q", q);
+      if (catSel.value) p.set("category", catSel.value);
+      if (deptSel.value) p.set("department", deptSel.value);
+      history.replaceState(null, "", "?" + p.toString());
+      if (!q) { list.textContent = ""; status.textContent = ""; more.hidden = true; return; }
+      var f = filterOf(catSel, deptSel);
+      var res = await run(q, k, false, f);
+      metaCache = (await engine()).meta;
+      if (mine !== seq) return;
+      list.textContent = "";
+      if (!res.hits.length) {
+        var li = document.createElement("li");
+        emptyState(li, q, f.kinds || f.dept != null, function () { catSel.value = ""; deptSel.value = ""; update(); });
+        list.appendChild(li);
+      }
+      res.hits.forEach(function (h) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = pageURL(h);
+        a.appendChild(resultBody(h, res));
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      status.textContent = countText(res, q);
+      more.hidden = res.hits.length < k || (res.exact && res.count <= k);
+    }
+    var later = debounce(function () { k = 20; update(); }, 120);
+    input.addEventListener("input", later);
+    catSel.addEventListener("change", function () { k = 20; update(); });
+    deptSel.addEventListener("change", function () { k = 20; update(); });
+    page.querySelector("form").addEventListener("submit", function (e) { e.preventDefault(); k = 20; update(); });
+    more.addEventListener("click", function () { k += 20; update(); });
+    update();
+  }
+
+  document.querySelectorAll("form.search").forEach(setupBox);
+  var page = document.querySelector("[data-search-page]");
+  if (page) setupPage(page);
+})(typeof window !== "undefined" ? window : globalThis);

@@ -1,0 +1,192 @@
+package build
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/guide-build/guide"
+	"github.com/guide-build/guide/internal/browsertest"
+	"github.com/guide-build/guide/internal/search"
+)
+
+// bundled builds the repository's own guide into memory.
+func bundled(t testing.TB) map[string][]byte {
+	t.Helper()
+	sink := &memSink{}
+	if _, err := Run(context.Background(), os.DirFS("../.."), Options{Theme: guide.Theme}, sink); err != nil {
+		t.Fatal(err)
+	}
+	return sink.files
+}
+
+func engine(t *testing.T, files map[string][]byte) *search.Engine {
+	t.Helper()
+	e, err := search.Open(func(p string) ([]byte, error) {
+		b, ok := files[p]
+		if !ok {
+			return nil, fmt.Errorf("no file %s", p)
+		}
+		return b, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func TestSearchRanksTheBundledGuide(t *testing.T) {
+	files := bundled(t)
+	for _, tc := range []struct {
+		query  string
+		prefix bool
+		want   string // text of the first hit, a substring
+	}{
+		{"isolation", false, "isolation level"},
+		{"isolation levels", false, "isolation level"},
+		{"isolat", true, "isolation level"},
+		{"isloation", false, "isolation level"}, // a transposition
+		{"pagination", false, "paginat"},
+		{"paginaton", false, "paginat"}, // a letter missing
+		{"rate limiter", false, "rate limit"},
+		{"webhook duplicates", false, "webhook"},
+		{"optimistic locking", false, "optimistic"},
+		{"ISOLATION", false, "isolation level"},
+	} {
+		e := engine(t, files)
+		res, err := e.Search(tc.query, 8, tc.prefix, search.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) == 0 {
+			t.Errorf("%q: no results", tc.query)
+			continue
+		}
+		if got := strings.ToLower(res.Hits[0].Text); !strings.Contains(got, tc.want) {
+			var texts []string
+			for _, h := range res.Hits {
+				texts = append(texts, h.Text)
+			}
+			t.Errorf("%q: first hit %q; want one containing %q\nall: %q", tc.query, res.Hits[0].Text, tc.want, texts)
+		}
+	}
+}
+
+// TestClientEngineAgreesWithGo runs the same queries through the Go engine
+// and assets/search.js in Node, over the built bundled guide and the small
+// test guide, and compares every hit, score and count.
+func TestClientEngineAgreesWithGo(t *testing.T) {
+	queries := []struct {
+		q      string
+		prefix bool
+		f      search.Filter
+	}{
+		{"isolation", false, search.Filter{}},
+		{"isol", true, search.Filter{}},
+		{"isloation levels", false, search.Filter{}},
+		{"cache stampede", false, search.Filter{}},
+		{"database index", false, search.Filter{}},
+		{"the", false, search.Filter{}},
+		{"incident", false, search.Filter{Kinds: []int{1}}},
+		{"customer", false, search.Filter{Dept: ptr(2)}},
+		{"how do you handle a difficult stakeholder", true, search.Filter{}},
+		{"Ångström façade", false, search.Filter{}},
+		{"zzzz", false, search.Filter{}},
+		{"pagi", true, search.Filter{Kinds: []int{0, 3}}},
+	}
+	for name, files := range map[string]map[string][]byte{"bundled": bundled(t), "small": mustBuild(t, smallGuide(t), Options{})} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			for p, b := range files {
+				if strings.HasPrefix(p, search.Dir) {
+					os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755)
+					os.WriteFile(filepath.Join(dir, p), b, 0o644)
+				}
+			}
+			type hit struct {
+				Doc   uint32
+				Score float64
+			}
+			type result struct {
+				Hits  []hit
+				Count int
+				Exact bool
+			}
+			var want []result
+			for _, q := range queries {
+				res, err := engine(t, files).Search(q.q, 10, q.prefix, q.f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				r := result{Count: res.Count, Exact: res.Exact, Hits: []hit{}}
+				for _, h := range res.Hits {
+					r.Hits = append(r.Hits, hit{h.Doc, h.Score})
+				}
+				want = append(want, r)
+			}
+			type jsQuery struct {
+				Q      string
+				Prefix bool
+				Kinds  []int
+				Dept   *int
+			}
+			var js []jsQuery
+			for _, q := range queries {
+				js = append(js, jsQuery{q.q, q.prefix, q.f.Kinds, q.f.Dept})
+			}
+			qs, _ := json.Marshal(js)
+			out := browsertest.Node(t, "../../assets/search.js", `
+const fs = require("fs"), path = require("path");
+const dir = `+quote(dir)+`;
+function load(name) {
+  const src = fs.readFileSync(path.join(dir, "search", name + ".js"), "utf8");
+  let out;
+  const __guideSearch = (n, d) => { out = d; };
+  eval(src);
+  return Promise.resolve(out);
+}
+(async () => {
+  const out = [];
+  for (const q of `+string(qs)+`) {
+    const e = new api.Engine(load, await load("meta"));
+    const f = {};
+    if (q.Kinds) f.kinds = q.Kinds;
+    if (q.Dept !== null) f.dept = q.Dept;
+    const r = await e.search(q.Q, 10, q.Prefix, f);
+    out.push({Hits: r.hits.map(h => ({Doc: h.doc, Score: h.score})), Count: r.count, Exact: r.exact});
+  }
+  console.log(JSON.stringify(out));
+})();
+`)
+			var got []result
+			if err := json.Unmarshal(out, &got); err != nil {
+				t.Fatalf("%v: %s", err, out)
+			}
+			for i, q := range queries {
+				g, w := got[i], want[i]
+				same := g.Count == w.Count && g.Exact == w.Exact && len(g.Hits) == len(w.Hits)
+				for j := 0; same && j < len(g.Hits); j++ {
+					same = g.Hits[j].Doc == w.Hits[j].Doc && math.Abs(g.Hits[j].Score-w.Hits[j].Score) < 1e-9
+				}
+				if !same {
+					t.Errorf("%q: the browser engine finds\n%+v\nthe Go engine\n%+v", q.q, g, w)
+				}
+			}
+			if len(want[0].Hits) == 0 && name == "bundled" {
+				t.Error("no hits at all: the test compares nothing")
+			}
+		})
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func quote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}

@@ -1,0 +1,309 @@
+package search
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/guide-build/guide/internal/site"
+)
+
+// Dir is the folder of the search files, from the site root.
+const Dir = "search/"
+
+// MetaFile is the one search file without a version in its path: pages
+// point at it, and it points at the current version's folder.
+const MetaFile = Dir + "meta.js"
+
+// Tiers: a term's best postings come with its dictionary entry; each later
+// tier holds tierGrowth times more, in a file of its own.
+const (
+	firstTier  = 48
+	tierGrowth = 4
+)
+
+// shardBudget is roughly how many bytes of dictionary and first tiers a
+// term shard holds before it is split by a longer prefix.
+const shardBudget = 12 << 10
+
+// noteLen bounds the note kept with a document for the result snippet.
+const noteLen = 280
+
+// callback wraps every file: loading the file as a script calls it, which
+// works from file:// where fetch does not.
+func callback(name string, payload []byte) []byte {
+	var b bytes.Buffer
+	b.Grow(len(payload) + len(name) + 24)
+	b.WriteString("__guideSearch(")
+	nb, _ := json.Marshal(name)
+	b.Write(nb)
+	b.WriteByte(',')
+	b.Write(payload)
+	b.WriteString(")\n")
+	return b.Bytes()
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // only plain values are marshalled
+	}
+	return b
+}
+
+// RolePath is where a role's documents go.
+func RolePath(version string, role int) string {
+	return fmt.Sprintf("%s%s/r/%d.js", Dir, version, role)
+}
+
+// roleFile is the payload of a role's documents file.
+type roleFile struct {
+	Title string             `json:"t"`
+	Slug  string             `json:"u"`
+	Dept  int                `json:"d"`
+	Kinds map[int][][]string `json:"k"` // kind → documents: [anchor, text, note]
+}
+
+// RoleFile returns a role's documents file: what a result shows.
+func RoleFile(version string, r *site.Role, cats int) []byte {
+	f := roleFile{Title: r.Title, Slug: r.Slug, Dept: r.Department.Index, Kinds: map[int][][]string{}}
+	for _, sec := range r.Sections {
+		for _, q := range sec.Questions {
+			f.Kinds[sec.Index] = append(f.Kinds[sec.Index], []string{q.ID, q.Text, clip(q.LookForText, noteLen)})
+		}
+	}
+	for _, q := range r.FAQ {
+		f.Kinds[kindFAQ(cats)] = append(f.Kinds[kindFAQ(cats)], []string{q.ID, q.QuestionText, clip(q.AnswerText, noteLen)})
+	}
+	f.Kinds[kindRole(cats)] = [][]string{{"", r.Title, clip(r.SummaryText, noteLen)}}
+	return callback(strings.TrimSuffix(strings.TrimPrefix(RolePath(version, r.Index), Dir), ".js"), mustJSON(f))
+}
+
+func clip(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) <= n {
+		return s
+	}
+	cut := strings.LastIndexByte(s[:n], ' ')
+	if cut < n/2 {
+		cut = n
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+	}
+	return s[:cut] + "…"
+}
+
+// meta is the payload of search/meta.js.
+type meta struct {
+	Version    string     `json:"v"`
+	KindBits   uint       `json:"kb"`
+	IdxBits    uint       `json:"ib"`
+	Categories [][]string `json:"c"` // [key, title]
+	Depts      [][]any    `json:"d"` // [name, first role]
+	Roles      int        `json:"r"`
+	Docs       int        `json:"n"`
+	Shards     []string   `json:"s"` // term shard prefixes, in file order
+}
+
+// shard is the payload of a term shard.
+type shard struct {
+	Terms []string `json:"t"`
+	DF    []int    `json:"f"`
+	Max   [][]int  `json:"x"` // per term, the highest impact of each tier
+	First []string `json:"p"` // per term, its first tier, encoded
+}
+
+// Write computes every score and hands the search files to put: meta.js,
+// the term shards and the later tiers. Role files are written by the caller
+// with RoleFile as roles are rendered.
+func (x *Index) Write(s *site.Site, version string, put func(path string, body []byte) error) error {
+	cats := len(s.Categories)
+	inv, err := x.invert(s.Roles, cats)
+	if err != nil {
+		return err
+	}
+	m := meta{Version: version, KindBits: inv.kindBits, IdxBits: inv.idxBits, Roles: len(s.Roles), Docs: inv.docs}
+	for _, c := range s.Categories {
+		m.Categories = append(m.Categories, []string{c.Key, c.Title})
+	}
+	for _, d := range s.Departments {
+		first := 0
+		if len(d.Roles) > 0 {
+			first = d.Roles[0].Index
+		}
+		m.Depts = append(m.Depts, []any{d.Name, first})
+	}
+	groups := shardTerms(inv)
+	base := Dir + version + "/"
+	for si, g := range groups {
+		m.Shards = append(m.Shards, g.prefix)
+		sh := shard{}
+		for ti, t := range g.terms {
+			tiers := splitTiers(inv.postings[t])
+			sh.Terms = append(sh.Terms, inv.terms[t])
+			sh.DF = append(sh.DF, len(inv.postings[t].docs))
+			var maxes []int
+			for k, tier := range tiers {
+				maxes = append(maxes, int(tier.max))
+				if k == 0 {
+					sh.First = append(sh.First, tier.encoded)
+					continue
+				}
+				name := fmt.Sprintf("p/%d/%d.%d", si, ti, k+1)
+				if err := put(base+name+".js", callback(version+"/"+name, mustJSON(tier.encoded))); err != nil {
+					return err
+				}
+			}
+			sh.Max = append(sh.Max, maxes)
+		}
+		name := "t/" + strconv.Itoa(si)
+		if err := put(base+name+".js", callback(version+"/"+name, mustJSON(sh))); err != nil {
+			return err
+		}
+	}
+	return put(MetaFile, callback("meta", mustJSON(m)))
+}
+
+// tier is one slice of a term's postings.
+type tier struct {
+	max     uint8
+	encoded string
+}
+
+// splitTiers orders postings by impact, cuts them into tiers of growing
+// size, and encodes each tier sorted by document.
+func splitTiers(p postings) []tier {
+	order := make([]int, len(p.docs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		return cmp.Or(cmp.Compare(p.impacts[b], p.impacts[a]), cmp.Compare(p.docs[a], p.docs[b]))
+	})
+	var tiers []tier
+	size := firstTier
+	for start := 0; start < len(order); {
+		end := min(start+size, len(order))
+		if len(order)-end < size/2 {
+			end = len(order) // no tiny tail tier
+		}
+		part := order[start:end]
+		t := tier{max: p.impacts[part[0]]}
+		slices.SortFunc(part, func(a, b int) int { return cmp.Compare(p.docs[a], p.docs[b]) })
+		t.encoded = encode(p, part)
+		tiers = append(tiers, t)
+		start = end
+		size *= tierGrowth
+	}
+	return tiers
+}
+
+// encode writes postings sorted by document as pairs of (document delta,
+// impact): the delta as an unsigned LEB128 varint, the impact as a byte; the
+// whole in base64.
+func encode(p postings, part []int) string {
+	buf := make([]byte, 0, len(part)*3)
+	prev := uint32(0)
+	for _, i := range part {
+		buf = binary.AppendUvarint(buf, uint64(p.docs[i]-prev))
+		buf = append(buf, p.impacts[i])
+		prev = p.docs[i]
+	}
+	return base64.StdEncoding.EncodeToString(buf)
+}
+
+// decode reverses encode.
+func decode(s string) ([]uint32, []uint8, error) {
+	buf, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		return nil, nil, err
+	}
+	var docs []uint32
+	var imps []uint8
+	prev := uint64(0)
+	for len(buf) > 0 {
+		d, n := binary.Uvarint(buf)
+		if n <= 0 || n >= len(buf) {
+			return nil, nil, fmt.Errorf("search: corrupt postings")
+		}
+		prev += d
+		docs = append(docs, uint32(prev))
+		imps = append(imps, buf[n])
+		buf = buf[n+1:]
+	}
+	return docs, imps, nil
+}
+
+// group is the terms of one shard.
+type group struct {
+	prefix string
+	terms  []int // indexes into inverted.terms
+}
+
+// shardTerms partitions the sorted vocabulary by prefix: a prefix whose
+// terms would make a shard over budget is split by one more character, and
+// terms no longer than the prefix stay in the prefix's own shard. A term
+// belongs to the shard with the longest prefix of it.
+func shardTerms(inv *inverted) []group {
+	sizes := make([]int, len(inv.terms))
+	for i, t := range inv.terms {
+		n := len(inv.postings[i].docs)
+		sizes[i] = len(t) + 12 + min(n, firstTier)*4
+	}
+	var out []group
+	var split func(prefix string, terms []int)
+	split = func(prefix string, terms []int) {
+		total := 0
+		for _, t := range terms {
+			total += sizes[t]
+		}
+		if total <= shardBudget || len(terms) < 2 {
+			out = append(out, group{prefix: prefix, terms: terms})
+			return
+		}
+		var own []int
+		children := map[string][]int{}
+		var keys []string
+		for _, t := range terms {
+			term := inv.terms[t]
+			if len(term) <= len(prefix) {
+				own = append(own, t)
+				continue
+			}
+			_, size := utf8.DecodeRuneInString(term[len(prefix):])
+			k := term[:len(prefix)+size]
+			if _, ok := children[k]; !ok {
+				keys = append(keys, k)
+			}
+			children[k] = append(children[k], t)
+		}
+		if len(own) > 0 {
+			out = append(out, group{prefix: prefix, terms: own})
+		}
+		for _, k := range keys {
+			split(k, children[k])
+		}
+	}
+	byFirst := map[string][]int{}
+	var firsts []string
+	for i, t := range inv.terms {
+		_, size := utf8.DecodeRuneInString(t)
+		k := t[:size]
+		if _, ok := byFirst[k]; !ok {
+			firsts = append(firsts, k)
+		}
+		byFirst[k] = append(byFirst[k], i)
+	}
+	for _, k := range firsts {
+		split(k, byFirst[k])
+	}
+	return out
+}

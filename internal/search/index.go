@@ -1,0 +1,285 @@
+// Package search builds the guide's search index: static files that a
+// browser loads piece by piece, so that a query downloads only what it
+// needs. It is a pure function of the site model; docs/search.md describes
+// the format, and assets/search.js is the client that reads it.
+//
+// Documents are the questions (with their notes), the FAQ entries and the
+// roles themselves (title, summary, body). Each document's fields are
+// weighted (a question's words count more than its look-for note, which
+// counts more than a follow-up) and every term's postings carry a BM25 score
+// computed at build time and quantised to a byte: its impact. A term's
+// postings are stored in tiers by falling impact, so that a query reads the
+// best documents first and fetches later tiers only when they could still
+// change the top results.
+//
+// Building is streaming: Add takes one role at a time, from any goroutine,
+// and keeps only its terms; Write then computes the scores and produces the
+// files.
+package search
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"math"
+	"math/bits"
+	"slices"
+	"sync"
+
+	"github.com/guide-build/guide/internal/site"
+)
+
+// Field weights, in halves, so that a term's weighted frequency is a small
+// integer. A question's own words weigh three times a follow-up's.
+const (
+	wQuestion   = 6
+	wTags       = 4
+	wLookFor    = 3
+	wRedFlags   = 2
+	wFollowUp   = 2
+	wRoleTitle  = 1 // in every document of a role, so "backend isolation" finds the backend role's question
+	wFAQ        = 5
+	wAnswer     = 2
+	wTitle      = 8
+	wDepartment = 2
+	wSummary    = 3
+	wBody       = 2
+)
+
+// BM25 parameters.
+const (
+	k1 = 1.2
+	b  = 0.75
+)
+
+// Index collects the terms of every role. It is safe for concurrent use.
+type Index struct {
+	mu    sync.Mutex
+	ids   map[string]uint32 // term → id
+	terms []string
+	roles map[string]*roleTerms // by role file
+}
+
+// roleTerms is one role's documents, as terms and weighted frequencies.
+type roleTerms struct {
+	docs []docTerms
+}
+
+type docTerms struct {
+	typ, idx int    // document kind (a category, FAQ, role) and number within it
+	length   uint32 // weighted length, in halves
+	terms    []uint32
+	freqs    []uint32 // weighted frequency, in halves
+}
+
+// NewIndex returns an empty index.
+func NewIndex() *Index {
+	return &Index{ids: map[string]uint32{}, roles: map[string]*roleTerms{}}
+}
+
+// Document kinds beyond the categories: a category's questions have kind
+// Category.Index; then come FAQ entries and the role itself.
+func kindFAQ(cats int) int  { return cats }
+func kindRole(cats int) int { return cats + 1 }
+
+// counter counts one document's weighted terms.
+type counter struct {
+	freq   map[string]uint32
+	length uint32
+}
+
+func (c *counter) add(text string, weight uint32) {
+	Terms(text, func(t string) {
+		c.freq[t] += weight
+		c.length += weight
+	})
+}
+
+// Add indexes a role's documents, replacing what the index held for the
+// same file.
+func (x *Index) Add(r *site.Role, cats int) {
+	rt := &roleTerms{}
+	c := &counter{freq: map[string]uint32{}}
+	next := func(typ, idx int) {
+		if len(c.freq) > 0 {
+			rt.docs = append(rt.docs, docTerms{typ: typ, idx: idx, length: c.length, terms: nil, freqs: nil})
+			d := &rt.docs[len(rt.docs)-1]
+			d.terms, d.freqs = x.intern(c.freq)
+		}
+		clear(c.freq)
+		c.length = 0
+	}
+	for _, sec := range r.Sections {
+		for i, q := range sec.Questions {
+			c.add(q.Text, wQuestion)
+			for _, t := range q.Tags {
+				c.add(t, wTags)
+			}
+			c.add(q.LookForText, wLookFor)
+			c.add(q.RedFlagsText, wRedFlags)
+			for _, f := range q.FollowUpsText {
+				c.add(f, wFollowUp)
+			}
+			c.add(r.Title, wRoleTitle)
+			next(sec.Index, i)
+		}
+	}
+	for i, f := range r.FAQ {
+		c.add(f.QuestionText, wFAQ)
+		c.add(f.AnswerText, wAnswer)
+		c.add(r.Title, wRoleTitle)
+		next(kindFAQ(cats), i)
+	}
+	c.add(r.Title, wTitle)
+	c.add(r.Department.Name, wDepartment)
+	c.add(r.SummaryText, wSummary)
+	c.add(r.BodyText, wBody)
+	next(kindRole(cats), 0)
+
+	x.mu.Lock()
+	x.roles[r.File] = rt
+	x.mu.Unlock()
+}
+
+// Remove forgets a role.
+func (x *Index) Remove(file string) {
+	x.mu.Lock()
+	delete(x.roles, file)
+	x.mu.Unlock()
+}
+
+// intern turns a document's terms into ids, sorted.
+func (x *Index) intern(freq map[string]uint32) ([]uint32, []uint32) {
+	terms := make([]uint32, 0, len(freq))
+	byID := make(map[uint32]uint32, len(freq))
+	x.mu.Lock()
+	for t, f := range freq {
+		id, ok := x.ids[t]
+		if !ok {
+			id = uint32(len(x.terms))
+			x.ids[t] = id
+			x.terms = append(x.terms, t)
+		}
+		terms = append(terms, id)
+		byID[id] = f
+	}
+	x.mu.Unlock()
+	slices.Sort(terms)
+	freqs := make([]uint32, len(terms))
+	for i, id := range terms {
+		freqs[i] = byID[id]
+	}
+	return terms, freqs
+}
+
+// postings is one term's documents and impacts.
+type postings struct {
+	docs    []uint32
+	impacts []uint8
+}
+
+// layout fixes how a document number is made from a role's position, the
+// document's kind and its number within the kind.
+type layout struct {
+	kindBits, idxBits uint
+}
+
+func (l layout) id(role, kind, idx int) uint32 {
+	return uint32(role)<<(l.kindBits+l.idxBits) | uint32(kind)<<l.idxBits | uint32(idx)
+}
+
+// inverted is the whole index turned around: for each term, its postings
+// with their quantised impacts.
+type inverted struct {
+	layout
+	terms    []string // sorted
+	postings []postings
+	docs     int
+}
+
+// invert computes every posting's BM25 impact for the roles in order.
+func (x *Index) invert(roles []*site.Entry, cats int) (*inverted, error) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	maxIdx := 1
+	var totalLen float64
+	docs := 0
+	df := make([]uint32, len(x.terms))
+	list := make([]*roleTerms, len(roles))
+	for i, e := range roles {
+		rt := x.roles[e.File]
+		if rt == nil {
+			return nil, fmt.Errorf("search: role %s was not indexed", e.File)
+		}
+		list[i] = rt
+		for _, d := range rt.docs {
+			maxIdx = max(maxIdx, d.idx+1)
+			totalLen += float64(d.length)
+			docs++
+			for _, t := range d.terms {
+				df[t]++
+			}
+		}
+	}
+	l := layout{kindBits: uint(bits.Len(uint(kindRole(cats)))), idxBits: uint(bits.Len(uint(maxIdx - 1)))}
+	if l.idxBits == 0 {
+		l.idxBits = 1
+	}
+	if bits.Len(uint(len(roles)))+int(l.kindBits+l.idxBits) > 32 {
+		return nil, fmt.Errorf("search: %d roles with up to %d questions of a kind do not fit the index", len(roles), maxIdx)
+	}
+	avg := totalLen / float64(max(docs, 1))
+	n := float64(docs)
+	idf := make([]float64, len(df))
+	for t, f := range df {
+		idf[t] = math.Log(1 + (n-float64(f)+0.5)/(float64(f)+0.5))
+	}
+	score := func(t uint32, freq, length uint32) float64 {
+		tf := float64(freq) / 2
+		norm := k1 * (1 - b + b*float64(length)/avg)
+		return idf[t] * tf * (k1 + 1) / (tf + norm)
+	}
+	top := 0.0
+	for _, rt := range list {
+		for _, d := range rt.docs {
+			for i, t := range d.terms {
+				top = max(top, score(t, d.freqs[i], d.length))
+			}
+		}
+	}
+	post := make([]postings, len(x.terms))
+	for t, f := range df {
+		post[t] = postings{docs: make([]uint32, 0, f), impacts: make([]uint8, 0, f)}
+	}
+	for role, rt := range list {
+		for _, d := range rt.docs {
+			id := l.id(role, d.typ, d.idx)
+			for i, t := range d.terms {
+				q := math.Ceil(score(t, d.freqs[i], d.length) / top * 255)
+				p := &post[t]
+				p.docs = append(p.docs, id)
+				p.impacts = append(p.impacts, uint8(min(max(q, 1), 255)))
+			}
+		}
+	}
+	inv := &inverted{layout: l, docs: docs}
+	order := make([]int, 0, len(x.terms))
+	for t := range x.terms {
+		if df[t] > 0 {
+			order = append(order, t)
+		}
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(x.terms[a], x.terms[b]) })
+	for _, t := range order {
+		inv.terms = append(inv.terms, x.terms[t])
+		inv.postings = append(inv.postings, post[t])
+	}
+	return inv, nil
+}
+
+// Roles returns the files of the roles the index holds, sorted.
+func (x *Index) Roles() []string {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return slices.Sorted(maps.Keys(x.roles))
+}

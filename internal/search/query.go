@@ -1,0 +1,524 @@
+package search
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/guide-build/guide/internal/fold"
+)
+
+// This file is the reference query engine: the same algorithm as
+// assets/search.js, in Go, reading the files Write makes. Tests use it to
+// check ranking, typo tolerance and the file format, and to check that the
+// browser's engine agrees with it.
+
+// Engine answers queries from the search files.
+type Engine struct {
+	load   func(path string) ([]byte, error) // a file, by path from the site root
+	meta   meta
+	shards map[int]*shard
+	tiers  map[string][]posting
+	roles  map[int]*roleFile
+	// Loads counts the files read, for tests of how much a query costs.
+	Loads int
+}
+
+type posting struct {
+	doc    uint32
+	impact uint8
+}
+
+// Open reads meta.js through load.
+func Open(load func(path string) ([]byte, error)) (*Engine, error) {
+	e := &Engine{load: load, shards: map[int]*shard{}, tiers: map[string][]posting{}, roles: map[int]*roleFile{}}
+	if err := e.read(MetaFile, &e.meta); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// read loads a file and decodes the payload inside its callback.
+func (e *Engine) read(path string, v any) error {
+	b, err := e.load(path)
+	if err != nil {
+		return err
+	}
+	e.Loads++
+	b = bytes.TrimSpace(b)
+	i := bytes.IndexByte(b, ',')
+	if !bytes.HasPrefix(b, []byte("__guideSearch(")) || i < 0 || !bytes.HasSuffix(b, []byte(")")) {
+		return fmt.Errorf("search: %s is not a search file", path)
+	}
+	return json.Unmarshal(b[i+1:len(b)-1], v)
+}
+
+// shardFor returns the index of the shard a term lives in: the one with the
+// longest prefix of it.
+func (e *Engine) shardFor(term string) int {
+	best, bestLen := -1, -1
+	for i, p := range e.meta.Shards {
+		if len(p) > bestLen && strings.HasPrefix(term, p) {
+			best, bestLen = i, len(p)
+		}
+	}
+	return best
+}
+
+func (e *Engine) shard(i int) (*shard, error) {
+	if s, ok := e.shards[i]; ok {
+		return s, nil
+	}
+	s := &shard{}
+	if err := e.read(fmt.Sprintf("%s%s/t/%d.js", Dir, e.meta.Version, i), s); err != nil {
+		return nil, err
+	}
+	e.shards[i] = s
+	return s, nil
+}
+
+// alt is one dictionary term that a query word matches, with the weight of
+// that kind of match.
+type alt struct {
+	shard, term int
+	factor      float64
+	loaded      int // tiers read
+	s           *shard
+}
+
+func (a *alt) next() float64 {
+	if a.loaded >= len(a.s.Max[a.term]) {
+		return 0
+	}
+	return a.factor * float64(a.s.Max[a.term][a.loaded])
+}
+
+// Match weights.
+const (
+	prefixFactor = 0.8
+	typo1Factor  = 0.6
+	typo2Factor  = 0.4
+	maxPrefix    = 8
+	maxTypos     = 3
+	phraseBoost  = 1.25
+	maxFetches   = 12
+)
+
+// Filter limits results to some kinds and departments; nil fields allow all.
+type Filter struct {
+	Kinds []int // category indexes, kindFAQ, kindRole
+	Dept  *int
+}
+
+// Hit is one result.
+type Hit struct {
+	Doc   uint32
+	Score float64
+	Role  int
+	Kind  int
+	Idx   int
+	Text  string // the document's title text, once its role is loaded
+}
+
+// Result is what a search finds.
+type Result struct {
+	Hits  []Hit
+	Count int  // documents matching any word (a lower bound unless Exact)
+	Exact bool // every posting was read, so Count is exact
+}
+
+// qword is one word of a query.
+type qword struct {
+	word, stem string
+	partial    bool
+}
+
+// parse splits a query into words. The last word is a prefix when the
+// query does not end with a space (the user is still typing it).
+func parse(q string, prefix bool) []qword {
+	var ws []string
+	Words(q, func(w string) { ws = append(ws, w) })
+	allStop := true
+	for _, w := range ws {
+		allStop = allStop && stopwords[w]
+	}
+	r, _ := utf8.DecodeLastRuneInString(q)
+	partialLast := prefix && len(ws) > 0 && q != "" && !isSeparator(r)
+	var out []qword
+	seen := map[string]bool{}
+	for i, w := range ws {
+		if len(w) > maxWord || (stopwords[w] && !allStop) {
+			continue
+		}
+		st := Stem(w)
+		if seen[st] {
+			continue
+		}
+		seen[st] = true
+		out = append(out, qword{word: w, stem: st, partial: partialLast && i == len(ws)-1})
+	}
+	return out
+}
+
+func isSeparator(r rune) bool {
+	_, ok := foldOK(r)
+	return !ok && r != '\'' && r != '’'
+}
+
+func foldOK(r rune) (string, bool) {
+	var b [8]byte
+	out, ok := fold.Rune(b[:0], r)
+	return string(out), ok
+}
+
+// alternatives finds the dictionary terms a query word matches.
+func (e *Engine) alternatives(w qword) ([]*alt, error) {
+	si := e.shardFor(w.stem)
+	if si < 0 {
+		return nil, nil
+	}
+	s, err := e.shard(si)
+	if err != nil {
+		return nil, err
+	}
+	var alts []*alt
+	exact, found := slices.BinarySearch(s.Terms, w.stem)
+	if found {
+		alts = append(alts, &alt{shard: si, term: exact, factor: 1, s: s})
+	}
+	if w.partial && len(w.word) >= 2 {
+		type cand struct {
+			a  *alt
+			df int
+			t  string
+		}
+		var cands []cand
+		for _, i := range e.prefixShards(w.word) {
+			ps, err := e.shard(i)
+			if err != nil {
+				return nil, err
+			}
+			for ti, t := range ps.Terms {
+				if strings.HasPrefix(t, w.word) && t != w.stem {
+					cands = append(cands, cand{&alt{shard: i, term: ti, factor: prefixFactor, s: ps}, ps.DF[ti], t})
+				}
+			}
+		}
+		slices.SortFunc(cands, func(a, b cand) int { return cmp.Or(cmp.Compare(b.df, a.df), cmp.Compare(a.t, b.t)) })
+		for _, c := range cands[:min(len(cands), maxPrefix)] {
+			alts = append(alts, c.a)
+		}
+	}
+	if !found && !w.partial && utf8.RuneCountInString(w.stem) >= 4 {
+		limit := 1
+		if utf8.RuneCountInString(w.stem) >= 8 {
+			limit = 2
+		}
+		type cand struct {
+			ti, d, df int
+			t         string
+		}
+		var cands []cand
+		for ti, t := range s.Terms {
+			if d := distance(w.stem, t, limit); d <= limit {
+				cands = append(cands, cand{ti, d, s.DF[ti], t})
+			}
+		}
+		slices.SortFunc(cands, func(a, b cand) int {
+			return cmp.Or(cmp.Compare(a.d, b.d), cmp.Compare(b.df, a.df), cmp.Compare(a.t, b.t))
+		})
+		for _, c := range cands[:min(len(cands), maxTypos)] {
+			f := typo1Factor
+			if c.d == 2 {
+				f = typo2Factor
+			}
+			alts = append(alts, &alt{shard: si, term: c.ti, factor: f, s: s})
+		}
+	}
+	return alts, nil
+}
+
+// prefixShards lists the shards that can hold terms starting with p: the
+// one whose prefix is the longest prefix of p, and those whose prefix
+// starts with p, at most three in all.
+func (e *Engine) prefixShards(p string) []int {
+	var out []int
+	if i := e.shardFor(p); i >= 0 {
+		out = append(out, i)
+	}
+	for i, sp := range e.meta.Shards {
+		if len(out) >= 3 {
+			break
+		}
+		if len(sp) > len(p) && strings.HasPrefix(sp, p) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// distance is the optimal string alignment distance between a and b (a
+// transposition counts as one edit), or limit+1 if it is more than limit.
+func distance(a, b string, limit int) int {
+	ra, rb := []rune(a), []rune(b)
+	if d := len(ra) - len(rb); d > limit || -d > limit {
+		return limit + 1
+	}
+	prev2 := make([]int, len(rb)+1)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+			rowMin = min(rowMin, cur[j])
+		}
+		if rowMin > limit {
+			return limit + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(rb)]
+}
+
+// postings reads tier k (0-based) of an alternative.
+func (e *Engine) postings(a *alt, k int) ([]posting, error) {
+	var enc string
+	if k == 0 {
+		enc = a.s.First[a.term]
+	} else {
+		key := fmt.Sprintf("%d/%d.%d", a.shard, a.term, k+1)
+		if p, ok := e.tiers[key]; ok {
+			return p, nil
+		}
+		if err := e.read(fmt.Sprintf("%s%s/p/%s.js", Dir, e.meta.Version, key), &enc); err != nil {
+			return nil, err
+		}
+	}
+	docs, imps, err := decode(enc)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]posting, len(docs))
+	for i := range docs {
+		out[i] = posting{docs[i], imps[i]}
+	}
+	if k > 0 {
+		e.tiers[fmt.Sprintf("%d/%d.%d", a.shard, a.term, k+1)] = out
+	}
+	return out, nil
+}
+
+// split returns a document's role, kind and number.
+func (e *Engine) split(doc uint32) (role, kind, idx int) {
+	m := e.meta
+	return int(doc >> (m.KindBits + m.IdxBits)), int(doc>>m.IdxBits) & (1<<m.KindBits - 1), int(doc) & (1<<m.IdxBits - 1)
+}
+
+func (e *Engine) allowed(doc uint32, f Filter) bool {
+	role, kind, _ := e.split(doc)
+	if f.Kinds != nil && !slices.Contains(f.Kinds, kind) {
+		return false
+	}
+	if f.Dept != nil {
+		d := *f.Dept
+		first := int(e.meta.Depts[d][1].(float64))
+		end := e.meta.Roles
+		if d+1 < len(e.meta.Depts) {
+			end = int(e.meta.Depts[d+1][1].(float64))
+		}
+		if role < first || role >= end {
+			return false
+		}
+	}
+	return true
+}
+
+// Search returns the k best documents for q. prefix treats the last word
+// as unfinished.
+func (e *Engine) Search(q string, k int, prefix bool, f Filter) (*Result, error) {
+	words := parse(q, prefix)
+	if len(words) == 0 {
+		return &Result{Exact: true}, nil
+	}
+	alts := make([][]*alt, len(words))
+	for i, w := range words {
+		a, err := e.alternatives(w)
+		if err != nil {
+			return nil, err
+		}
+		alts[i] = a
+	}
+	n := float64(len(words))
+	// contrib[doc][i] is the best known weighted impact of word i.
+	contrib := map[uint32][]float64{}
+	add := func(i int, a *alt, ps []posting) {
+		for _, p := range ps {
+			if !e.allowed(p.doc, f) {
+				continue
+			}
+			c := contrib[p.doc]
+			if c == nil {
+				c = make([]float64, len(words))
+				contrib[p.doc] = c
+			}
+			c[i] = max(c[i], a.factor*float64(p.impact))
+		}
+	}
+	load := func(i int, a *alt) error {
+		ps, err := e.postings(a, a.loaded)
+		if err != nil {
+			return err
+		}
+		a.loaded++
+		add(i, a, ps)
+		return nil
+	}
+	for i := range alts {
+		for _, a := range alts[i] {
+			if err := load(i, a); err != nil {
+				return nil, err
+			}
+		}
+	}
+	var ranked []Hit
+	for fetches := 0; ; fetches++ {
+		bound := make([]float64, len(words))
+		unseen := 0.0
+		for i := range alts {
+			for _, a := range alts[i] {
+				bound[i] = max(bound[i], a.next())
+			}
+			unseen += bound[i]
+		}
+		ranked = ranked[:0]
+		for doc, c := range contrib {
+			sum, matched := 0.0, 0
+			for _, v := range c {
+				if v > 0 {
+					sum += v
+					matched++
+				}
+			}
+			ranked = append(ranked, Hit{Doc: doc, Score: sum * math.Pow(float64(matched)/n, 2)})
+		}
+		slices.SortFunc(ranked, func(a, b Hit) int { return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.Doc, b.Doc)) })
+		if unseen == 0 || fetches >= maxFetches {
+			break
+		}
+		threshold := -1.0
+		if len(ranked) >= k {
+			threshold = ranked[k-1].Score
+		}
+		done := threshold >= unseen
+		for _, h := range ranked[min(k, len(ranked)):] {
+			if !done {
+				break
+			}
+			upper := 0.0
+			for i, v := range contrib[h.Doc] {
+				upper += max(v, bound[i])
+			}
+			done = upper <= threshold
+		}
+		if done {
+			break
+		}
+		// Read the next tier that could add the most.
+		var best *alt
+		bi := -1
+		for i := range alts {
+			for _, a := range alts[i] {
+				if best == nil || a.next() > best.next() {
+					best, bi = a, i
+				}
+			}
+		}
+		if err := load(bi, best); err != nil {
+			return nil, err
+		}
+	}
+	// Count the documents that match any word: those seen, and, without a
+	// filter, at least as many as the commonest term has.
+	res := &Result{Exact: true, Count: len(contrib)}
+	for i := range alts {
+		for _, a := range alts[i] {
+			res.Exact = res.Exact && a.next() == 0
+			if f.Kinds == nil && f.Dept == nil {
+				res.Count = max(res.Count, a.s.DF[a.term])
+			}
+		}
+	}
+	top := ranked[:min(k, len(ranked))]
+	if err := e.boostPhrase(top, words); err != nil {
+		return nil, err
+	}
+	res.Hits = top
+	return res, nil
+}
+
+// boostPhrase loads the role files of the hits, fills in their text, and
+// moves up those whose text holds the query's words in order.
+func (e *Engine) boostPhrase(hits []Hit, words []qword) error {
+	var phrase []string
+	for _, w := range words {
+		phrase = append(phrase, w.word)
+	}
+	for i := range hits {
+		h := &hits[i]
+		h.Role, h.Kind, h.Idx = e.split(h.Doc)
+		rf, ok := e.roles[h.Role]
+		if !ok {
+			rf = &roleFile{}
+			if err := e.read(fmt.Sprintf("%s%s/r/%d.js", Dir, e.meta.Version, h.Role), rf); err != nil {
+				return err
+			}
+			e.roles[h.Role] = rf
+		}
+		if docs := rf.Kinds[h.Kind]; h.Idx < len(docs) {
+			h.Text = docs[h.Idx][1]
+		}
+		if len(phrase) > 1 && containsPhrase(h.Text, phrase) {
+			h.Score *= phraseBoost
+		}
+	}
+	slices.SortStableFunc(hits, func(a, b Hit) int { return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.Doc, b.Doc)) })
+	return nil
+}
+
+// containsPhrase reports whether the words of text hold phrase in order,
+// the last word of the phrase possibly as a prefix.
+func containsPhrase(text string, phrase []string) bool {
+	var ws []string
+	Words(text, func(w string) { ws = append(ws, w) })
+	for i := 0; i+len(phrase) <= len(ws); i++ {
+		ok := true
+		for j, p := range phrase {
+			if j == len(phrase)-1 {
+				ok = ok && strings.HasPrefix(ws[i+j], p)
+			} else {
+				ok = ok && ws[i+j] == p
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,186 @@
+package guide_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/guide-build/guide"
+	"github.com/guide-build/guide/internal/browsertest"
+	"github.com/guide-build/guide/internal/build"
+)
+
+var (
+	builtOnce sync.Once
+	builtDir  string
+	builtErr  error
+)
+
+// builtGuide builds the bundled guide once for all browser tests.
+func builtGuide(t *testing.T) string {
+	t.Helper()
+	builtOnce.Do(func() {
+		builtDir, builtErr = os.MkdirTemp("", "guide-browser-")
+		if builtErr == nil {
+			builtDir = filepath.Join(builtDir, "site")
+			_, builtErr = build.Publish(context.Background(), ".", builtDir, build.Options{Theme: guide.Theme})
+		}
+	})
+	if builtErr != nil {
+		t.Fatal(builtErr)
+	}
+	return builtDir
+}
+
+// served serves the built guide under a subpath, as a static host would.
+func served(t *testing.T) string {
+	t.Helper()
+	dir := builtGuide(t)
+	mux := http.NewServeMux()
+	mux.Handle("/hiring/guide/", http.StripPrefix("/hiring/guide", http.FileServer(http.Dir(dir))))
+	ts := httptest.NewServer(mux)
+	t.Cleanup(ts.Close)
+	return ts.URL + "/hiring/guide/"
+}
+
+// waitJS polls a JavaScript condition until it holds.
+func waitJS(t *testing.T, ctx context.Context, js string) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s (%v)", js, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func evalString(t *testing.T, ctx context.Context, js string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
+	if err != nil {
+		t.Fatalf("%s: %v", js, err)
+	}
+	return s
+}
+
+// TestBrowserSearch drives the search box of the built guide: it stays
+// unloaded until used, "/" focuses it, typing "isolation" puts the backend
+// role's isolation-levels question first, the keyboard opens it at its
+// anchor, a filter narrows the results, and nothing logs an error. It runs
+// over HTTP under a subpath and again from file://.
+func TestBrowserSearch(t *testing.T) {
+	for _, where := range []string{"http", "file"} {
+		t.Run(where, func(t *testing.T) {
+			ctx, console := browsertest.NewWithConsole(t)
+			start := served(t) + "roles/data-engineer/"
+			if where == "file" {
+				start = "file://" + filepath.Join(builtGuide(t), "roles/data-engineer/index.html")
+			}
+			if err := chromedp.Do(ctx, chromedp.Navigate(start), chromedp.WaitVisible("h1")); err != nil {
+				t.Fatal(err)
+			}
+			if n := evalString(t, ctx, `String(performance.getEntriesByType("resource").filter(e => /search/.test(e.name)).length)`); n != "0" {
+				t.Errorf("%s search files loaded before the box was used; want none", n)
+			}
+			// "/" focuses the box from anywhere on the page.
+			if err := chromedp.Do(ctx, chromedp.KeyEvent("/")); err != nil {
+				t.Fatal(err)
+			}
+			waitJS(t, ctx, `document.activeElement && document.activeElement.id === "search-input"`)
+			if err := chromedp.Do(ctx, chromedp.SendKeys("#search-input", "isolation")); err != nil {
+				t.Fatal(err)
+			}
+			waitJS(t, ctx, `document.querySelectorAll("#search-listbox [role=option]").length > 0`)
+			first := evalString(t, ctx, `document.querySelector("#search-listbox [role=option]").innerText`)
+			if !strings.Contains(first, "isolation level") || !strings.Contains(first, "Backend Developer") {
+				t.Errorf("first result %q; want the backend role's isolation-levels question", first)
+			}
+			if m := evalString(t, ctx, `document.querySelector("#search-listbox [role=option] mark").textContent.toLowerCase()`); m != "isolation" {
+				t.Errorf("highlighted %q; want the matched word", m)
+			}
+			status := evalString(t, ctx, `document.querySelector("form.search [role=status]").textContent`)
+			if !strings.Contains(status, "result") {
+				t.Errorf("live region says %q; want a count", status)
+			}
+			if got := evalString(t, ctx, `document.getElementById("search-input").getAttribute("aria-expanded")`); got != "true" {
+				t.Errorf("aria-expanded %q; want true", got)
+			}
+
+			// Keyboard: down to the first option, Enter opens it at its anchor.
+			if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.ArrowDown)); err != nil {
+				t.Fatal(err)
+			}
+			waitJS(t, ctx, `document.getElementById("search-input").getAttribute("aria-activedescendant") === "sr-0"`)
+			if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter)); err != nil {
+				t.Fatal(err)
+			}
+			waitJS(t, ctx, `location.pathname.includes("/roles/backend-developer/") && location.hash.startsWith("#q-")`)
+			waitJS(t, ctx, `document.querySelector(":target") !== null && document.querySelector(":target").innerText.toLowerCase().includes("isolation")`)
+
+			// A filter narrows the results to one category.
+			setQuery := `(q => { const i = document.getElementById("search-input"); i.value = q; i.dispatchEvent(new Event("input")); })`
+			if err := chromedp.Do(ctx, chromedp.Click("#search-input")); err != nil {
+				t.Fatal(err)
+			}
+			waitJS(t, ctx, `typeof __guideSearch === "function"`)
+			if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](setQuery+`("incident")`)); err != nil {
+				t.Fatal(err)
+			}
+			waitJS(t, ctx, `document.querySelectorAll("#search-listbox [role=option]").length > 0`)
+			labels := `[...document.querySelectorAll("#search-listbox [role=option] .sr-meta")].map(e => e.textContent)`
+			before := evalString(t, ctx, labels+`.join("|")`)
+			if !strings.Contains(before, "Situational") {
+				t.Fatalf("unfiltered results %q; want more than behavioral questions among them", before)
+			}
+			if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](`(() => { const s = document.querySelector("form.search .search-cat"); s.value = "1"; s.dispatchEvent(new Event("change")); })()`)); err != nil {
+				t.Fatal(err)
+			}
+			waitJS(t, ctx, labels+`.length > 0 && `+labels+`.every(l => l.endsWith("· Behavioral"))`)
+
+			// A query with no results says so and helps.
+			if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](setQuery+`("qwxzv")`)); err != nil {
+				t.Fatal(err)
+			}
+			waitJS(t, ctx, `(document.querySelector("#search-listbox .sr-empty") || {}).textContent?.includes("No results for “qwxzv”")`)
+			if got := evalString(t, ctx, `document.querySelector("#search-listbox .sr-empty button").textContent`); got != "Search everything" {
+				t.Errorf("with a filter on, the empty state offers %q; want a way to drop the filters", got)
+			}
+			if errs := console.Errors(); len(errs) > 0 {
+				t.Errorf("the page logged errors: %q", errs)
+			}
+		})
+	}
+}
+
+// TestBrowserSearchPage checks the shareable results page, /search/?q=.
+func TestBrowserSearchPage(t *testing.T) {
+	ctx, console := browsertest.NewWithConsole(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(served(t)+"search/?q=pagination")); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, `document.querySelectorAll(".search-results li a").length > 0`)
+	first := evalString(t, ctx, `document.querySelector(".search-results li a").innerText.toLowerCase()`)
+	if !strings.Contains(first, "paginat") {
+		t.Errorf("first result %q; want the pagination question", first)
+	}
+	if v := evalString(t, ctx, `document.getElementById("search-page-input").value`); v != "pagination" {
+		t.Errorf("the query box holds %q; want the query from the URL", v)
+	}
+	if errs := console.Errors(); len(errs) > 0 {
+		t.Errorf("the page logged errors: %q", errs)
+	}
+}
