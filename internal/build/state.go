@@ -2,9 +2,9 @@ package build
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
-	"crypto/sha256"
 	"io/fs"
 	"maps"
 	"path"
