@@ -130,7 +130,7 @@
   }
 
   // ---- Engine: internal/search/query.go, step for step.
-  var PREFIX = 0.8, TYPO1 = 0.6, TYPO2 = 0.4, MAX_PREFIX = 8, MAX_TYPOS = 3, PHRASE = 1.25, MAX_FETCHES = 12;
+  var PREFIX = 0.8, TYPO1 = 0.6, TYPO2 = 0.4, MAX_PREFIX = 8, MAX_TYPOS = 3, PHRASE = 1.25, BASE_ROUNDS = 1;
 
   function Engine(load, meta) {
     this.load = load; // name → Promise of payload
@@ -216,7 +216,7 @@
     var k = a.loaded, enc;
     if (k === 0) enc = a.s.p[a.term];
     else {
-      var key = a.si + "/" + a.term + "." + (k + 1);
+      var key = a.si + "." + a.term + "." + (k + 1);
       if (!this.tiers[key]) this.tiers[key] = this.load(this.v + "p/" + key);
       enc = await this.tiers[key];
     }
@@ -242,11 +242,9 @@
     f = f || {};
     var ws = parse(q, prefix), self = this, n = ws.length;
     if (!n) return { hits: [], count: 0, exact: true, words: ws, matched: {} };
-    var alts = [];
-    for (var i = 0; i < n; i++) alts.push(await this.alternatives(ws[i]));
+    var alts = await Promise.all(ws.map(function (w) { return self.alternatives(w); })), i;
     var contrib = new Map();
-    async function load(i, a) {
-      var ps = await self.postings(a);
+    function add(i, a, ps) {
       for (var j = 0; j < ps.docs.length; j++) {
         var doc = ps.docs[j];
         if (!self.allowed(doc, f)) continue;
@@ -255,9 +253,17 @@
         c[i] = Math.max(c[i], a.factor * ps.imps[j]);
       }
     }
-    for (i = 0; i < n; i++) for (var a of alts[i]) await load(i, a);
+    // Each round reads one tier per word, all at once; within a round the
+    // tiers are added in word order, as the Go engine does.
+    async function round(picks) {
+      var got = await Promise.all(picks.map(function (p) { return self.postings(p[1]); }));
+      picks.forEach(function (p, j) { add(p[0], p[1], got[j]); });
+    }
+    var first = [];
+    for (i = 0; i < n; i++) for (var a of alts[i]) first.push([i, a]);
+    await round(first);
     var ranked = [];
-    for (var fetches = 0; ; fetches++) {
+    for (var rounds = 0; ; rounds++) {
       var bound = new Array(n).fill(0), unseen = 0;
       for (i = 0; i < n; i++) { for (a of alts[i]) bound[i] = Math.max(bound[i], next(a)); unseen += bound[i]; }
       ranked = [];
@@ -267,7 +273,7 @@
         ranked.push({ doc: doc, score: sum * Math.pow(matched / n, 2) });
       });
       ranked.sort(function (x, y) { return y.score - x.score || x.doc - y.doc; });
-      if (unseen === 0 || fetches >= MAX_FETCHES) break;
+      if (unseen === 0 || rounds >= BASE_ROUNDS + Math.floor(k / 20)) break;
       var threshold = ranked.length >= k ? ranked[k - 1].score : -1;
       var done = threshold >= unseen;
       for (var r = Math.min(k, ranked.length); done && r < ranked.length; r++) {
@@ -276,9 +282,13 @@
         done = upper <= threshold;
       }
       if (done) break;
-      var best = null, bi = -1;
-      for (i = 0; i < n; i++) for (a of alts[i]) if (best === null || next(a) > next(best)) { best = a; bi = i; }
-      await load(bi, best);
+      var picks = [];
+      for (i = 0; i < n; i++) {
+        var best = null;
+        for (a of alts[i]) if (next(a) > 0 && (best === null || next(a) > next(best))) best = a;
+        if (best) picks.push([i, best]);
+      }
+      await round(picks);
     }
     // Count the documents that match any word: those seen, and, without a
     // filter, at least as many as the commonest term has.
@@ -297,9 +307,10 @@
   // boost loads the hits' roles, fills in what to show, and moves up hits
   // whose text holds the query's words in order.
   Engine.prototype.boost = async function (hits, ws) {
-    var phrase = ws.map(function (w) { return w.word; }), cats = this.meta.c.length;
-    for (var h of hits) {
-      var p = this.split(h.doc), rf = await this.role(p.role), docs = rf.k[p.kind] || [], d = docs[p.idx] || ["", "", ""];
+    var phrase = ws.map(function (w) { return w.word; }), cats = this.meta.c.length, self = this;
+    var files = await Promise.all(hits.map(function (h) { return self.role(self.split(h.doc).role); }));
+    for (var x = 0; x < hits.length; x++) {
+      var h = hits[x], p = this.split(h.doc), rf = files[x], docs = rf.k[p.kind] || [], d = docs[p.idx] || ["", "", ""];
       h.role = p.role; h.kind = p.kind; h.idx = p.idx;
       h.anchor = d[0]; h.text = d[1]; h.note = d[2];
       h.roleTitle = rf.t; h.slug = rf.u; h.dept = rf.d;
@@ -506,7 +517,7 @@
       status.textContent = countText(res, q.trim());
       open(true);
     };
-    var later = debounce(update, 60);
+    var later = debounce(update, 20);
     input.addEventListener("input", later);
     catSel.addEventListener("change", update);
     deptSel.addEventListener("change", update);

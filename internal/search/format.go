@@ -22,19 +22,22 @@ const Dir = "search/"
 // point at it, and it points at the current version's folder.
 const MetaFile = Dir + "meta.js"
 
-// Tiers: a term's best postings come with its dictionary entry; each later
-// tier holds tierGrowth times more, in a file of its own.
+// Tiers: a term's best postings come with its dictionary entry; the second
+// tier holds secondTier more, enough for the top results of most queries in
+// one more request; each later tier holds tierGrowth times the one before,
+// in a file of its own.
 const (
-	firstTier  = 48
+	firstTier  = 64
+	secondTier = 1280
 	tierGrowth = 4
 )
 
 // shardBudget is roughly how many bytes of dictionary and first tiers a
 // term shard holds before it is split by a longer prefix.
-const shardBudget = 12 << 10
+const shardBudget = 24 << 10
 
 // noteLen bounds the note kept with a document for the result snippet.
-const noteLen = 280
+const noteLen = 160
 
 // callback wraps every file: loading the file as a script calls it, which
 // works from file:// where fetch does not.
@@ -157,7 +160,7 @@ func (x *Index) Write(s *site.Site, version string, put func(path string, body [
 					sh.First = append(sh.First, tier.encoded)
 					continue
 				}
-				name := fmt.Sprintf("p/%d/%d.%d", si, ti, k+1)
+				name := fmt.Sprintf("p/%d.%d.%d", si, ti, k+1)
 				if err := put(base+name+".js", callback(version+"/"+name, mustJSON(tier.encoded))); err != nil {
 					return err
 				}
@@ -201,7 +204,11 @@ func splitTiers(p postings) []tier {
 		t.encoded = encode(p, part)
 		tiers = append(tiers, t)
 		start = end
-		size *= tierGrowth
+		if len(tiers) == 1 {
+			size = secondTier
+		} else {
+			size *= tierGrowth
+		}
 	}
 	return tiers
 }

@@ -106,7 +106,11 @@ const (
 	maxPrefix    = 8
 	maxTypos     = 3
 	phraseBoost  = 1.25
-	maxFetches   = 12
+	// Rounds of later tiers a query may read: enough for the top results of
+	// the words people search for, bounded so that a query of common words
+	// costs tens of kilobytes rather than the whole posting lists. Asking
+	// for more results allows more.
+	baseRounds = 1
 )
 
 // Filter limits results to some kinds and departments; nil fields allow all.
@@ -303,7 +307,7 @@ func (e *Engine) postings(a *alt, k int) ([]posting, error) {
 	if k == 0 {
 		enc = a.s.First[a.term]
 	} else {
-		key := fmt.Sprintf("%d/%d.%d", a.shard, a.term, k+1)
+		key := fmt.Sprintf("%d.%d.%d", a.shard, a.term, k+1)
 		if p, ok := e.tiers[key]; ok {
 			return p, nil
 		}
@@ -320,7 +324,7 @@ func (e *Engine) postings(a *alt, k int) ([]posting, error) {
 		out[i] = posting{docs[i], imps[i]}
 	}
 	if k > 0 {
-		e.tiers[fmt.Sprintf("%d/%d.%d", a.shard, a.term, k+1)] = out
+		e.tiers[fmt.Sprintf("%d.%d.%d", a.shard, a.term, k+1)] = out
 	}
 	return out, nil
 }
@@ -398,7 +402,7 @@ func (e *Engine) Search(q string, k int, prefix bool, f Filter) (*Result, error)
 		}
 	}
 	var ranked []Hit
-	for fetches := 0; ; fetches++ {
+	for rounds := 0; ; rounds++ {
 		bound := make([]float64, len(words))
 		unseen := 0.0
 		for i := range alts {
@@ -419,7 +423,7 @@ func (e *Engine) Search(q string, k int, prefix bool, f Filter) (*Result, error)
 			ranked = append(ranked, Hit{Doc: doc, Score: sum * math.Pow(float64(matched)/n, 2)})
 		}
 		slices.SortFunc(ranked, func(a, b Hit) int { return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.Doc, b.Doc)) })
-		if unseen == 0 || fetches >= maxFetches {
+		if unseen == 0 || rounds >= baseRounds+k/20 {
 			break
 		}
 		threshold := -1.0
@@ -440,18 +444,20 @@ func (e *Engine) Search(q string, k int, prefix bool, f Filter) (*Result, error)
 		if done {
 			break
 		}
-		// Read the next tier that could add the most.
-		var best *alt
-		bi := -1
+		// Read, for each word, the next tier that could add the most: the
+		// words' tiers are fetched together, in one round.
 		for i := range alts {
+			var best *alt
 			for _, a := range alts[i] {
-				if best == nil || a.next() > best.next() {
-					best, bi = a, i
+				if a.next() > 0 && (best == nil || a.next() > best.next()) {
+					best = a
 				}
 			}
-		}
-		if err := load(bi, best); err != nil {
-			return nil, err
+			if best != nil {
+				if err := load(i, best); err != nil {
+					return nil, err
+				}
+			}
 		}
 	}
 	// Count the documents that match any word: those seen, and, without a

@@ -1,0 +1,227 @@
+package guide_test
+
+import (
+	"bytes"
+	"context"
+	"compress/gzip"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/guide-build/guide/internal/browsertest"
+)
+
+// TestSearchCost measures what a search costs a visitor of a built guide, the
+// way ../shared/bench/searchcost.js measures Pagefind: bytes counted at the
+// server, which compresses text with gzip as static hosts do, and time from
+// the query being typed to the results on screen, in headless Chromium on
+// loopback. It runs only when asked:
+//
+//	GUIDE_SEARCHCOST_SITE=/tmp/guide-bench/out-guide-10000 \
+//	GUIDE_SEARCHCOST_PAGE=roles/backend-developer-51/ \
+//	go test -run TestSearchCost -v .
+//
+// Cold: each query in a fresh browser (empty cache) right after the role
+// page has loaded, so it includes fetching search.js. Warm: all queries in
+// turn in one page; the second and later queries show what a visitor pays
+// once search is running. docs/performance.md has the results.
+func TestSearchCost(t *testing.T) {
+	site := os.Getenv("GUIDE_SEARCHCOST_SITE")
+	if site == "" {
+		t.Skip("set GUIDE_SEARCHCOST_SITE to a built guide to measure search")
+	}
+	page := os.Getenv("GUIDE_SEARCHCOST_PAGE")
+	queries := []string{"database index", "latency cache replication", "olkerien rostitraan"}
+	if q := os.Getenv("GUIDE_SEARCHCOST_QUERIES"); q != "" {
+		queries = strings.Split(q, ",")
+	}
+	srv := newCountingServer(t, site)
+
+	type run struct {
+		Query      string
+		PageBytes  int64
+		Bytes      int64
+		Requests   int
+		Ms         float64
+		Hits       int
+		First      string
+		Files      []string `json:",omitempty"`
+		PageLoadMs float64
+	}
+	var cold []run
+	for _, q := range queries {
+		ctx, console := browsertest.NewWithConsole(t)
+		srv.reset()
+		t0 := time.Now()
+		if err := chromedp.Do(ctx, chromedp.Navigate(srv.url+page), chromedp.WaitVisible("#search-input")); err != nil {
+			t.Fatal(err)
+		}
+		loadMs := float64(time.Since(t0).Microseconds()) / 1000
+		pageBytes, _, _ := srv.snapshot()
+		srv.reset()
+		r := measureQuery(t, ctx, q)
+		time.Sleep(200 * time.Millisecond) // trailing requests
+		b, n, files := srv.snapshot()
+		cold = append(cold, run{Query: q, PageBytes: pageBytes, Bytes: b, Requests: n, Ms: r.Ms, Hits: r.Hits, First: r.First, Files: files, PageLoadMs: loadMs})
+		if errs := console.Errors(); len(errs) > 0 {
+			t.Errorf("%q: the page logged errors: %q", q, errs)
+		}
+	}
+	var warm []run
+	ctx, _ := browsertest.NewWithConsole(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.url+page), chromedp.WaitVisible("#search-input")); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range queries {
+		srv.reset()
+		r := measureQuery(t, ctx, q)
+		time.Sleep(200 * time.Millisecond)
+		b, n, files := srv.snapshot()
+		warm = append(warm, run{Query: q, Bytes: b, Requests: n, Ms: r.Ms, Hits: r.Hits, First: r.First, Files: files})
+	}
+	out, _ := json.MarshalIndent(map[string]any{"site": site, "page": page, "cold": cold, "warm": warm}, "", " ")
+	fmt.Println(string(out))
+	for _, r := range cold {
+		t.Logf("cold %-28q %7.1f KB %3d requests %6.1f ms  (page %5.1f KB)", r.Query, float64(r.Bytes)/1000, r.Requests, r.Ms, float64(r.PageBytes)/1000)
+	}
+	for _, r := range warm {
+		t.Logf("warm %-28q %7.1f KB %3d requests %6.1f ms", r.Query, float64(r.Bytes)/1000, r.Requests, r.Ms)
+	}
+}
+
+type queryResult struct {
+	Ms    float64
+	Hits  int
+	First string
+}
+
+// measureQuery types q into the search box at once, as a paste would, and
+// times it until the live region announces the results for q, which the
+// client does after it has drawn them.
+func measureQuery(t *testing.T, ctx context.Context, q string) queryResult {
+	t.Helper()
+	js := `(async (q) => {
+  const input = document.getElementById("search-input");
+  const status = document.querySelector("form.search [role=status]");
+  const t0 = performance.now();
+  const done = new Promise(resolve => {
+    const obs = new MutationObserver(() => {
+      if (status.textContent.includes("“" + q + "”")) { obs.disconnect(); resolve(performance.now() - t0); }
+    });
+    obs.observe(status, {childList: true, characterData: true, subtree: true});
+  });
+  input.dispatchEvent(new FocusEvent("focus"));
+  input.value = q;
+  input.dispatchEvent(new Event("input"));
+  const ms = await done;
+  const first = document.querySelector("#search-listbox [role=option] .sr-text");
+  return {Ms: ms, Hits: document.querySelectorAll("#search-listbox [role=option]").length, First: first ? first.textContent : ""};
+})(` + mustJSON(q) + `)`
+	r, err := chromedp.Run(ctx, chromedp.Evaluate[queryResult](js, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("%q: %v", q, err)
+	}
+	return r
+}
+
+func mustJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// countingServer serves a folder as a static host would, gzip for text,
+// and counts what it sends.
+type countingServer struct {
+	url   string
+	root  string
+	mu    sync.Mutex
+	bytes int64
+	files []string
+	gz    sync.Map // path → gzipped body
+}
+
+var textTypes = map[string]string{
+	".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript",
+	".json": "application/json", ".xml": "application/xml", ".svg": "image/svg+xml", ".txt": "text/plain",
+}
+
+func newCountingServer(t *testing.T, root string) *countingServer {
+	t.Helper()
+	s := &countingServer{root: root}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := &http.Server{Handler: s}
+	go hs.Serve(ln)
+	t.Cleanup(func() { hs.Close() })
+	s.url = "http://" + ln.Addr().String() + "/"
+	return s
+}
+
+func (s *countingServer) reset() {
+	s.mu.Lock()
+	s.bytes, s.files = 0, nil
+	s.mu.Unlock()
+}
+
+func (s *countingServer) snapshot() (int64, int, []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.bytes, len(s.files), append([]string(nil), s.files...)
+}
+
+func (s *countingServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p := path.Clean(r.URL.Path)
+	if strings.HasSuffix(r.URL.Path, "/") {
+		p += "/index.html"
+	}
+	name := filepath.Join(s.root, filepath.FromSlash(p))
+	body, err := os.ReadFile(name)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	ct, text := textTypes[path.Ext(name)]
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	h := w.Header()
+	h.Set("Content-Type", ct)
+	h.Set("Cache-Control", "max-age=3600")
+	if text && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		if gz, ok := s.gz.Load(name); ok {
+			body = gz.([]byte)
+		} else {
+			var buf bytes.Buffer
+			zw, _ := gzip.NewWriterLevel(&buf, 6)
+			zw.Write(body)
+			zw.Close()
+			body = buf.Bytes()
+			s.gz.Store(name, body)
+		}
+		h.Set("Content-Encoding", "gzip")
+		h.Set("Vary", "Accept-Encoding")
+	}
+	h.Set("Content-Length", fmt.Sprint(len(body)))
+	w.WriteHeader(http.StatusOK)
+	w.Write(body)
+	headerBytes := len("HTTP/1.1 200 OK\r\n") + 2
+	for k, v := range h {
+		headerBytes += len(k) + 2 + len(strings.Join(v, ", ")) + 2
+	}
+	s.mu.Lock()
+	s.bytes += int64(len(body) + headerBytes)
+	s.files = append(s.files, fmt.Sprintf("%s:%d", p, len(body)))
+	s.mu.Unlock()
+}
