@@ -392,8 +392,11 @@ func (st *State) searchFiles() (map[string][]byte, error) {
 		return st.search, nil
 	}
 	files := map[string][]byte{}
+	var mu sync.Mutex
 	err := st.g.index.Write(st.g.site, st.version(), func(p string, b []byte) error {
+		mu.Lock()
 		files[p] = b
+		mu.Unlock()
 		return nil
 	})
 	if err != nil {

@@ -7,10 +7,13 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/guide-build/guide/internal/site"
 )
@@ -126,7 +129,8 @@ type shard struct {
 
 // Write computes every score and hands the search files to put: meta.js,
 // the term shards and the later tiers. Role files are written by the caller
-// with RoleFile as roles are rendered.
+// with RoleFile as roles are rendered. put is called from several
+// goroutines at once.
 func (x *Index) Write(s *site.Site, version string, put func(path string, body []byte) error) error {
 	cats := len(s.Categories)
 	inv, err := x.invert(s.Roles, cats)
@@ -146,33 +150,44 @@ func (x *Index) Write(s *site.Site, version string, put func(path string, body [
 	}
 	groups := shardTerms(inv)
 	base := Dir + version + "/"
-	for si, g := range groups {
+	for _, g := range groups {
 		m.Shards = append(m.Shards, g.prefix)
-		sh := shard{}
-		for ti, t := range g.terms {
-			tiers := splitTiers(inv.postings[t])
-			sh.Terms = append(sh.Terms, inv.terms[t])
-			sh.DF = append(sh.DF, len(inv.postings[t].docs))
-			var maxes []int
-			for k, tier := range tiers {
-				maxes = append(maxes, int(tier.max))
-				if k == 0 {
-					sh.First = append(sh.First, tier.encoded)
-					continue
-				}
-				name := fmt.Sprintf("p/%d.%d.%d", si, ti, k+1)
-				if err := put(base+name+".js", callback(version+"/"+name, mustJSON(tier.encoded))); err != nil {
-					return err
-				}
-			}
-			sh.Max = append(sh.Max, maxes)
-		}
-		name := "t/" + strconv.Itoa(si)
-		if err := put(base+name+".js", callback(version+"/"+name, mustJSON(sh))); err != nil {
-			return err
-		}
+	}
+	// Shards are independent: encode them on every core.
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for si, grp := range groups {
+		g.Go(func() error { return writeShard(inv, base, version, si, grp, put) })
+	}
+	if err := g.Wait(); err != nil {
+		return err
 	}
 	return put(MetaFile, callback("meta", mustJSON(m)))
+}
+
+// writeShard encodes one shard and the later tiers of its terms.
+func writeShard(inv *inverted, base, version string, si int, g group, put func(string, []byte) error) error {
+	sh := shard{}
+	for ti, t := range g.terms {
+		tiers := splitTiers(inv.postings[t])
+		sh.Terms = append(sh.Terms, inv.terms[t])
+		sh.DF = append(sh.DF, len(inv.postings[t].docs))
+		var maxes []int
+		for k, tier := range tiers {
+			maxes = append(maxes, int(tier.max))
+			if k == 0 {
+				sh.First = append(sh.First, tier.encoded)
+				continue
+			}
+			name := fmt.Sprintf("p/%d.%d.%d", si, ti, k+1)
+			if err := put(base+name+".js", callback(version+"/"+name, mustJSON(tier.encoded))); err != nil {
+				return err
+			}
+		}
+		sh.Max = append(sh.Max, maxes)
+	}
+	name := "t/" + strconv.Itoa(si)
+	return put(base+name+".js", callback(version+"/"+name, mustJSON(sh)))
 }
 
 // tier is one slice of a term's postings.

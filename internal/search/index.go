@@ -19,6 +19,7 @@ package search
 
 import (
 	"cmp"
+	"encoding/binary"
 	"fmt"
 	"maps"
 	"math"
@@ -66,10 +67,25 @@ type roleTerms struct {
 }
 
 type docTerms struct {
-	typ, idx int    // document kind (a category, FAQ, role) and number within it
+	typ, idx uint16 // document kind (a category, FAQ, role) and number within it
 	length   uint32 // weighted length, in halves
-	terms    []uint32
-	freqs    []uint32 // weighted frequency, in halves
+	// postings holds the document's terms in increasing id, each as two
+	// uvarints: the difference from the previous id, and the weighted
+	// frequency in halves. A few bytes a term, where slices would take
+	// eight: the index of a large guide is held for the whole build.
+	postings []byte
+}
+
+// each calls fn with each term id and weighted frequency of d.
+func (d *docTerms) each(fn func(term, freq uint32)) {
+	b, prev := d.postings, uint64(0)
+	for len(b) > 0 {
+		delta, n := binary.Uvarint(b)
+		freq, m := binary.Uvarint(b[n:])
+		b = b[n+m:]
+		prev += delta
+		fn(uint32(prev), uint32(freq))
+	}
 }
 
 // NewIndex returns an empty index.
@@ -86,25 +102,33 @@ func kindRole(cats int) int { return cats + 1 }
 type counter struct {
 	freq   map[string]uint32
 	length uint32
+	stem   *stemmer
 }
 
 func (c *counter) add(text string, weight uint32) {
-	Terms(text, func(t string) {
+	c.stem.terms(text, func(t string) {
 		c.freq[t] += weight
 		c.length += weight
 	})
 }
 
+// stemmers are reused from role to role: a stemmer's memory of words pays
+// off across the whole guide.
+var stemmers = sync.Pool{New: func() any { return &stemmer{} }}
+
 // Add indexes a role's documents, replacing what the index held for the
 // same file.
 func (x *Index) Add(r *site.Role, cats int) {
 	rt := &roleTerms{}
-	c := &counter{freq: map[string]uint32{}}
+	st := stemmers.Get().(*stemmer)
+	defer stemmers.Put(st)
+	if len(st.stems) > 1<<17 {
+		st.stems = nil // a guide of many distinct words: start afresh
+	}
+	c := &counter{freq: map[string]uint32{}, stem: st}
 	next := func(typ, idx int) {
 		if len(c.freq) > 0 {
-			rt.docs = append(rt.docs, docTerms{typ: typ, idx: idx, length: c.length, terms: nil, freqs: nil})
-			d := &rt.docs[len(rt.docs)-1]
-			d.terms, d.freqs = x.intern(c.freq)
+			rt.docs = append(rt.docs, docTerms{typ: uint16(typ), idx: uint16(idx), length: c.length, postings: x.intern(c.freq)})
 		}
 		clear(c.freq)
 		c.length = 0
@@ -148,8 +172,8 @@ func (x *Index) Remove(file string) {
 	x.mu.Unlock()
 }
 
-// intern turns a document's terms into ids, sorted.
-func (x *Index) intern(freq map[string]uint32) ([]uint32, []uint32) {
+// intern turns a document's terms into ids and encodes them, sorted.
+func (x *Index) intern(freq map[string]uint32) []byte {
 	terms := make([]uint32, 0, len(freq))
 	byID := make(map[uint32]uint32, len(freq))
 	x.mu.Lock()
@@ -165,11 +189,14 @@ func (x *Index) intern(freq map[string]uint32) ([]uint32, []uint32) {
 	}
 	x.mu.Unlock()
 	slices.Sort(terms)
-	freqs := make([]uint32, len(terms))
-	for i, id := range terms {
-		freqs[i] = byID[id]
+	out := make([]byte, 0, len(terms)*3)
+	prev := uint32(0)
+	for _, id := range terms {
+		out = binary.AppendUvarint(out, uint64(id-prev))
+		out = binary.AppendUvarint(out, uint64(byID[id]))
+		prev = id
 	}
-	return terms, freqs
+	return out
 }
 
 // postings is one term's documents and impacts.
@@ -212,13 +239,12 @@ func (x *Index) invert(roles []*site.Entry, cats int) (*inverted, error) {
 			return nil, fmt.Errorf("search: role %s was not indexed", e.File)
 		}
 		list[i] = rt
-		for _, d := range rt.docs {
-			maxIdx = max(maxIdx, d.idx+1)
+		for i := range rt.docs {
+			d := &rt.docs[i]
+			maxIdx = max(maxIdx, int(d.idx)+1)
 			totalLen += float64(d.length)
 			docs++
-			for _, t := range d.terms {
-				df[t]++
-			}
+			d.each(func(t, _ uint32) { df[t]++ })
 		}
 	}
 	l := layout{kindBits: uint(bits.Len(uint(kindRole(cats)))), idxBits: uint(bits.Len(uint(maxIdx - 1)))}
@@ -241,10 +267,9 @@ func (x *Index) invert(roles []*site.Entry, cats int) (*inverted, error) {
 	}
 	top := 0.0
 	for _, rt := range list {
-		for _, d := range rt.docs {
-			for i, t := range d.terms {
-				top = max(top, score(t, d.freqs[i], d.length))
-			}
+		for i := range rt.docs {
+			d := &rt.docs[i]
+			d.each(func(t, f uint32) { top = max(top, score(t, f, d.length)) })
 		}
 	}
 	post := make([]postings, len(x.terms))
@@ -252,14 +277,15 @@ func (x *Index) invert(roles []*site.Entry, cats int) (*inverted, error) {
 		post[t] = postings{docs: make([]uint32, 0, f), impacts: make([]uint8, 0, f)}
 	}
 	for role, rt := range list {
-		for _, d := range rt.docs {
-			id := l.id(role, d.typ, d.idx)
-			for i, t := range d.terms {
-				q := math.Ceil(score(t, d.freqs[i], d.length) / top * 255)
+		for i := range rt.docs {
+			d := &rt.docs[i]
+			id := l.id(role, int(d.typ), int(d.idx))
+			d.each(func(t, f uint32) {
+				q := math.Ceil(score(t, f, d.length) / top * 255)
 				p := &post[t]
 				p.docs = append(p.docs, id)
 				p.impacts = append(p.impacts, uint8(min(max(q, 1), 255)))
-			}
+			})
 		}
 	}
 	inv := &inverted{layout: l, docs: docs}

@@ -12,6 +12,12 @@ import (
 // letters and digits. assets/search.js splits text the same way; a test
 // holds the two together.
 func Words(s string, fn func(word string)) {
+	words(s, func(w []byte) { fn(string(w)) })
+}
+
+// words is Words without allocating: fn gets each word in a buffer that the
+// next word overwrites.
+func words(s string, fn func(word []byte)) {
 	var buf [64]byte
 	w := buf[:0]
 	for i := 0; i < len(s); {
@@ -25,12 +31,12 @@ func Words(s string, fn func(word string)) {
 		}
 		var ok bool
 		if w, ok = fold.Rune(w, r); !ok && len(w) > 0 {
-			fn(string(w))
+			fn(w)
 			w = w[:0]
 		}
 	}
 	if len(w) > 0 {
-		fn(string(w))
+		fn(w)
 	}
 }
 
@@ -109,10 +115,33 @@ func isASCIILetters(w string) bool {
 // Terms calls fn with each indexable term of s: words stemmed, stopwords and
 // over-long words skipped.
 func Terms(s string, fn func(term string)) {
-	Words(s, func(w string) {
-		if len(w) > maxWord || stopwords[w] {
-			return
+	var st stemmer
+	st.terms(s, fn)
+}
+
+// stemmer remembers the stems it has made, so that indexing a guide, where
+// the same few thousand words recur, allocates once per word rather than
+// once per occurrence. Its zero value is ready; it is not safe for
+// concurrent use.
+type stemmer struct {
+	stems map[string]string // word → term, "" for a skipped word
+}
+
+func (st *stemmer) terms(s string, fn func(term string)) {
+	if st.stems == nil {
+		st.stems = map[string]string{}
+	}
+	words(s, func(w []byte) {
+		t, ok := st.stems[string(w)]
+		if !ok {
+			word := string(w)
+			if len(word) <= maxWord && !stopwords[word] {
+				t = Stem(word)
+			}
+			st.stems[word] = t
 		}
-		fn(Stem(w))
+		if t != "" {
+			fn(t)
+		}
 	})
 }

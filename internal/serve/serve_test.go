@@ -74,7 +74,7 @@ func start(t *testing.T, opts Options) *running {
 	ctx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
 	go func() { r.done <- Run(ctx, opts) }()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(3 * time.Minute) // a large guide takes a while to load
 	for time.Now().Before(deadline) {
 		if m := urlPattern.FindStringSubmatch(r.stdout.String()); m != nil {
 			r.url = m[1]
