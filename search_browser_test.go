@@ -155,8 +155,8 @@ func TestBrowserSearch(t *testing.T) {
 			if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](setQuery+`("qwxzv")`)); err != nil {
 				t.Fatal(err)
 			}
-			waitJS(t, ctx, `(document.querySelector("#search-listbox .sr-empty") || {}).textContent?.includes("No results for “qwxzv”")`)
-			if got := evalString(t, ctx, `document.querySelector("#search-listbox .sr-empty button").textContent`); got != "Search everything" {
+			waitJS(t, ctx, `(document.querySelector("form.search .sr-empty") || {}).textContent?.includes("No results for “qwxzv”")`)
+			if got := evalString(t, ctx, `document.querySelector("form.search .sr-empty button").textContent`); got != "Search everything" {
 				t.Errorf("with a filter on, the empty state offers %q; want a way to drop the filters", got)
 			}
 			if errs := console.Errors(); len(errs) > 0 {

@@ -155,12 +155,19 @@
     if (!this.roles[i]) this.roles[i] = this.load(this.v + "r/" + i);
     return this.roles[i];
   };
+  // continues is internal/search.continues: the term t may be what a user
+  // typing w is on the way to.
+  var STEM_SLACK = 4;
+  function continues(t, w) {
+    if (t.lastIndexOf(w, 0) === 0) return true;
+    return t.length >= 3 && w.length - t.length <= STEM_SLACK && w.lastIndexOf(t, 0) === 0 && /^[a-z]+$/.test(w);
+  }
   Engine.prototype.prefixShards = function (p) {
-    var out = [], first = this.shardFor(p), s = this.meta.s;
-    if (first >= 0) out.push(first);
-    for (var i = 0; i < s.length && out.length < 3; i++) {
-      if (s[i].length > p.length && s[i].lastIndexOf(p, 0) === 0) out.push(i);
-    }
+    var out = [], s = this.meta.s;
+    function add(i) { if (i >= 0 && out.indexOf(i) < 0 && out.length < 4) out.push(i); }
+    add(this.shardFor(p));
+    if (/^[a-z]+$/.test(p)) for (var k = Math.max(3, p.length - STEM_SLACK); k < p.length; k++) add(this.shardFor(p.slice(0, k)));
+    for (var i = 0; i < s.length; i++) if (s[i].length > p.length && s[i].lastIndexOf(p, 0) === 0) add(i);
     return out;
   };
   function cmpStr(a, b) { return a < b ? -1 : a > b ? 1 : 0; }
@@ -188,7 +195,7 @@
       for (var k = 0; k < ps.length; k++) {
         var sh = await self.shard(ps[k]);
         sh.t.forEach(function (t, ti) {
-          if (t.lastIndexOf(w.word, 0) === 0 && t !== w.stem) cands.push({ a: { s: sh, si: ps[k], term: ti, factor: PREFIX, loaded: 0 }, df: sh.f[ti], t: t });
+          if (continues(t, w.word) && t !== w.stem) cands.push({ a: { s: sh, si: ps[k], term: ti, factor: PREFIX, loaded: 0 }, df: sh.f[ti], t: t });
         });
       }
       cands.sort(function (a, b) { return b.df - a.df || (byteLess(a.t, b.t) ? -1 : a.t === b.t ? 0 : 1); });
@@ -336,7 +343,7 @@
   if (typeof document === "undefined") return;
 
   // ---- Loading files as scripts, which works from file:// too.
-  var pending = {};
+  var pending = {}; // name → {promise, resolve}
   var settled = {};
   root.__guideSearch = function (name, data) {
     settled[name] = data;
@@ -347,15 +354,19 @@
   var fileMode = location.protocol === "file:";
   function load(name, bust) {
     if (settled[name]) return Promise.resolve(settled[name]);
-    return new Promise(function (resolve, reject) {
-      pending[name] = { resolve: resolve };
+    if (pending[name] && !bust) return pending[name].promise;
+    var p = {};
+    p.promise = new Promise(function (resolve, reject) {
+      p.resolve = resolve;
       var s = document.createElement("script");
       s.src = base + "search/" + name + ".js" + (bust ? "?" + Date.now() : "");
       s.async = true;
-      s.onerror = function () { reject(new Error("could not load " + s.src)); };
-      s.onload = function () { s.remove(); if (!(name in settled)) reject(new Error(s.src + " did not register")); };
+      s.onerror = function () { delete pending[name]; reject(new Error("could not load " + s.src)); };
+      s.onload = function () { s.remove(); if (!(name in settled)) { delete pending[name]; reject(new Error(s.src + " did not register")); } };
       document.head.appendChild(s);
     });
+    pending[name] = p;
+    return p.promise;
   }
   var enginePromise = null;
   function engine(fresh) {
@@ -439,8 +450,8 @@
   }
   function emptyState(el, q, filtered, reset) {
     el.textContent = "";
+    if (q === null) return;
     var p = document.createElement("p");
-    p.className = "sr-empty";
     p.textContent = "No results for “" + q + "”" + (filtered ? " with these filters. " : ". ");
     if (filtered) {
       var b = document.createElement("button");
@@ -486,24 +497,30 @@
     function go(i) {
       if (hits[i]) location.href = pageURL(hits[i]);
     }
+    var empty = form.querySelector(".sr-empty");
     var update = async function () {
       var q = input.value, mine = ++seq;
       all.href = base + "search/" + (fileMode ? "index.html" : "") + "?q=" + encodeURIComponent(q.trim());
       if (!q.trim()) { open(false); status.textContent = ""; return; }
-      var f = filterOf(catSel, deptSel);
-      var res = await run(q, 8, true, f);
-      metaCache = (await engine()).meta;
+      var f = filterOf(catSel, deptSel), res;
+      try {
+        res = await run(q, 8, true, f);
+        metaCache = (await engine()).meta;
+      } catch (e) {
+        if (mine !== seq) return;
+        hits = [];
+        list.textContent = "";
+        empty.textContent = "Search is not available right now. Reload the page to try again.";
+        status.textContent = empty.textContent;
+        open(true);
+        return;
+      }
       if (mine !== seq) return; // a newer query is on its way
       hits = res.hits;
       list.textContent = "";
       active = -1;
       input.removeAttribute("aria-activedescendant");
-      if (!hits.length) {
-        var li = document.createElement("li");
-        li.setAttribute("role", "presentation");
-        emptyState(li, q.trim(), f.kinds || f.dept != null, function () { catSel.value = ""; deptSel.value = ""; update(); input.focus(); });
-        list.appendChild(li);
-      }
+      emptyState(empty, hits.length ? null : q.trim(), f.kinds || f.dept != null, function () { catSel.value = ""; deptSel.value = ""; update(); input.focus(); });
       hits.forEach(function (h, i) {
         var li = document.createElement("li");
         li.setAttribute("role", "option");
@@ -553,7 +570,7 @@
     var input = page.querySelector("input[type=search]");
     var catSel = page.querySelector(".search-cat"), deptSel = page.querySelector(".search-dept");
     var list = page.querySelector(".search-results"), status = page.querySelector("[role=status]");
-    var more = page.querySelector(".search-more");
+    var more = page.querySelector(".search-more"), empty = page.querySelector(".sr-empty");
     var params = new URLSearchParams(location.search);
     input.value = params.get("q") || "";
     if (params.get("category")) catSel.value = params.get("category");
@@ -567,16 +584,19 @@
       if (deptSel.value) p.set("department", deptSel.value);
       history.replaceState(null, "", "?" + p.toString());
       if (!q) { list.textContent = ""; status.textContent = ""; more.hidden = true; return; }
-      var f = filterOf(catSel, deptSel);
-      var res = await run(q, k, false, f);
-      metaCache = (await engine()).meta;
+      var f = filterOf(catSel, deptSel), res;
+      try {
+        res = await run(q, k, false, f);
+        metaCache = (await engine()).meta;
+      } catch (e) {
+        if (mine !== seq) return;
+        list.textContent = "";
+        status.textContent = "Search is not available right now. Reload the page to try again.";
+        return;
+      }
       if (mine !== seq) return;
       list.textContent = "";
-      if (!res.hits.length) {
-        var li = document.createElement("li");
-        emptyState(li, q, f.kinds || f.dept != null, function () { catSel.value = ""; deptSel.value = ""; update(); });
-        list.appendChild(li);
-      }
+      emptyState(empty, res.hits.length ? null : q, f.kinds || f.dept != null, function () { catSel.value = ""; deptSel.value = ""; update(); });
       res.hits.forEach(function (h) {
         var li = document.createElement("li");
         var a = document.createElement("a");

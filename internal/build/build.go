@@ -62,24 +62,28 @@ type Result struct {
 // as plain errors. Warnings are in the result either way.
 func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result, error) {
 	sink := &counter{Sink: out}
-	var g *loaded
-	var diags diag.List
-	put := func(g *loaded) func(*site.Role, *diag.List) error {
-		return func(r *site.Role, d *diag.List) error {
-			if err := sink.Put(search.RolePath(g.version, r.Index), search.RoleFile(g.version, r, len(g.site.Categories))); err != nil {
-				return err
-			}
-			return putRole(g.theme, g.site, r, sink, d)
-		}
-	}
-	g, diags, err := load(ctx, src, opts, put)
+	g, diags, err := prepare(ctx, src, opts)
 	if err != nil {
 		return nil, err
 	}
 	fail := func() (*Result, error) {
 		return &Result{Warnings: diags.Warnings().Sort()}, diags.Err()
 	}
-	if g == nil || diags.HasErrors() {
+	if g == nil {
+		return fail()
+	}
+	// Each role's page and search file are written as soon as the role is
+	// parsed, so that no more than a few roles are in memory at once.
+	err = g.parse(ctx, &diags, func(r *site.Role, d *diag.List) error {
+		if err := sink.Put(search.RolePath(g.version, r.Index), search.RoleFile(g.version, r, len(g.site.Categories))); err != nil {
+			return err
+		}
+		return putRole(g.theme, g.site, r, sink, d)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if diags.HasErrors() {
 		return fail()
 	}
 	if err := g.theme.PutAssets(sink); err != nil {
@@ -117,22 +121,26 @@ func (c *counter) Put(p string, b []byte) error {
 	return c.Sink.Put(p, b)
 }
 
-// loaded is a loaded guide: everything but the rendered pages.
+// loaded is a guide as the build sees it: everything but the rendered
+// pages. prepare makes it up to the site structure; parse reads the roles.
 type loaded struct {
 	cfg       *config.Config
 	theme     *render.Theme
 	site      *site.Site
-	files     []string  // role files
 	siteDiags diag.List // what site.New found: problems across files
 	index     *search.Index
 	version   string // of the search files: see searchVersion
+
+	src     fs.FS
+	files   []string // role files
+	failed  []bool   // role files whose front-matter could not be read
+	workers int
 }
 
-// load reads and checks a whole guide and sets every role's facts. visit,
-// when not nil, makes the function called with each role as it is resolved
-// (the full build renders it there). The guide is nil when the config or
-// theme cannot be loaded; diagnostics are returned either way.
-func load(ctx context.Context, src fs.FS, opts Options, visit func(*loaded) func(*site.Role, *diag.List) error) (*loaded, diag.List, error) {
+// prepare reads guide.yaml, the theme, the home intro and every role's
+// header, and fixes the site's structure. The guide is nil when guide.yaml
+// or the theme cannot be loaded; diagnostics are returned either way.
+func prepare(ctx context.Context, src fs.FS, opts Options) (*loaded, diag.List, error) {
 	var diags diag.List
 	cfg, cfgData := loadConfig(src, opts.BaseURL, &diags)
 	if cfg == nil {
@@ -161,30 +169,32 @@ func load(ctx context.Context, src fs.FS, opts Options, visit func(*loaded) func
 	s, siteDiags := site.New(cfg, site.Home{}, headers, opts.Drafts)
 	diags.Append(siteDiags)
 	s.Home = renderHome(s, home, &diags)
-	g := &loaded{cfg: cfg, theme: theme, site: s, files: files, siteDiags: siteDiags, index: search.NewIndex(),
-		version: searchVersion(cfgData, files, sums, opts.Drafts)}
-	var then func(*site.Role, *diag.List) error
-	if visit != nil {
-		then = visit(g)
-	}
-	cats := len(s.Categories)
-	fn := func(r *site.Role, d *diag.List) error {
+	return &loaded{
+		cfg: cfg, theme: theme, site: s, siteDiags: siteDiags, index: search.NewIndex(),
+		version: searchVersion(cfgData, files, sums, opts.Drafts),
+		src:     src, files: files, failed: failed, workers: workers,
+	}, diags, nil
+}
+
+// parse reads, resolves and indexes every role and sets its facts. visit,
+// when not nil, is called with each role while it is in memory (the full
+// build renders it there).
+func (g *loaded) parse(ctx context.Context, diags *diag.List, visit func(*site.Role, *diag.List) error) error {
+	cats := len(g.site.Categories)
+	err := parseRoles(ctx, g.src, g.site, g.files, g.failed, g.workers, diags, func(r *site.Role, d *diag.List) error {
 		g.index.Add(r, cats)
-		if then != nil {
-			return then(r, d)
+		if visit != nil {
+			return visit(r, d)
 		}
 		return nil
+	})
+	if errors.Is(err, site.ErrStale) {
+		// content.ScanHeader read a header that the full parse disagrees
+		// with. Fuzzing says this cannot happen; if it does, stop rather
+		// than publish a wrong link.
+		err = fmt.Errorf("internal error, please report it: %w", err)
 	}
-	if err := parseRoles(ctx, src, s, files, failed, workers, &diags, fn); err != nil {
-		if errors.Is(err, site.ErrStale) {
-			// content.ScanHeader read a header that the full parse
-			// disagrees with. Fuzzing says this cannot happen; if it
-			// does, stop rather than publish a wrong link.
-			err = fmt.Errorf("internal error, please report it: %w", err)
-		}
-		return nil, nil, err
-	}
-	return g, diags, nil
+	return err
 }
 
 func loadConfig(src fs.FS, baseURL string, diags *diag.List) (*config.Config, []byte) {

@@ -162,7 +162,7 @@ func renderHome(s *site.Site, h *content.Home, diags *diag.List) site.Home {
 	if h == nil {
 		return site.Home{}
 	}
-	env := &markdown.Env{File: content.HomeFile, Root: "", Pages: s.PageForFile, Diags: diags}
+	env := &markdown.Env{File: content.HomeFile, Root: "", Pages: s.PageForFile, Diags: diags, MinHeading: 2}
 	intro, _ := s.Markdown.Block(h.Body.Source, h.Body.Line, env)
 	return site.Home{Title: h.Title, Description: h.Description, Intro: template.HTML(intro)}
 }

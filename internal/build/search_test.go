@@ -190,3 +190,61 @@ func quote(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
+
+// TestSearchAsYouType types words one letter at a time and expects results
+// at every step from the third letter on, including where the letters run
+// past a word's stem ("cachi" on the way to "caching").
+func TestSearchAsYouType(t *testing.T) {
+	files := bundled(t)
+	for _, word := range []string{"caching", "locking", "indexing", "scaling", "isolation", "pagination", "replication"} {
+		for n := 3; n <= len(word); n++ {
+			res, err := engine(t, files).Search(word[:n], 8, true, search.Filter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Hits) == 0 {
+				t.Errorf("typing %q: no results at %q", word, word[:n])
+			}
+		}
+	}
+}
+
+// TestSearchRanksTheSmallGuide checks ranking, field weights, typos,
+// filters and counts on the small test guide, where every answer is known.
+func TestSearchRanksTheSmallGuide(t *testing.T) {
+	files := mustBuild(t, smallGuide(t), Options{})
+	for _, tc := range []struct {
+		q      string
+		prefix bool
+		f      search.Filter
+		want   []string // texts of the hits, in order (a prefix of the list)
+		count  int
+	}{
+		// The question's own words outrank a look-for note's.
+		{"index", false, search.Filter{}, []string{"When do you add a database index?", "When do you add a database index?"}, 2},
+		{"webhok", false, search.Filter{}, []string{"A webhook is retried and creates duplicates. What now?"}, 1},
+		{"duplicat", true, search.Filter{}, []string{"A webhook is retried and creates duplicates. What now?"}, 1},
+		{"recruiters", false, search.Filter{}, []string{"Recruiter"}, 4}, // its questions and a link to it match too
+		{"idempotency", false, search.Filter{Kinds: []int{1}}, nil, 0},
+		{"idempotency", false, search.Filter{Kinds: []int{2}}, []string{"A webhook is retried and creates duplicates. What now?"}, 1},
+		{"rounds", false, search.Filter{Dept: ptr(1)}, nil, 0},
+		{"rounds", false, search.Filter{Dept: ptr(0)}, []string{"How many rounds?"}, 1},
+	} {
+		res, err := engine(t, files).Search(tc.q, 8, tc.prefix, tc.f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, h := range res.Hits {
+			got = append(got, h.Text)
+		}
+		if len(got) < len(tc.want) || !slicesEqual(got[:len(tc.want)], tc.want) || (tc.want == nil && len(got) > 0) {
+			t.Errorf("%q %+v: hits %q; want %q first", tc.q, tc.f, got, tc.want)
+		}
+		if res.Count != tc.count || !res.Exact {
+			t.Errorf("%q %+v: count %d (exact %v); want %d, exact", tc.q, tc.f, res.Count, res.Exact, tc.count)
+		}
+	}
+}
+
+func slicesEqual(a, b []string) bool { return strings.Join(a, "\x00") == strings.Join(b, "\x00") }

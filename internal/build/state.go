@@ -103,15 +103,25 @@ func Load(ctx context.Context, src fs.FS, opts Options) (*State, error) {
 // (guide.yaml or the theme is broken) the previous model stays for
 // rendering, and the state is stale until a load succeeds.
 func (st *State) reload(ctx context.Context) error {
-	g, diags, err := load(ctx, st.src, st.opts, nil)
+	g, diags, err := prepare(ctx, st.src, st.opts)
+	if err == nil && g != nil {
+		err = g.parse(ctx, &diags, nil)
+	}
 	if err != nil {
 		return err
 	}
-	st.files = map[string]fileState{}
 	if g == nil {
-		st.stale, st.diags, st.siteDiags = true, diags, nil
+		// Keep what is known of the role files, so that the search files'
+		// names stay put while guide.yaml is broken, but report only what
+		// a full build would: the problems that stopped it.
+		for name, f := range st.files {
+			f.diags = nil
+			st.files[name] = f
+		}
+		st.stale, st.diags, st.siteDiags, st.homeDiags, st.linkDiags = true, diags, nil, nil, nil
 		return nil
 	}
+	st.files = map[string]fileState{}
 	st.g, st.stale, st.diags, st.siteDiags, st.search = g, false, nil, g.siteDiags, nil
 	st.cfgData, _ = readAll(st.src, config.File)
 	for _, d := range diags {

@@ -75,6 +75,17 @@ func (c *Config) CategoryKeys() []string {
 	return keys
 }
 
+// PageIDs are the element ids the default layouts give parts of a page, and
+// IDPrefixes the prefixes of the ids they make (questions, FAQ entries,
+// search results, departments, roles). A category key becomes the id of its
+// section on role pages, so it may be neither; headings in markdown are
+// kept clear of both too.
+var (
+	PageIDs = []string{"main", "top", "questions", "faq", "related", "search", "summary", "intro", "cta",
+		"toc-title", "cta-title", "by-category", "search-input", "search-listbox", "search-page-input", "guide-errors"}
+	IDPrefixes = []string{"q-", "faq-", "sr-", "dept-", "r-", "h-"}
+)
+
 var (
 	keyPattern  = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 	langPattern = regexp.MustCompile(`^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$`)
@@ -168,6 +179,10 @@ func categories(m *node.Map, diags *diag.List) []Category {
 			diags.Errorf(File, line, "%s: key %q may only hold a-z, 0-9 and single dashes", it.Path(), cat.Key)
 			continue
 		}
+		if reservedID(cat.Key) {
+			diags.Errorf(File, line, "%s: key %q is an id the page layout uses; choose another", it.Path(), cat.Key)
+			continue
+		}
 		if first, dup := seen[cat.Key]; dup {
 			diags.Errorf(File, line, "%s: duplicate category key %q (first on line %d)", it.Path(), cat.Key, first)
 			continue
@@ -176,6 +191,20 @@ func categories(m *node.Map, diags *diag.List) []Category {
 		out = append(out, cat)
 	}
 	return out
+}
+
+func reservedID(id string) bool {
+	for _, p := range IDPrefixes {
+		if strings.HasPrefix(id, p) {
+			return true
+		}
+	}
+	for _, r := range PageIDs {
+		if id == r {
+			return true
+		}
+	}
+	return false
 }
 
 func departments(m *node.Map, diags *diag.List) []string {

@@ -3,7 +3,6 @@ package content
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"unicode/utf8"
 
 	"github.com/adrg/frontmatter"
@@ -181,8 +180,4 @@ func findOpening(data []byte) (int, *fmFormat) {
 		return line, nil
 	}
 	return line, nil
-}
-
-func (d *document) String() string {
-	return fmt.Sprintf("%s (body at line %d)", d.reader.File, d.bodyLine)
 }

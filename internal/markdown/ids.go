@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/yuin/goldmark/ast"
 
@@ -12,7 +13,8 @@ import (
 // own anchors first (sections, questions), so a heading in a body can never
 // take an id the page needs.
 type IDs struct {
-	used map[string]bool
+	used     map[string]bool
+	prefixes []string
 }
 
 // NewIDs returns an empty set of ids.
@@ -20,6 +22,10 @@ func NewIDs() *IDs { return &IDs{used: map[string]bool{}} }
 
 // Reserve marks id as used.
 func (s *IDs) Reserve(id string) { s.used[id] = true }
+
+// ReservePrefix keeps headings off ids that start with p: a heading whose
+// id would is given "h-" in front.
+func (s *IDs) ReservePrefix(p string) { s.prefixes = append(s.prefixes, p) }
 
 // Unique returns base if it is free, else base-2, base-3, and so on, and
 // marks the result used.
@@ -37,6 +43,12 @@ func (s *IDs) Generate(value []byte, _ ast.NodeKind) []byte {
 	base := fold.Slug(string(value), 60)
 	if base == "" {
 		base = "section"
+	}
+	for _, p := range s.prefixes {
+		if strings.HasPrefix(base, p) {
+			base = "h-" + base
+			break
+		}
 	}
 	return []byte(s.Unique(base))
 }

@@ -36,6 +36,8 @@ func (linkTransformer) Transform(doc *ast.Document, _ text.Reader, pc parser.Con
 			return ast.WalkContinue, nil
 		}
 		switch n := n.(type) {
+		case *ast.Heading:
+			n.Level = min(max(n.Level, env.MinHeading), 6)
 		case *ast.Link:
 			dest, ok := env.rewrite(n, string(n.Destination), false)
 			if !ok {

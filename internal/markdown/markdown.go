@@ -71,6 +71,10 @@ type Env struct {
 	Pages Pages  // content files that make pages; nil resolves none
 	IDs   *IDs   // heading ids already used on the page; nil for a fresh set
 	Diags *diag.List
+	// MinHeading is the highest heading level the fragment may use: a
+	// heading above it is lowered to it, so that "# Title" in a role's body
+	// does not make a second <h1>.
+	MinHeading int
 }
 
 // Pages maps a content file (slash path in the source folder, such as

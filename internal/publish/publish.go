@@ -152,13 +152,6 @@ func (d *Dir) Put(p string, body []byte) error {
 	return nil
 }
 
-// Files returns the number of files put so far.
-func (d *Dir) Files() int {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return len(d.files)
-}
-
 // Commit swaps the new output into place and removes the old.
 func (d *Dir) Commit() error {
 	if err := os.WriteFile(filepath.Join(d.tmp, Marker), []byte(markerText), 0o644); err != nil {

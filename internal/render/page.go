@@ -43,6 +43,11 @@ func (p *Page) URL() string { return p.Abs(p.Path) }
 // Abs returns the absolute URL of a path from the site root.
 func (p *Page) Abs(to string) string { return p.Site.Config.BaseURL.String() + to }
 
+// OGLocale is the site's language as Open Graph spells it: en_GB for en-GB.
+func (p *Page) OGLocale() string {
+	return strings.ReplaceAll(p.Site.Config.Language, "-", "_")
+}
+
 // FullTitle is the text of <title>: the page title and the site title.
 func (p *Page) FullTitle() string {
 	if p.Kind == "home" || p.Title == "" {
@@ -129,7 +134,7 @@ type CategoryRole struct {
 var funcs = template.FuncMap{
 	"article": article,
 	"plural":  plural,
-	"clip":    func(s string, n int) string { return clip(s, n) },
+	"clip":    site.Clip,
 	"date":    func(t time.Time) string { return t.Format("2 January 2006") },
 	"isodate": func(t time.Time) string { return t.Format(time.DateOnly) },
 	"add":     func(a, b int) int { return a + b },

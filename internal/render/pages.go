@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/guide-build/guide/internal/site"
 )
@@ -29,7 +28,7 @@ func RolePage(s *site.Site, r *site.Role) *Page {
 		Kind:        "role",
 		Path:        r.URL,
 		Title:       fmt.Sprintf("%s Interview Questions", r.Title),
-		Description: clip(r.SummaryText, descriptionLen),
+		Description: site.Clip(r.SummaryText, descriptionLen),
 		Role:        r,
 	}
 }
@@ -47,7 +46,7 @@ func SitePages(s *site.Site) []*Page {
 		Site:        s,
 		Kind:        "home",
 		Title:       firstNonEmpty(s.Home.Title, cfg.Title),
-		Description: clip(firstNonEmpty(s.Home.Description, cfg.Description), descriptionLen),
+		Description: site.Clip(firstNonEmpty(s.Home.Description, cfg.Description), descriptionLen),
 	}}
 	for _, d := range s.Departments {
 		names := make([]string, len(d.Roles))
@@ -59,7 +58,7 @@ func SitePages(s *site.Site) []*Page {
 			Kind:        "department",
 			Path:        d.URL,
 			Title:       d.Name + " Interview Questions",
-			Description: clip(fmt.Sprintf("Interview guides for %s roles: %s.", d.Name, strings.Join(names, ", ")), descriptionLen),
+			Description: site.Clip(fmt.Sprintf("Interview guides for %s roles: %s.", d.Name, strings.Join(names, ", ")), descriptionLen),
 			Department:  d,
 		})
 	}
@@ -73,7 +72,7 @@ func SitePages(s *site.Site) []*Page {
 			Kind:        "category",
 			Path:        c.URL,
 			Title:       c.Title + " Interview Questions",
-			Description: clip(desc, descriptionLen),
+			Description: site.Clip(desc, descriptionLen),
 			Category:    c,
 		})
 	}
@@ -164,20 +163,4 @@ func firstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
-}
-
-// clip shortens s to at most n bytes at a word boundary, adding an ellipsis.
-func clip(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) <= n {
-		return s
-	}
-	cut := strings.LastIndexByte(s[:n], ' ')
-	if cut < n/2 {
-		cut = n
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-	}
-	return strings.TrimRight(s[:cut], " ,.;:") + "…"
 }

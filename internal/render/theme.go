@@ -187,12 +187,6 @@ func processAsset(name string, body []byte) (*Asset, error) {
 	return &Asset{Path: assetsDir + "/" + out, Body: body}, nil
 }
 
-// Asset returns the processed asset with the given source name ("site.css").
-func (t *Theme) Asset(name string) (*Asset, bool) {
-	a, ok := t.assets[name]
-	return a, ok
-}
-
 // PutAssets hands every asset to the sink.
 func (t *Theme) PutAssets(sink Sink) error {
 	for _, name := range t.names {
@@ -203,9 +197,6 @@ func (t *Theme) PutAssets(sink Sink) error {
 	}
 	return nil
 }
-
-// AssetCount returns the number of asset files.
-func (t *Theme) AssetCount() int { return len(t.names) }
 
 // LayoutError is a failure to execute a layout: a theme mistake, such as a
 // field that does not exist, rather than a problem with content.

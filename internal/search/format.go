@@ -82,29 +82,14 @@ func RoleFile(version string, r *site.Role, cats int) []byte {
 	f := roleFile{Title: r.Title, Slug: r.Slug, Dept: r.Department.Index, Kinds: map[int][][]string{}}
 	for _, sec := range r.Sections {
 		for _, q := range sec.Questions {
-			f.Kinds[sec.Index] = append(f.Kinds[sec.Index], []string{q.ID, q.Text, clip(q.LookForText, noteLen)})
+			f.Kinds[sec.Index] = append(f.Kinds[sec.Index], []string{q.ID, q.Text, site.Clip(q.LookForText, noteLen)})
 		}
 	}
 	for _, q := range r.FAQ {
-		f.Kinds[kindFAQ(cats)] = append(f.Kinds[kindFAQ(cats)], []string{q.ID, q.QuestionText, clip(q.AnswerText, noteLen)})
+		f.Kinds[kindFAQ(cats)] = append(f.Kinds[kindFAQ(cats)], []string{q.ID, q.QuestionText, site.Clip(q.AnswerText, noteLen)})
 	}
-	f.Kinds[kindRole(cats)] = [][]string{{"", r.Title, clip(r.SummaryText, noteLen)}}
+	f.Kinds[kindRole(cats)] = [][]string{{"", r.Title, site.Clip(r.SummaryText, noteLen)}}
 	return callback(strings.TrimSuffix(strings.TrimPrefix(RolePath(version, r.Index), Dir), ".js"), mustJSON(f))
-}
-
-func clip(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) <= n {
-		return s
-	}
-	cut := strings.LastIndexByte(s[:n], ' ')
-	if cut < n/2 {
-		cut = n
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-	}
-	return s[:cut] + "…"
 }
 
 // meta is the payload of search/meta.js.

@@ -21,7 +21,6 @@ import (
 	"cmp"
 	"encoding/binary"
 	"fmt"
-	"maps"
 	"math"
 	"math/bits"
 	"slices"
@@ -301,11 +300,4 @@ func (x *Index) invert(roles []*site.Entry, cats int) (*inverted, error) {
 		inv.postings = append(inv.postings, post[t])
 	}
 	return inv, nil
-}
-
-// Roles returns the files of the roles the index holds, sorted.
-func (x *Index) Roles() []string {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	return slices.Sorted(maps.Keys(x.roles))
 }

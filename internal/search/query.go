@@ -208,7 +208,7 @@ func (e *Engine) alternatives(w qword) ([]*alt, error) {
 				return nil, err
 			}
 			for ti, t := range ps.Terms {
-				if strings.HasPrefix(t, w.word) && t != w.stem {
+				if continues(t, w.word) && t != w.stem {
 					cands = append(cands, cand{&alt{shard: i, term: ti, factor: prefixFactor, s: ps}, ps.DF[ti], t})
 				}
 			}
@@ -247,20 +247,40 @@ func (e *Engine) alternatives(w qword) ([]*alt, error) {
 	return alts, nil
 }
 
-// prefixShards lists the shards that can hold terms starting with p: the
-// one whose prefix is the longest prefix of p, and those whose prefix
-// starts with p, at most three in all.
+// continues reports whether the term t may be what a user typing w is on
+// the way to: t starts with w, or (for English words, whose terms are
+// stems) w runs at most stemSlack letters past a term of three letters or
+// more, as "cachin" runs past "cach", the stem of "caching".
+func continues(t, w string) bool {
+	if strings.HasPrefix(t, w) {
+		return true
+	}
+	return len(t) >= 3 && len(w)-len(t) <= stemSlack && strings.HasPrefix(w, t) && isASCIILetters(w)
+}
+
+// stemSlack is how far a word being typed may run past a stem: "-ing" and
+// "-ed" with a doubled consonant come off.
+const stemSlack = 4
+
+// prefixShards lists the shards that can hold terms a user typing p is on
+// the way to: the one holding p, those holding the stems p may run past,
+// and those whose prefix starts with p; at most four in all.
 func (e *Engine) prefixShards(p string) []int {
 	var out []int
-	if i := e.shardFor(p); i >= 0 {
-		out = append(out, i)
+	add := func(i int) {
+		if i >= 0 && !slices.Contains(out, i) && len(out) < 4 {
+			out = append(out, i)
+		}
+	}
+	add(e.shardFor(p))
+	if isASCIILetters(p) {
+		for k := max(3, len(p)-stemSlack); k < len(p); k++ {
+			add(e.shardFor(p[:k]))
+		}
 	}
 	for i, sp := range e.meta.Shards {
-		if len(out) >= 3 {
-			break
-		}
 		if len(sp) > len(p) && strings.HasPrefix(sp, p) {
-			out = append(out, i)
+			add(i)
 		}
 	}
 	return out

@@ -33,7 +33,7 @@ func TestServeLatency(t *testing.T) {
 	t.Logf("loaded and serving in %s", time.Since(t0).Round(time.Millisecond))
 	page := r.url + "roles/" + role + "/"
 	fetch(t, page)
-	ev := subscribe(t, strings.TrimSuffix(r.url, "/"))
+	ev := subscribe(t, strings.TrimSuffix(r.url, "/"), "roles/"+role+"/index.html")
 	ev.next(t)
 	file := filepath.Join(src, "content/roles", role+".md")
 	orig, err := os.ReadFile(file)

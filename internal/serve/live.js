@@ -34,8 +34,8 @@
     }
     overlay.textContent = "";
     var h = document.createElement("strong");
-    h.textContent = list.length === 1 ? "The guide has 1 problem; showing the last good version:" :
-      "The guide has " + list.length + " problems; showing the last good version:";
+    h.textContent = list.length === 1 ? "The guide has an error; this page shows its last good version:" :
+      "The guide has " + list.length + " errors; this page shows its last good version:";
     overlay.appendChild(h);
     var ul = document.createElement("ul");
     ul.style.cssText = "margin:8px 0 0;padding-left:18px";
@@ -61,7 +61,7 @@
     });
   }
 
-  var es = new EventSource("/__guide/events");
+  var es = new EventSource("/__guide/events?page=" + encodeURIComponent(here));
   es.addEventListener("errors", function (e) { showErrors(JSON.parse(e.data)); });
   es.addEventListener("reload", function (e) {
     var paths = JSON.parse(e.data);

@@ -70,7 +70,7 @@ func Run(ctx context.Context, opts Options) error {
 	if !isLoopback(opts.Bind) {
 		fmt.Fprintf(opts.Stderr, "guide: warning: listening on %s, so anyone on your network can read this guide\n", ln.Addr())
 	}
-	if addr.Port != opts.Port {
+	if opts.Port != 0 && addr.Port != opts.Port {
 		fmt.Fprintf(opts.Stderr, "guide: port %d is in use; serving on %d instead (choose one with --port)\n", opts.Port, addr.Port)
 	}
 
@@ -85,6 +85,9 @@ func Run(ctx context.Context, opts Options) error {
 		return fmt.Errorf("watching %s: %w", opts.Source, err)
 	}
 	srv := NewServer(st)
+	if isLoopback(opts.Bind) {
+		srv.AllowHosts("localhost", "127.0.0.1", "::1", opts.Bind)
+	}
 	rep := &reporter{w: opts.Stderr}
 	rep.report(st.Diags())
 	fmt.Fprintf(opts.Stdout, "guide: serving %s on %s in %s (Ctrl-C to stop)\n", opts.Source, url, time.Since(start).Round(time.Millisecond))
@@ -196,23 +199,29 @@ func isLoopback(host string) bool {
 // reporter prints the guide's problems to the terminal when they change,
 // not on every event.
 type reporter struct {
-	w    io.Writer
-	last []string
+	w         io.Writer
+	last      []string
+	hadErrors bool
 }
 
 func (r *reporter) report(l diag.List) {
-	cur := diagStrings(l)
+	var cur []string
+	for _, d := range l {
+		cur = append(cur, d.String())
+	}
 	if slices.Equal(cur, r.last) {
 		return
 	}
-	hadErrors := len(r.last) > 0
-	r.last = cur
+	hadErrors := r.hadErrors
+	r.last, r.hadErrors = cur, l.HasErrors()
 	for _, s := range cur {
 		fmt.Fprintln(r.w, s)
 	}
 	switch n := len(l.Errors()); {
-	case n > 0:
-		fmt.Fprintf(r.w, "guide: the guide has %d errors; serving the last good version of each page\n", n)
+	case n == 1:
+		fmt.Fprintf(r.w, "guide: the guide has an error; open pages keep their last good version\n")
+	case n > 1:
+		fmt.Fprintf(r.w, "guide: the guide has %d errors; open pages keep their last good version\n", n)
 	case hadErrors:
 		fmt.Fprintf(r.w, "guide: all errors fixed\n")
 	}

@@ -113,7 +113,7 @@ func TestServeUpdatesOpenPagesOnSave(t *testing.T) {
 	if !strings.Contains(fetch(t, r.url+"roles/recruiter/"), "How do you write a job advert?") {
 		t.Fatal("the role page is not served")
 	}
-	ev := subscribe(t, strings.TrimSuffix(r.url, "/"))
+	ev := subscribe(t, strings.TrimSuffix(r.url, "/"), "roles/recruiter/index.html")
 	ev.next(t) // the initial problems
 
 	// An editor's atomic save.
@@ -148,8 +148,10 @@ func TestServeUpdatesOpenPagesOnSave(t *testing.T) {
 	mkfile(t, file, string(data))
 	for e := ev.next(t); e[0] != "errors" || e[1] != "[]"; e = ev.next(t) {
 	}
-	if !strings.Contains(r.stderr.String(), "all errors fixed") {
-		t.Errorf("the terminal should say the errors are fixed:\n%s", r.stderr.String())
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(r.stderr.String(), "all errors fixed"); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the terminal should say the errors are fixed:\n%s", r.stderr.String())
+		}
 	}
 	if _, err := os.Stat(filepath.Join(dir, "public")); err == nil {
 		t.Error("serve wrote public/")
@@ -198,7 +200,7 @@ func TestServeTakesTheNextPortWhenTaken(t *testing.T) {
 func TestServeStopsQuicklyWithOpenStreams(t *testing.T) {
 	dir := writeGuide(t)
 	r := start(t, Options{Source: dir, Port: 0})
-	ev := subscribe(t, strings.TrimSuffix(r.url, "/"))
+	ev := subscribe(t, strings.TrimSuffix(r.url, "/"), "index.html")
 	ev.next(t)
 	t0 := time.Now()
 	r.cancel()

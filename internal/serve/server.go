@@ -8,7 +8,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html/template"
 	"mime"
+	"net"
 	"net/http"
 	"path"
 	"regexp"
@@ -41,22 +43,34 @@ var liveJS []byte
 // liveTag is added to every HTML page the server sends, before </head>.
 var liveTag = []byte(`<script src="` + livePath + `" defer></script>`)
 
-// maxCached bounds the pages kept for change detection: the pages open in
-// browsers are the ones recently requested.
-const maxCached = 256
+// maxCached bounds the files kept: the least recently used go first.
+const maxCached = 512
 
-// Server serves a site over HTTP with live reload. Pages are rendered on
-// request and kept, so that after a change the server can tell which of
-// them changed and tell the browsers showing them; a page that fails to
-// render (its file has errors) keeps being served as it last was.
+// Server serves a site over HTTP with live reload.
+//
+// Every browser page that runs the live-reload script opens an event
+// stream naming the page it shows. After a change, Update renders those
+// pages again, and only those, and tells the browsers whose page changed
+// to reload; everything else that was kept is forgotten, to be rendered
+// when next asked for. While the guide has errors, open pages are left as
+// they are (the last good version) and show the errors instead.
 type Server struct {
-	site Site
+	site  Site
+	hosts []string // Host header values allowed; nil allows any
 
 	mu      sync.Mutex
 	cache   map[string][]byte // rendered files by path, as Render made them
-	order   []string          // cache keys, oldest first
-	clients map[chan event]bool
-	diags   []string
+	used    map[string]int64  // when each cached file was last used, by tick
+	tick    int64
+	gen     int64 // bumped by Update: a render begun before it is not kept
+	clients map[*client]bool
+	errors  []string // the guide's errors as last sent
+}
+
+// client is one open event stream.
+type client struct {
+	page string // the file the browser shows, "roles/x/index.html"
+	c    chan event
 }
 
 type event struct {
@@ -66,14 +80,34 @@ type event struct {
 
 // NewServer returns a server for site.
 func NewServer(site Site) *Server {
-	s := &Server{site: site, cache: map[string][]byte{}, clients: map[chan event]bool{}}
-	s.diags = diagStrings(site.Diags())
+	s := &Server{site: site, cache: map[string][]byte{}, used: map[string]int64{}, clients: map[*client]bool{}}
+	s.errors = errorStrings(site.Diags())
 	return s
 }
 
-func diagStrings(l diag.List) []string {
-	out := make([]string, 0, len(l))
-	for _, d := range l {
+// AllowHosts makes the server answer only requests whose Host header names
+// one of hosts (with any port). A server on loopback uses it so that a web
+// page elsewhere cannot read the guide through a DNS name it points at
+// 127.0.0.1 (DNS rebinding).
+func (s *Server) AllowHosts(hosts ...string) { s.hosts = hosts }
+
+func (s *Server) hostAllowed(hostport string) bool {
+	if s.hosts == nil {
+		return true
+	}
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	host = strings.Trim(host, "[]")
+	return slices.Contains(s.hosts, strings.ToLower(host))
+}
+
+// errorStrings lists the errors of l, as the overlay shows them; warnings
+// do not stop the guide from building and are left to the terminal.
+func errorStrings(l diag.List) []string {
+	out := []string{}
+	for _, d := range l.Errors() {
 		out = append(out, d.String())
 	}
 	return out
@@ -82,6 +116,10 @@ func diagStrings(l diag.List) []string {
 // ServeHTTP serves files of the site, the live-reload script and the event
 // stream.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !s.hostAllowed(r.Host) {
+		http.Error(w, "guide serve answers only requests for localhost", http.StatusForbidden)
+		return
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
@@ -89,6 +127,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch r.URL.Path {
 	case eventsPath:
+		if r.Method != http.MethodGet {
+			w.Header().Set("Allow", "GET")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
 		s.events(w, r)
 		return
 	case livePath:
@@ -101,7 +144,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body, err := s.file(name)
-	if errors.Is(err, build.ErrNotFound) && !strings.HasSuffix(name, "index.html") && path.Ext(name) == "" {
+	if errors.Is(err, build.ErrNotFound) && path.Ext(name) == "" {
 		// "/roles/x" without its slash: send the browser to the folder, so
 		// that the page's relative links resolve.
 		if _, err := s.file(name + "/index.html"); err == nil {
@@ -113,15 +156,34 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if errors.Is(err, build.ErrNotFound) {
+	switch {
+	case errors.Is(err, build.ErrNotFound):
 		s.notFound(w, r)
-		return
-	}
-	if err != nil {
+	case err != nil && path.Ext(name) == ".html":
+		// A page whose file has errors, never rendered before: say why, on
+		// a page that reloads by itself once the file is fixed.
+		serveBytes(w, r, name, errorPage(err, s.site.Diags()), http.StatusInternalServerError)
+	case err != nil:
 		http.Error(w, "guide: "+err.Error(), http.StatusInternalServerError)
-		return
+	default:
+		serveBytes(w, r, name, body, http.StatusOK)
 	}
-	serveBytes(w, r, name, body, http.StatusOK)
+}
+
+var errorPageTemplate = template.Must(template.New("error").Parse(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>This page has errors</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="font: 16px/1.5 system-ui, sans-serif; max-width: 50rem; margin: 2rem auto; padding: 0 1rem">
+<h1>This page cannot be shown yet</h1>
+<p>{{ .Err }}</p>
+{{ with .Diags }}<ul>{{ range . }}<li><code>{{ . }}</code></li>{{ end }}</ul>{{ end }}
+<p>Fix the file and save it: this page reloads by itself.</p>
+</body></html>`))
+
+func errorPage(err error, l diag.List) []byte {
+	var b bytes.Buffer
+	errorPageTemplate.Execute(&b, map[string]any{"Err": err.Error(), "Diags": errorStrings(l)})
+	return b.Bytes()
 }
 
 // filePath turns a URL path into a file of the site. The site is a set of
@@ -158,7 +220,12 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 // file returns a rendered file, from the cache when it is there.
 func (s *Server) file(name string) ([]byte, error) {
 	s.mu.Lock()
+	s.tick++
+	gen := s.gen
 	body, ok := s.cache[name]
+	if ok {
+		s.used[name] = s.tick
+	}
 	s.mu.Unlock()
 	if ok {
 		return body, nil
@@ -168,16 +235,29 @@ func (s *Server) file(name string) ([]byte, error) {
 		return nil, err
 	}
 	s.mu.Lock()
-	if _, ok := s.cache[name]; !ok {
-		s.order = append(s.order, name)
-		if len(s.order) > maxCached {
-			delete(s.cache, s.order[0])
-			s.order = s.order[1:]
-		}
+	if s.gen == gen { // no change since the render began
+		s.keep(name, body)
 	}
-	s.cache[name] = body
 	s.mu.Unlock()
 	return body, nil
+}
+
+// keep caches a file, forgetting the least recently used beyond the bound.
+// The caller holds s.mu.
+func (s *Server) keep(name string, body []byte) {
+	s.cache[name] = body
+	s.used[name] = s.tick
+	if len(s.cache) <= maxCached {
+		return
+	}
+	oldest, at := "", int64(-1)
+	for n, t := range s.used {
+		if at < 0 || t < at {
+			oldest, at = n, t
+		}
+	}
+	delete(s.cache, oldest)
+	delete(s.used, oldest)
 }
 
 var contentTypes = map[string]string{
@@ -229,25 +309,27 @@ func inject(page []byte) []byte {
 	return slices.Concat(page[:i], liveTag, page[i:])
 }
 
-// events streams Server-Sent Events: the current problems on connect, then
-// reloads, stylesheet swaps and problems as they happen.
+// events streams Server-Sent Events to the page named by the query's page
+// parameter: the current errors on connect, then reloads, stylesheet swaps
+// and errors as they happen.
 func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	flusher, ok := w.(http.Flusher)
 	if !ok {
 		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
 		return
 	}
+	page, _ := filePath("/" + strings.TrimPrefix(r.URL.Query().Get("page"), "/"))
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-cache")
-	ch := make(chan event, 16)
+	c := &client{page: page, c: make(chan event, 16)}
 	s.mu.Lock()
-	s.clients[ch] = true
-	first := errorsEvent(s.diags)
+	s.clients[c] = true
+	first := errorsEvent(s.errors)
 	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
-		delete(s.clients, ch)
+		delete(s.clients, c)
 		s.mu.Unlock()
 	}()
 	write := func(e event) bool {
@@ -264,7 +346,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done():
 			return
-		case e := <-ch:
+		case e := <-c.c:
 			if !write(e) {
 				return
 			}
@@ -277,81 +359,82 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func errorsEvent(diags []string) event {
-	b, _ := json.Marshal(diags)
+func errorsEvent(errs []string) event {
+	b, _ := json.Marshal(errs)
 	return event{name: "errors", data: b}
 }
 
 // broadcast sends e to every connected browser. A browser too slow to keep
-// up misses the event rather than holding up the others.
+// up misses the event rather than holding up the others. The caller holds
+// s.mu.
 func (s *Server) broadcast(e event) {
-	for ch := range s.clients {
+	for c := range s.clients {
 		select {
-		case ch <- e:
+		case c.c <- e:
 		default:
 		}
 	}
 }
 
-// Update tells the server that the site changed. It renders every page it
-// has served again, and tells browsers which changed (or, for a change to
-// stylesheets only, which stylesheet to swap) and what problems the guide
-// has now. It returns the paths that changed.
+// Update tells the server that the site changed. It sends the guide's
+// errors if they changed. Unless the guide has errors, it renders again the
+// pages that browsers show, tells those whose page changed to reload (or,
+// after a change to stylesheets only, which stylesheet to swap), and
+// forgets every other file it kept. It returns the pages that changed.
 func (s *Server) Update(ch build.Change) []string {
 	s.mu.Lock()
-	names := slices.Clone(s.order)
+	s.gen++
+	errs := errorStrings(ch.Diags)
+	if !slices.Equal(errs, s.errors) {
+		s.errors = errs
+		s.broadcast(errorsEvent(errs))
+	}
+	if len(errs) > 0 {
+		// Keep the last good version of every open page.
+		s.mu.Unlock()
+		return nil
+	}
+	var open []string
+	for c := range s.clients {
+		if c.page != "" && !slices.Contains(open, c.page) {
+			open = append(open, c.page)
+		}
+	}
+	old := s.cache
+	s.cache, s.used = map[string][]byte{}, map[string]int64{}
 	s.mu.Unlock()
 
+	slices.Sort(open)
 	var changed []string
 	fresh := map[string][]byte{}
-	gone := map[string]bool{}
-	var drop []string
-	for _, name := range names {
-		if ext := path.Ext(name); ext != ".html" && ext != ".css" {
-			// Search data and other files no page shows directly: forget
-			// them, to be made again if asked for, rather than make them now.
-			drop = append(drop, name)
-			continue
-		}
+	for _, name := range open {
 		body, err := s.site.Render(name)
+		prev, had := old[name]
 		switch {
 		case errors.Is(err, build.ErrNotFound):
-			gone[name] = true
-			changed = append(changed, name)
+			changed = append(changed, name) // gone: the browser gets the 404 page
 		case err != nil:
-			// Keep serving the last good version; the problem is in the
-			// errors event.
+			if had {
+				fresh[name] = prev // keep serving what the browser shows
+			}
 		default:
 			fresh[name] = body
+			if !had || !bytes.Equal(prev, body) {
+				changed = append(changed, name)
+			}
 		}
 	}
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for name, body := range fresh {
-		if old, ok := s.cache[name]; ok && !bytes.Equal(old, body) {
-			changed = append(changed, name)
-		}
-		s.cache[name] = body
-	}
-	for _, name := range drop {
-		gone[name] = true
-	}
-	for name := range gone {
-		delete(s.cache, name)
-	}
-	s.order = slices.DeleteFunc(s.order, func(n string) bool { return gone[n] })
-	slices.Sort(changed)
-
-	if diags := diagStrings(ch.Diags); !slices.Equal(diags, s.diags) {
-		s.diags = diags
-		s.broadcast(errorsEvent(diags))
+		s.keep(name, body)
 	}
 	if len(changed) == 0 {
 		return nil
 	}
 	if ch.CSSOnly() {
-		if from, to, ok := stylesheetSwap(gone, fresh); ok {
+		if from, to, ok := stylesheetSwap(old, fresh); ok {
 			b, _ := json.Marshal(map[string]string{"from": from, "to": to})
 			s.broadcast(event{name: "css", data: b})
 			return changed
@@ -362,21 +445,19 @@ func (s *Server) Update(ch build.Change) []string {
 	return changed
 }
 
-// stylesheetSwap finds the old and new names of a fingerprinted stylesheet
-// after a CSS-only change: the old file is gone, and the pages now link to
-// the new one.
-func stylesheetSwap(gone map[string]bool, pages map[string][]byte) (from, to string, ok bool) {
-	for name := range gone {
-		if path.Ext(name) != ".css" {
+var stylesheetLink = regexp.MustCompile(`assets/[^"' >]+\.[0-9a-f]{10}\.css`)
+
+// stylesheetSwap finds, after a CSS-only change, the stylesheet the open
+// pages linked to and the one they link to now.
+func stylesheetSwap(old, fresh map[string][]byte) (from, to string, ok bool) {
+	for name, body := range fresh {
+		prev, had := old[name]
+		if !had {
 			continue
 		}
-		from = path.Base(name)
-		stem, _, _ := strings.Cut(from, ".")
-		re := regexp.MustCompile(regexp.QuoteMeta(path.Dir(name)+"/"+stem) + `\.[0-9a-f]+\.css`)
-		for _, body := range pages {
-			if m := re.Find(body); m != nil {
-				return from, path.Base(string(m)), true
-			}
+		a, b := stylesheetLink.Find(prev), stylesheetLink.Find(body)
+		if a != nil && b != nil && !bytes.Equal(a, b) {
+			return path.Base(string(a)), path.Base(string(b)), true
 		}
 	}
 	return "", "", false

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -28,9 +29,9 @@ func newFakeSite() *fakeSite {
 	return &fakeSite{
 		files: map[string]string{
 			"index.html":                      "<!doctype html><html><head><title>Home</title></head><body>home</body></html>",
-			"roles/backend/index.html":        "<!doctype html><html><head><link rel=stylesheet href=../../assets/site.aaaa.css></head><body>backend v1</body></html>",
+			"roles/backend/index.html":        "<!doctype html><html><head><link rel=stylesheet href=../../assets/site.aaaaaaaaaa.css></head><body>backend v1</body></html>",
 			"404.html":                        "<!doctype html><html><head></head><body>not found page</body></html>",
-			"assets/site.aaaa.css":            "body{color:red}",
+			"assets/site.aaaaaaaaaa.css":      "body{color:red}",
 			"assets/site.bbbb.js":             "console.log(1)",
 			"assets/favicon.svg":              "<svg/>",
 			"sitemap.xml":                     "<?xml version=\"1.0\"?><urlset/>",
@@ -103,7 +104,7 @@ func TestServerServesFilesWithTheirTypes(t *testing.T) {
 		{"/", "text/html; charset=utf-8", "home", true},
 		{"/roles/backend/", "text/html; charset=utf-8", "backend v1", true},
 		{"/roles/backend/index.html", "text/html; charset=utf-8", "backend v1", true},
-		{"/assets/site.aaaa.css", "text/css; charset=utf-8", "color:red", false},
+		{"/assets/site.aaaaaaaaaa.css", "text/css; charset=utf-8", "color:red", false},
 		{"/assets/site.bbbb.js", "text/javascript; charset=utf-8", "console.log", false},
 		{"/assets/favicon.svg", "image/svg+xml", "<svg/>", false},
 		{"/sitemap.xml", "application/xml; charset=utf-8", "urlset", false},
@@ -177,7 +178,7 @@ func TestServerHeadConditionalAndMethods(t *testing.T) {
 	if r := get(t, s, "POST", "/"); r.StatusCode != http.StatusMethodNotAllowed {
 		t.Errorf("POST: %d; want 405", r.StatusCode)
 	}
-	if r := get(t, s, "GET", "/assets/site.aaaa.css", "Range", "bytes=0-3"); r.StatusCode != http.StatusPartialContent || body(t, r) != "body" {
+	if r := get(t, s, "GET", "/assets/site.aaaaaaaaaa.css", "Range", "bytes=0-3"); r.StatusCode != http.StatusPartialContent || body(t, r) != "body" {
 		t.Errorf("range request: %d; want 206 with the first four bytes", r.StatusCode)
 	}
 }
@@ -203,10 +204,11 @@ type sse struct {
 	cancel context.CancelFunc
 }
 
-func subscribe(t *testing.T, url string) *sse {
+// subscribe opens the event stream as a browser showing page would.
+func subscribe(t *testing.T, url, page string) *sse {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	req, _ := http.NewRequestWithContext(ctx, "GET", url+eventsPath, nil)
+	req, _ := http.NewRequestWithContext(ctx, "GET", url+eventsPath+"?page="+page, nil)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -251,19 +253,32 @@ func TestServerEvents(t *testing.T) {
 	t.Cleanup(ts.Close) // after the stream below is cancelled
 	get(t, s, "GET", "/roles/backend/")
 	get(t, s, "GET", "/")
-	get(t, s, "GET", "/assets/site.aaaa.css")
+	get(t, s, "GET", "/assets/site.aaaaaaaaaa.css")
 
-	ev := subscribe(t, ts.URL)
+	ev := subscribe(t, ts.URL, "roles/backend/index.html")
+	home := subscribe(t, ts.URL, "index.html")
+	home.next(t)
 	if e := ev.next(t); e != [2]string{"errors", "[]"} {
 		t.Fatalf("first event %q; want the current (empty) problems", e)
 	}
 
 	// A role page changes: only it is named.
 	site.set("roles/backend/index.html", strings.Replace(site.files["roles/backend/index.html"], "v1", "v2", 1))
-	s.Update(build.Change{Changed: true})
+	if changed := s.Update(build.Change{Changed: true}); len(changed) != 1 {
+		t.Errorf("Update says %q changed; want only the role page", changed)
+	}
 	if e := ev.next(t); e != [2]string{"reload", `["roles/backend/index.html"]`} {
 		t.Errorf("after a role change: %q; want a reload of that page only", e)
 	}
+	if e := home.next(t); e != [2]string{"reload", `["roles/backend/index.html"]`} {
+		t.Errorf("the home page's stream got %q", e) // the browser compares its own page
+	}
+
+	// Warnings do not show as errors.
+	site.mu.Lock()
+	site.diags = diag.List{{File: "content/roles/backend.md", Severity: diag.Warning, Message: "department not listed"}}
+	site.mu.Unlock()
+	s.Update(build.Change{Changed: true, Diags: site.Diags()})
 
 	// The guide breaks: the problems are sent, nothing reloads.
 	site.mu.Lock()
@@ -287,11 +302,11 @@ func TestServerEvents(t *testing.T) {
 
 	// A CSS-only change: the stylesheet is renamed, pages link to the new
 	// one; browsers swap it instead of reloading.
-	site.set("assets/site.aaaa.css", "")
-	site.set("assets/site.cccc.css", "body{color:blue}")
-	site.set("roles/backend/index.html", strings.Replace(site.files["roles/backend/index.html"], "site.aaaa.css", "site.cccc.css", 1))
+	site.set("assets/site.aaaaaaaaaa.css", "")
+	site.set("assets/site.cccccccccc.css", "body{color:blue}")
+	site.set("roles/backend/index.html", strings.Replace(site.files["roles/backend/index.html"], "site.aaaaaaaaaa.css", "site.cccccccccc.css", 1))
 	s.Update(build.Change{Changed: true, Assets: []string{"assets/site.css"}})
-	if e := ev.next(t); e != [2]string{"css", `{"from":"site.aaaa.css","to":"site.cccc.css"}`} {
+	if e := ev.next(t); e != [2]string{"css", `{"from":"site.aaaaaaaaaa.css","to":"site.cccccccccc.css"}`} {
 		t.Errorf("after a CSS change: %q; want a stylesheet swap", e)
 	}
 
@@ -301,5 +316,72 @@ func TestServerEvents(t *testing.T) {
 	s.Update(build.Change{Changed: true, Reloaded: true})
 	if e := ev.next(t); e != [2]string{"reload", `["roles/backend/index.html"]`} {
 		t.Errorf("after a removal: %q", e)
+	}
+}
+
+func TestServerRefusesOtherHosts(t *testing.T) {
+	s := NewServer(newFakeSite())
+	s.AllowHosts("localhost", "127.0.0.1", "::1")
+	for host, want := range map[string]int{
+		"127.0.0.1:1313":        200,
+		"localhost:1313":        200,
+		"LOCALHOST":             200,
+		"[::1]:1313":            200,
+		"attacker.example:1313": 403,
+		"attacker.example":      403,
+		"10.0.0.5:1313":         403,
+	} {
+		req := httptest.NewRequest("GET", "/", nil)
+		req.Host = host
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		if rec.Code != want {
+			t.Errorf("Host %s: status %d; want %d", host, rec.Code, want)
+		}
+	}
+}
+
+func TestServerExplainsABrokenPage(t *testing.T) {
+	site := newFakeSite()
+	site.broken["roles/backend/index.html"] = true
+	site.diags = diag.List{{File: "content/roles/backend.md", Line: 7, Message: `unknown category "<ops>"`}}
+	s := NewServer(site)
+	r := get(t, s, "GET", "/roles/backend/")
+	b := body(t, r)
+	if r.StatusCode != http.StatusInternalServerError || r.Header.Get("Content-Type") != "text/html; charset=utf-8" {
+		t.Errorf("status %d %q; want 500 with an HTML page", r.StatusCode, r.Header.Get("Content-Type"))
+	}
+	if !strings.Contains(b, "content/roles/backend.md:7: unknown category &#34;&lt;ops&gt;&#34;") {
+		t.Errorf("the page does not show the error, escaped:\n%s", b)
+	}
+	if !strings.Contains(b, livePath) {
+		t.Error("the error page must reload itself once the file is fixed")
+	}
+}
+
+func TestServerForgetsLeastRecentlyUsed(t *testing.T) {
+	site := newFakeSite()
+	for i := range maxCached + 10 {
+		site.files[fmt.Sprintf("roles/r%d/index.html", i)] = "<html><head></head><body>x</body></html>"
+	}
+	s := NewServer(site)
+	get(t, s, "GET", "/roles/backend/")
+	for i := range maxCached + 10 {
+		get(t, s, "GET", fmt.Sprintf("/roles/r%d/", i))
+		get(t, s, "GET", "/roles/backend/") // keeps being used
+	}
+	s.mu.Lock()
+	_, kept := s.cache["roles/backend/index.html"]
+	n := len(s.cache)
+	s.mu.Unlock()
+	if !kept || n > maxCached {
+		t.Errorf("kept the page in use: %v, %d files cached; want it kept and at most %d", kept, n, maxCached)
+	}
+}
+
+func TestServerEventsAreGETOnly(t *testing.T) {
+	s := NewServer(newFakeSite())
+	if r := get(t, s, "HEAD", eventsPath); r.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("HEAD of the event stream: %d; want 405 rather than a stream that never ends", r.StatusCode)
 	}
 }

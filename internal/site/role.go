@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"slices"
 
+	"github.com/guide-build/guide/internal/config"
 	"github.com/guide-build/guide/internal/content"
 	"github.com/guide-build/guide/internal/diag"
 	"github.com/guide-build/guide/internal/fold"
@@ -65,9 +66,6 @@ const MaxRelated = 4
 // long enough to stay unique and readable, short enough to share.
 const anchorLen = 48
 
-// reservedIDs are ids the page layout uses; headings in markdown never get them.
-var reservedIDs = []string{"main", "top", "questions", "faq", "related", "search", "summary", "intro", "cta"}
-
 // ErrStale is returned by NewRole when a role's front-matter no longer
 // matches the header the site was made from.
 var ErrStale = errors.New("role header changed since the site was indexed")
@@ -87,13 +85,20 @@ func (s *Site) NewRole(c *content.Role) (*Role, diag.List, error) {
 		return nil, nil, fmt.Errorf("%s: %w", c.File, ErrStale)
 	}
 	ids := markdown.NewIDs()
-	for _, id := range reservedIDs {
+	for _, id := range config.PageIDs {
 		ids.Reserve(id)
+	}
+	for _, p := range config.IDPrefixes {
+		ids.ReservePrefix(p)
 	}
 	for _, cat := range s.Categories {
 		ids.Reserve(cat.Key)
 	}
-	env := &markdown.Env{File: c.File, Root: PageRoot, Pages: s.PageForFile, IDs: ids, Diags: &diags}
+	env := &markdown.Env{File: c.File, Root: PageRoot, Pages: s.PageForFile, IDs: ids, Diags: &diags, MinHeading: 2}
+	// Notes sit in a question card under its <h3> and <h4>; answers under
+	// the FAQ's <h2>.
+	noteEnv, answerEnv := *env, *env
+	noteEnv.MinHeading, answerEnv.MinHeading = 5, 3
 	md := s.Markdown
 	r := &Role{Entry: e}
 	r.Summary, r.SummaryText = html(md.Inline(c.Summary.Source, c.Summary.Line, env))
@@ -126,8 +131,8 @@ func (s *Site) NewRole(c *content.Role) (*Role, diag.List, error) {
 	}
 	for i, cq := range c.Questions {
 		q := questions[i]
-		q.LookFor, q.LookForText = html(md.Block(cq.LookFor.Source, cq.LookFor.Line, env))
-		q.RedFlags, q.RedFlagsText = html(md.Block(cq.RedFlags.Source, cq.RedFlags.Line, env))
+		q.LookFor, q.LookForText = html(md.Block(cq.LookFor.Source, cq.LookFor.Line, &noteEnv))
+		q.RedFlags, q.RedFlagsText = html(md.Block(cq.RedFlags.Source, cq.RedFlags.Line, &noteEnv))
 		for _, f := range cq.FollowUps {
 			h, text := html(md.Inline(f.Source, f.Line, env))
 			q.FollowUps = append(q.FollowUps, h)
@@ -152,7 +157,7 @@ func (s *Site) NewRole(c *content.Role) (*Role, diag.List, error) {
 	for _, f := range c.FAQ {
 		var item FAQ
 		item.Question, item.QuestionText = html(md.Inline(f.Question.Source, f.Question.Line, env))
-		item.Answer, item.AnswerText = html(md.Block(f.Answer.Source, f.Answer.Line, env))
+		item.Answer, item.AnswerText = html(md.Block(f.Answer.Source, f.Answer.Line, &answerEnv))
 		item.ID = ids.Unique("faq-" + orDefault(fold.Slug(item.QuestionText, anchorLen), "question"))
 		r.FAQ = append(r.FAQ, item)
 	}

@@ -265,15 +265,6 @@ func (s *Site) QuestionCount() int {
 	return n
 }
 
-// Rel returns the relative link from the page at from to the page at to, both
-// paths from the site root ("" is the home page).
-func Rel(from, to string) string {
-	if r := Root(from) + to; r != "" {
-		return r
-	}
-	return "./"
-}
-
 // Root returns the relative path from the page at p to the site root.
 func Root(p string) string {
 	return strings.Repeat("../", strings.Count(p, "/"))
