@@ -29,6 +29,7 @@ in the guide is reported, each with its file and line.`,
 			dest := fs.String("destination", "", "where to write the site (default SOURCE/public)")
 			baseURL := fs.String("base-url", "", "absolute `URL` the site is served from; replaces base-url in "+config.File)
 			drafts := fs.Bool("drafts", false, "include roles marked draft: true")
+			verbose := fs.Bool("v", false, "say where the time went")
 			return func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				if len(args) > 0 {
 					fmt.Fprintf(stderr, "guide build: unexpected argument %q\n", args[0])
@@ -56,6 +57,11 @@ in the guide is reported, each with its file and line.`,
 				}
 				fmt.Fprintf(stdout, "guide: built %d roles, %d questions, %d files in %s to %s\n",
 					res.Roles, res.Questions, res.Files, time.Since(start).Round(time.Millisecond), out)
+				if *verbose {
+					for _, p := range res.Phases {
+						fmt.Fprintf(stdout, "  %-46s %8s\n", p.Name, p.Time.Round(time.Millisecond))
+					}
+				}
 				return exitOK
 			}
 		},

@@ -32,6 +32,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/guide-build/guide/internal/config"
 	"github.com/guide-build/guide/internal/content"
@@ -55,17 +57,37 @@ type Result struct {
 	Questions int
 	Files     int
 	Warnings  diag.List
+	Phases    []Phase // where the time went, for guide build -v
 }
+
+// Phase is one step of a build and how long it took. For steps that run on
+// every core, Time is the sum over the goroutines that ran them.
+type Phase struct {
+	Name string
+	Time time.Duration
+}
+
+// timer adds up durations from several goroutines.
+type timer struct{ ns atomic.Int64 }
+
+func (t *timer) since(start time.Time) { t.ns.Add(int64(time.Since(start))) }
 
 // Run builds the guide in src and hands every output file to sink. Content
 // errors are returned as a *diag.Errors, other failures (reading, writing)
 // as plain errors. Warnings are in the result either way.
 func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result, error) {
 	sink := &counter{Sink: out}
+	var phases []Phase
+	mark := time.Now()
+	lap := func(name string) {
+		phases = append(phases, Phase{name, time.Since(mark)})
+		mark = time.Now()
+	}
 	g, diags, err := prepare(ctx, src, opts)
 	if err != nil {
 		return nil, err
 	}
+	lap("config, theme, headers")
 	fail := func() (*Result, error) {
 		return &Result{Warnings: diags.Warnings().Sort()}, diags.Err()
 	}
@@ -74,24 +96,38 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 	}
 	// Each role's page and search file are written as soon as the role is
 	// parsed, so that no more than a few roles are in memory at once.
+	var pages, roleFiles timer
 	err = g.parse(ctx, &diags, func(r *site.Role, d *diag.List) error {
-		if err := sink.Put(search.RolePath(g.version, r.Index), search.RoleFile(g.version, r, len(g.site.Categories))); err != nil {
+		t0 := time.Now()
+		err := sink.Put(search.RolePath(g.version, r.Index), search.RoleFile(g.version, r, len(g.site.Categories)))
+		roleFiles.since(t0)
+		if err != nil {
 			return err
 		}
+		t0 = time.Now()
+		defer pages.since(t0)
 		return putRole(g.theme, g.site, r, sink, d)
 	})
 	if err != nil {
 		return nil, err
 	}
+	lap("roles (wall)")
+	phases = append(phases,
+		Phase{"  parse and index (cpu)", time.Duration(g.parseTime.ns.Load())},
+		Phase{"  search index (cpu)", time.Duration(g.indexTime.ns.Load())},
+		Phase{"  search role files (cpu)", time.Duration(roleFiles.ns.Load())},
+		Phase{"  role pages (cpu)", time.Duration(pages.ns.Load())})
 	if diags.HasErrors() {
 		return fail()
 	}
 	if err := g.theme.PutAssets(sink); err != nil {
 		return nil, err
 	}
+	lap("assets")
 	if err := g.index.Write(g.site, g.version, sink.Put); err != nil {
 		return nil, err
 	}
+	lap("search shards")
 	if _, err := g.theme.PutSitePages(g.site, sink); err != nil {
 		if le := (*render.LayoutError)(nil); errors.As(err, &le) {
 			diags.Errorf(le.File, 0, "%v", err)
@@ -99,11 +135,13 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 		}
 		return nil, err
 	}
+	lap("home, departments, categories, sitemap, feed")
 	return &Result{
 		Roles:     len(g.site.Roles),
 		Questions: g.site.QuestionCount(),
 		Files:     sink.n,
 		Warnings:  diags.Warnings().Sort(),
+		Phases:    phases,
 	}, nil
 }
 
@@ -135,6 +173,8 @@ type loaded struct {
 	files   []string // role files
 	failed  []bool   // role files whose front-matter could not be read
 	workers int
+
+	parseTime, indexTime timer
 }
 
 // prepare reads guide.yaml, the theme, the home intro and every role's
@@ -181,8 +221,10 @@ func prepare(ctx context.Context, src fs.FS, opts Options) (*loaded, diag.List, 
 // build renders it there).
 func (g *loaded) parse(ctx context.Context, diags *diag.List, visit func(*site.Role, *diag.List) error) error {
 	cats := len(g.site.Categories)
-	err := parseRoles(ctx, g.src, g.site, g.files, g.failed, g.workers, diags, func(r *site.Role, d *diag.List) error {
+	err := parseRoles(ctx, g.src, g.site, g.files, g.failed, g.workers, diags, &g.parseTime, func(r *site.Role, d *diag.List) error {
+		t0 := time.Now()
 		g.index.Add(r, cats)
+		g.indexTime.since(t0)
 		if visit != nil {
 			return visit(r, d)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/guide-build/guide/internal/publish"
 )
@@ -18,14 +19,17 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 	if err != nil {
 		return nil, err
 	}
+	defer dir.Wait() // the previous build's old output, deleted meanwhile
 	res, err := Run(ctx, os.DirFS(source), opts, dir)
 	if err != nil {
 		dir.Abort()
 		return res, err
 	}
+	t0 := time.Now()
 	if err := dir.Commit(); err != nil {
 		dir.Abort()
 		return res, err
 	}
+	res.Phases = append(res.Phases, Phase{"swap in", time.Since(t0)})
 	return res, nil
 }

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"sync"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -102,7 +103,7 @@ func header(file string, data []byte, cfg *config.Config) (content.Header, bool,
 // parseRoles parses and resolves every role, in parallel, and sets its
 // entry's facts. visit, when not nil, is called with each resolved role (to
 // render it) while it is still in memory, and the list for its diagnostics.
-func parseRoles(ctx context.Context, src fs.FS, s *site.Site, files []string, failed []bool, workers int, diags *diag.List, visit func(*site.Role, *diag.List) error) error {
+func parseRoles(ctx context.Context, src fs.FS, s *site.Site, files []string, failed []bool, workers int, diags *diag.List, spent *timer, visit func(*site.Role, *diag.List) error) error {
 	c := &collector{diags: diags}
 	return each(ctx, len(files), workers, func(_ context.Context, i int) error {
 		if failed[i] {
@@ -110,7 +111,9 @@ func parseRoles(ctx context.Context, src fs.FS, s *site.Site, files []string, fa
 		}
 		var d diag.List
 		defer func() { c.add(d) }()
+		t0 := time.Now()
 		r, err := parseRole(src, s, files[i], &d)
+		spent.since(t0)
 		if err != nil || r == nil {
 			return err
 		}

@@ -2,10 +2,14 @@
 //
 // A Dir renders into a fresh temporary folder beside the destination. Commit
 // swaps it into place in one step (an atomic exchange of the two folders on
-// Linux, two renames elsewhere) and removes the old output; Abort removes the
-// temporary folder. A build that fails, or is killed, therefore leaves the
-// destination exactly as it was, and a successful one leaves nothing behind
-// from older builds.
+// Linux, two renames elsewhere); Abort removes the temporary folder. A build
+// that fails, or is killed, therefore leaves the destination exactly as it
+// was, and a successful one leaves nothing of older builds in it.
+//
+// Deleting a large old output takes long (tens of thousands of files), so
+// Commit moves it aside to a hidden folder beside the destination,
+// ".<name>.old-*", and the next Open deletes such folders in the
+// background while the next build renders; Wait waits for that.
 //
 // Because the whole destination is replaced, Open refuses a folder that is
 // the source or holds it, and a non-empty folder that guide did not make
@@ -37,9 +41,10 @@ type Dir struct {
 	dest string
 	tmp  string
 
-	mu    sync.Mutex
-	dirs  map[string]bool
-	files map[string]bool
+	mu      sync.Mutex
+	dirs    map[string]bool
+	files   map[string]bool
+	cleanup sync.WaitGroup
 }
 
 // Open prepares to publish to dest. source is the guide's folder.
@@ -63,7 +68,6 @@ func Open(dest, source string) (*Dir, error) {
 		return nil, fmt.Errorf("creating %s: %w", parent, err)
 	}
 	prefix := "." + filepath.Base(dest) + ".tmp-"
-	removeStale(parent, prefix)
 	tmp, err := os.MkdirTemp(parent, prefix)
 	if err != nil {
 		return nil, fmt.Errorf("creating a temporary folder beside %s: %w", dest, err)
@@ -72,8 +76,18 @@ func Open(dest, source string) (*Dir, error) {
 		os.RemoveAll(tmp)
 		return nil, err
 	}
-	return &Dir{dest: dest, tmp: tmp, dirs: map[string]bool{".": true}, files: map[string]bool{}}, nil
+	d := &Dir{dest: dest, tmp: tmp, dirs: map[string]bool{".": true}, files: map[string]bool{}}
+	d.cleanup.Add(1)
+	go func() {
+		defer d.cleanup.Done()
+		removeStale(parent, dest, tmp)
+	}()
+	return d, nil
 }
+
+// Wait waits until the output of older builds, moved aside by earlier
+// commits, has been deleted.
+func (d *Dir) Wait() { d.cleanup.Wait() }
 
 // within reports whether path is dir or inside it.
 func within(path, dir string) bool {
@@ -107,17 +121,28 @@ func checkReplaceable(dest string) error {
 	return nil
 }
 
-func removeStale(parent, prefix string) {
+// removeStale deletes what older builds left beside dest: old outputs they
+// moved aside, and temporary folders of builds killed long ago (a younger
+// one may belong to a build running right now). mine is this build's.
+func removeStale(parent, dest, mine string) {
 	entries, err := os.ReadDir(parent)
 	if err != nil {
 		return
 	}
+	base := "." + filepath.Base(dest)
 	for _, e := range entries {
-		if !e.IsDir() || !strings.HasPrefix(e.Name(), prefix) {
+		name := e.Name()
+		p := filepath.Join(parent, name)
+		if !e.IsDir() || p == mine {
 			continue
 		}
-		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleAfter {
-			os.RemoveAll(filepath.Join(parent, e.Name()))
+		switch {
+		case strings.HasPrefix(name, base+".old-"):
+			os.RemoveAll(p)
+		case strings.HasPrefix(name, base+".tmp-"):
+			if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleAfter {
+				os.RemoveAll(p)
+			}
 		}
 	}
 }
@@ -167,8 +192,10 @@ func (d *Dir) Commit() error {
 	if err != nil {
 		return fmt.Errorf("moving the new site into %s: %w", d.dest, err)
 	}
-	if err := os.RemoveAll(old); err != nil {
-		return fmt.Errorf("removing the previous site: %w", err)
+	// Set the old output aside for the next build to delete.
+	aside := filepath.Join(filepath.Dir(d.dest), "."+filepath.Base(d.dest)+".old-"+filepath.Base(old)[len(filepath.Base(d.dest))+6:])
+	if err := os.Rename(old, aside); err != nil {
+		return os.RemoveAll(old)
 	}
 	return nil
 }

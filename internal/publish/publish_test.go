@@ -65,11 +65,22 @@ func TestCommitReplacesTheWholeFolder(t *testing.T) {
 			t.Errorf("%s = %q; want %q", k, got[k], v)
 		}
 	}
+	// The old output waits aside, hidden, until the next build deletes it.
 	entries, _ := os.ReadDir(root)
 	for _, e := range entries {
-		if e.Name() != "public" {
+		if e.Name() != "public" && !strings.HasPrefix(e.Name(), ".public.old-") {
 			t.Errorf("left behind: %s", e.Name())
 		}
+	}
+	d, err = Open(dest, filepath.Join(root, "src"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Abort()
+	d.Wait()
+	entries, _ = os.ReadDir(root)
+	if len(entries) != 1 {
+		t.Errorf("after the next build: %d entries beside public; want none", len(entries)-1)
 	}
 	if info, _ := os.Stat(dest); info.Mode().Perm() != 0o755 {
 		t.Errorf("destination mode %v; want 0755 so a web server can read it", info.Mode().Perm())
@@ -172,6 +183,7 @@ func TestOpenRemovesStaleTemporaryFolders(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Abort()
+	d.Wait()
 	if _, err := os.Stat(stale); err == nil {
 		t.Errorf("a temporary folder from a killed build long ago is still there")
 	}
