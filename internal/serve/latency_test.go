@@ -2,6 +2,10 @@ package serve
 
 import (
 	"bufio"
+	"strconv"
+
+	"github.com/chromedp/chromedp"
+
 	"fmt"
 	"net/http"
 	"os"
@@ -10,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/guide-build/guide/internal/browsertest"
 )
 
 // TestServeLatency measures, on a guide of your choice, how long the dev
@@ -93,4 +99,52 @@ func TestServeLatency(t *testing.T) {
 			break
 		}
 	}
+}
+
+// TestServeLatencyInBrowser measures what a writer sees: from saving a role
+// file to the open page in Chromium having reloaded with the change (its
+// load event). Like TestServeLatency it runs only when asked.
+func TestServeLatencyInBrowser(t *testing.T) {
+	src := os.Getenv("GUIDE_SERVE_SOURCE")
+	role := os.Getenv("GUIDE_SERVE_ROLE")
+	if src == "" || role == "" {
+		t.Skip("set GUIDE_SERVE_SOURCE and GUIDE_SERVE_ROLE to measure the dev server")
+	}
+	ctx := browsertest.New(t)
+	r := start(t, Options{Source: src, Port: 0})
+	if err := chromedp.Do(ctx, chromedp.Navigate(r.url+"roles/"+role+"/"), chromedp.WaitVisible("h1")); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond) // the event stream connects
+	file := filepath.Join(src, "content/roles", role+".md")
+	orig, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.WriteFile(file, orig, 0o644)
+	var took []time.Duration
+	for i := range 10 {
+		marker := fmt.Sprintf("Browser edit %d.", i+1)
+		body := strings.Replace(string(orig), "\n---\n", "\n---\n"+marker+"\n\n", 1)
+		w0 := time.Now()
+		if err := os.WriteFile(file, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var loaded float64
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("edit %d never showed", i+1)
+			}
+			v, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`document.body && document.body.innerText.includes(`+strconv.Quote(marker)+`) && performance.getEntriesByType("navigation")[0].loadEventEnd > 0 ? performance.timeOrigin + performance.getEntriesByType("navigation")[0].loadEventEnd : 0`))
+			if err == nil && v > 0 {
+				loaded = v
+				break
+			}
+		}
+		took = append(took, time.UnixMicro(int64(loaded*1000)).Sub(w0))
+		time.Sleep(150 * time.Millisecond)
+	}
+	s := slices.Clone(took)
+	slices.Sort(s)
+	t.Logf("save to reloaded page in Chromium: median %s (min %s, max %s)", s[len(s)/2], s[0], s[len(s)-1])
 }

@@ -287,6 +287,10 @@ func serveBytes(w http.ResponseWriter, r *http.Request, name string, body []byte
 	h := w.Header()
 	h.Set("Content-Type", ct)
 	h.Set("Cache-Control", "no-cache")
+	if fingerprinted.MatchString(name) {
+		// Its name changes with its content: a reload need not ask again.
+		h.Set("Cache-Control", "max-age=31536000, immutable")
+	}
 	h.Set("X-Content-Type-Options", "nosniff")
 	if status != http.StatusOK {
 		w.WriteHeader(status)
@@ -444,6 +448,8 @@ func (s *Server) Update(ch build.Change) []string {
 	s.broadcast(event{name: "reload", data: b})
 	return changed
 }
+
+var fingerprinted = regexp.MustCompile(`^assets/.+\.[0-9a-f]{10}\.(css|js)$`)
 
 var stylesheetLink = regexp.MustCompile(`assets/[^"' >]+\.[0-9a-f]{10}\.css`)
 

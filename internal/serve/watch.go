@@ -22,7 +22,7 @@ var watched = []string{"content", "layouts", "assets"}
 // the folder has been quiet for settle, or for at most maxWait after the
 // first, and delivered as one batch.
 const (
-	settle  = 15 * time.Millisecond
+	settle  = 10 * time.Millisecond
 	maxWait = 200 * time.Millisecond
 )
 
