@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -52,22 +51,6 @@ func served(t *testing.T) string {
 	return ts.URL + "/hiring/guide/"
 }
 
-// waitJS polls a JavaScript condition until it holds.
-func waitJS(t *testing.T, ctx context.Context, js string) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
-		if err == nil && ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s (%v)", js, err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 func evalString(t *testing.T, ctx context.Context, js string) string {
 	t.Helper()
 	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
@@ -100,11 +83,11 @@ func TestBrowserSearch(t *testing.T) {
 			if err := chromedp.Do(ctx, chromedp.KeyEvent("/")); err != nil {
 				t.Fatal(err)
 			}
-			waitJS(t, ctx, `document.activeElement && document.activeElement.id === "search-input"`)
+			browsertest.WaitJS(t, ctx, `document.activeElement && document.activeElement.id === "search-input"`)
 			if err := chromedp.Do(ctx, chromedp.SendKeys("#search-input", "isolation")); err != nil {
 				t.Fatal(err)
 			}
-			waitJS(t, ctx, `document.querySelectorAll("#search-listbox [role=option]").length > 0`)
+			browsertest.WaitJS(t, ctx, `document.querySelectorAll("#search-listbox [role=option]").length > 0`)
 			first := evalString(t, ctx, `document.querySelector("#search-listbox [role=option]").innerText`)
 			if !strings.Contains(first, "isolation level") || !strings.Contains(first, "Backend Developer") {
 				t.Errorf("first result %q; want the backend role's isolation-levels question", first)
@@ -124,23 +107,23 @@ func TestBrowserSearch(t *testing.T) {
 			if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.ArrowDown)); err != nil {
 				t.Fatal(err)
 			}
-			waitJS(t, ctx, `document.getElementById("search-input").getAttribute("aria-activedescendant") === "sr-0"`)
+			browsertest.WaitJS(t, ctx, `document.getElementById("search-input").getAttribute("aria-activedescendant") === "sr-0"`)
 			if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter)); err != nil {
 				t.Fatal(err)
 			}
-			waitJS(t, ctx, `location.pathname.includes("/roles/backend-developer/") && location.hash.startsWith("#q-")`)
-			waitJS(t, ctx, `document.querySelector(":target") !== null && document.querySelector(":target").innerText.toLowerCase().includes("isolation")`)
+			browsertest.WaitJS(t, ctx, `location.pathname.includes("/roles/backend-developer/") && location.hash.startsWith("#q-")`)
+			browsertest.WaitJS(t, ctx, `document.querySelector(":target") !== null && document.querySelector(":target").innerText.toLowerCase().includes("isolation")`)
 
 			// A filter narrows the results to one category.
 			setQuery := `(q => { const i = document.getElementById("search-input"); i.value = q; i.dispatchEvent(new Event("input")); })`
 			if err := chromedp.Do(ctx, chromedp.Click("#search-input")); err != nil {
 				t.Fatal(err)
 			}
-			waitJS(t, ctx, `typeof __guideSearch === "function"`)
+			browsertest.WaitJS(t, ctx, `typeof __guideSearch === "function"`)
 			if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](setQuery+`("incident")`)); err != nil {
 				t.Fatal(err)
 			}
-			waitJS(t, ctx, `document.querySelectorAll("#search-listbox [role=option]").length > 0`)
+			browsertest.WaitJS(t, ctx, `document.querySelectorAll("#search-listbox [role=option]").length > 0`)
 			labels := `[...document.querySelectorAll("#search-listbox [role=option] .sr-meta")].map(e => e.textContent)`
 			before := evalString(t, ctx, labels+`.join("|")`)
 			if !strings.Contains(before, "Situational") {
@@ -149,13 +132,13 @@ func TestBrowserSearch(t *testing.T) {
 			if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](`(() => { const s = document.querySelector("form.search .search-cat"); s.value = "1"; s.dispatchEvent(new Event("change")); })()`)); err != nil {
 				t.Fatal(err)
 			}
-			waitJS(t, ctx, labels+`.length > 0 && `+labels+`.every(l => l.endsWith("· Behavioral"))`)
+			browsertest.WaitJS(t, ctx, labels+`.length > 0 && `+labels+`.every(l => l.endsWith("· Behavioral"))`)
 
 			// A query with no results says so and helps.
 			if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](setQuery+`("qwxzv")`)); err != nil {
 				t.Fatal(err)
 			}
-			waitJS(t, ctx, `(document.querySelector("form.search .sr-empty") || {}).textContent?.includes("No results for “qwxzv”")`)
+			browsertest.WaitJS(t, ctx, `(document.querySelector("form.search .sr-empty") || {}).textContent?.includes("No results for “qwxzv”")`)
 			if got := evalString(t, ctx, `document.querySelector("form.search .sr-empty button").textContent`); got != "Search everything" {
 				t.Errorf("with a filter on, the empty state offers %q; want a way to drop the filters", got)
 			}
@@ -172,7 +155,7 @@ func TestBrowserSearchPage(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(served(t)+"search/?q=pagination")); err != nil {
 		t.Fatal(err)
 	}
-	waitJS(t, ctx, `document.querySelectorAll(".search-results li a").length > 0`)
+	browsertest.WaitJS(t, ctx, `document.querySelectorAll(".search-results li a").length > 0`)
 	first := evalString(t, ctx, `document.querySelector(".search-results li a").innerText.toLowerCase()`)
 	if !strings.Contains(first, "paginat") {
 		t.Errorf("first result %q; want the pagination question", first)

@@ -118,3 +118,20 @@ func NewWithConsole(t *testing.T) (context.Context, *Console) {
 	}
 	return ctx, console
 }
+
+// WaitJS polls a JavaScript condition in the page until it holds, failing
+// the test after fifteen seconds.
+func WaitJS(t *testing.T, ctx context.Context, js string) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s (%v)", js, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

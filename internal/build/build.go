@@ -113,7 +113,7 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 	}
 	lap("roles (wall)")
 	phases = append(phases,
-		Phase{"  parse and index (cpu)", time.Duration(g.parseTime.ns.Load())},
+		Phase{"  parse (cpu)", time.Duration(g.parseTime.ns.Load())},
 		Phase{"  search index (cpu)", time.Duration(g.indexTime.ns.Load())},
 		Phase{"  search role files (cpu)", time.Duration(roleFiles.ns.Load())},
 		Phase{"  role pages (cpu)", time.Duration(pages.ns.Load())})

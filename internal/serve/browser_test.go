@@ -31,20 +31,7 @@ func TestBrowserLiveReload(t *testing.T) {
 	mkfile(t, file, long)
 	time.Sleep(3 * maxWait)
 
-	wait := func(js string) {
-		t.Helper()
-		deadline := time.Now().Add(10 * time.Second)
-		for {
-			ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
-			if err == nil && ok {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("timed out waiting for %s (%v)", js, err)
-			}
-			time.Sleep(25 * time.Millisecond)
-		}
-	}
+	wait := func(js string) { t.Helper(); browsertest.WaitJS(t, ctx, js) }
 	if err := chromedp.Do(ctx, chromedp.Navigate(r.url+"roles/backend-developer/"), chromedp.WaitVisible("h1")); err != nil {
 		t.Fatal(err)
 	}
