@@ -155,9 +155,9 @@ func article(s string) string {
 	if word == "" {
 		return "a"
 	}
-	if len(word) > 1 && strings.ToUpper(word) == word && strings.IndexFunc(word, func(r rune) bool { return r < 'A' || r > 'Z' }) < 0 {
-		// An initialism is read letter by letter: F, H, L, M, N, R, S, X
-		// and the vowels (but U) start with a vowel sound.
+	if len(word) > 1 && isUpper(word[0]) && isUpper(word[1]) {
+		// An initialism (SRE, HR, MLOps) is read letter by letter: F, H,
+		// L, M, N, R, S, X and the vowels but U start with a vowel sound.
 		if strings.ContainsRune("AEFHILMNORSX", rune(word[0])) {
 			return "an"
 		}
@@ -179,6 +179,8 @@ func article(s string) string {
 	}
 	return "a"
 }
+
+func isUpper(c byte) bool { return 'A' <= c && c <= 'Z' }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
