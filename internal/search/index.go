@@ -97,40 +97,91 @@ func NewIndex() *Index {
 func kindFAQ(cats int) int  { return cats }
 func kindRole(cats int) int { return cats + 1 }
 
-// counter counts one document's weighted terms.
+// counter counts one document's weighted terms at a time. Counters are
+// reused from role to role (see counters): each remembers the words it has
+// seen, so a word is folded, stemmed and looked up in the shared dictionary
+// once per worker rather than once per occurrence, and counts live in an
+// array indexed by term id.
 type counter struct {
-	freq   map[string]uint32
-	length uint32
-	stem   *stemmer
+	x       *Index
+	words   map[string]int32 // word → term id, -1 for a word not indexed
+	counts  []uint32         // weighted frequency by term id, in halves
+	touched []uint32         // ids counted in this document
+	length  uint32
 }
 
+var counters = sync.Pool{New: func() any { return &counter{words: map[string]int32{}} }}
+
 func (c *counter) add(text string, weight uint32) {
-	c.stem.terms(text, func(t string) {
-		c.freq[t] += weight
+	words(text, func(w []byte) {
+		id, ok := c.words[string(w)]
+		if !ok {
+			word := string(w)
+			id = -1
+			if len(word) <= maxWord && !stopwords[word] {
+				id = int32(c.x.termID(Stem(word)))
+			}
+			c.words[word] = id
+		}
+		if id < 0 {
+			return
+		}
+		if int(id) >= len(c.counts) {
+			c.counts = append(c.counts, make([]uint32, int(id)+1-len(c.counts)+1024)...)
+		}
+		if c.counts[id] == 0 {
+			c.touched = append(c.touched, uint32(id))
+		}
+		c.counts[id] += weight
 		c.length += weight
 	})
 }
 
-// stemmers are reused from role to role: a stemmer's memory of words pays
-// off across the whole guide.
-var stemmers = sync.Pool{New: func() any { return &stemmer{} }}
+// flush encodes the document counted so far, in increasing term id, as
+// pairs of uvarints (id difference, frequency), and starts the next one.
+func (c *counter) flush() (postings []byte, length uint32) {
+	slices.Sort(c.touched)
+	out := make([]byte, 0, len(c.touched)*3)
+	prev := uint32(0)
+	for _, id := range c.touched {
+		out = binary.AppendUvarint(out, uint64(id-prev))
+		out = binary.AppendUvarint(out, uint64(c.counts[id]))
+		c.counts[id] = 0
+		prev = id
+	}
+	length = c.length
+	c.touched, c.length = c.touched[:0], 0
+	return out, length
+}
+
+// termID returns the id of a term, giving it one if it is new.
+func (x *Index) termID(t string) uint32 {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	id, ok := x.ids[t]
+	if !ok {
+		id = uint32(len(x.terms))
+		x.ids[t] = id
+		x.terms = append(x.terms, t)
+	}
+	return id
+}
 
 // Add indexes a role's documents, replacing what the index held for the
 // same file.
 func (x *Index) Add(r *site.Role, cats int) {
 	rt := &roleTerms{}
-	st := stemmers.Get().(*stemmer)
-	defer stemmers.Put(st)
-	if len(st.stems) > 1<<17 {
-		st.stems = nil // a guide of many distinct words: start afresh
+	c := counters.Get().(*counter)
+	defer counters.Put(c)
+	if c.x != x || len(c.words) > 1<<17 {
+		// Another index's ids, or a guide of very many distinct words.
+		c.x, c.words, c.counts = x, map[string]int32{}, nil
 	}
-	c := &counter{freq: map[string]uint32{}, stem: st}
 	next := func(typ, idx int) {
-		if len(c.freq) > 0 {
-			rt.docs = append(rt.docs, docTerms{typ: uint16(typ), idx: uint16(idx), length: c.length, postings: x.intern(c.freq)})
+		if len(c.touched) > 0 {
+			postings, length := c.flush()
+			rt.docs = append(rt.docs, docTerms{typ: uint16(typ), idx: uint16(idx), length: length, postings: postings})
 		}
-		clear(c.freq)
-		c.length = 0
 	}
 	for _, sec := range r.Sections {
 		for i, q := range sec.Questions {
@@ -171,32 +222,6 @@ func (x *Index) Remove(file string) {
 	x.mu.Unlock()
 }
 
-// intern turns a document's terms into ids and encodes them, sorted.
-func (x *Index) intern(freq map[string]uint32) []byte {
-	terms := make([]uint32, 0, len(freq))
-	byID := make(map[uint32]uint32, len(freq))
-	x.mu.Lock()
-	for t, f := range freq {
-		id, ok := x.ids[t]
-		if !ok {
-			id = uint32(len(x.terms))
-			x.ids[t] = id
-			x.terms = append(x.terms, t)
-		}
-		terms = append(terms, id)
-		byID[id] = f
-	}
-	x.mu.Unlock()
-	slices.Sort(terms)
-	out := make([]byte, 0, len(terms)*3)
-	prev := uint32(0)
-	for _, id := range terms {
-		out = binary.AppendUvarint(out, uint64(id-prev))
-		out = binary.AppendUvarint(out, uint64(byID[id]))
-		prev = id
-	}
-	return out
-}
 
 // postings is one term's documents and impacts.
 type postings struct {
