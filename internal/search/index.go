@@ -222,7 +222,6 @@ func (x *Index) Remove(file string) {
 	x.mu.Unlock()
 }
 
-
 // postings is one term's documents and impacts.
 type postings struct {
 	docs    []uint32
