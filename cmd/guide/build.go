@@ -31,9 +31,7 @@ in the guide is reported, each with its file and line.`,
 			drafts := fs.Bool("drafts", false, "include roles marked draft: true")
 			verbose := fs.Bool("v", false, "say where the time went")
 			return func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-				if len(args) > 0 {
-					fmt.Fprintf(stderr, "guide build: unexpected argument %q\n", args[0])
-					fmt.Fprintf(stderr, "guide: hint: give the guide folder with --source %s\n", args[0])
+				if strayArgs("build", args, stderr) {
 					return exitUsage
 				}
 				if *baseURL != "" {

@@ -82,6 +82,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return runCmd(ctx, fs.Args(), stdout, stderr)
 }
 
+// strayArgs reports arguments a command does not take (most often a guide
+// folder given without --source) and says so.
+func strayArgs(cmd string, args []string, stderr io.Writer) bool {
+	if len(args) == 0 {
+		return false
+	}
+	fmt.Fprintf(stderr, "guide %s: unexpected argument %q\n", cmd, args[0])
+	fmt.Fprintf(stderr, "guide: hint: give the guide folder with --source %s\n", args[0])
+	return true
+}
+
 func lookup(name string) *command {
 	for _, c := range commands {
 		if c.name == name {

@@ -28,9 +28,7 @@ they are fixed. If the port is taken, the next free one is used unless
 			drafts := fs.Bool("drafts", false, "include roles marked draft: true")
 			open := fs.Bool("open", false, "open the guide in a browser")
 			return func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-				if len(args) > 0 {
-					fmt.Fprintf(stderr, "guide serve: unexpected argument %q\n", args[0])
-					fmt.Fprintf(stderr, "guide: hint: give the guide folder with --source %s\n", args[0])
+				if strayArgs("serve", args, stderr) {
 					return exitUsage
 				}
 				portSet := false
