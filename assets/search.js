@@ -504,7 +504,7 @@
       if (!q.trim()) { open(false); status.textContent = ""; return; }
       var f = filterOf(catSel, deptSel), res;
       try {
-        res = await run(q, 8, true, f);
+        res = await run(q, 6, true, f);
         metaCache = (await engine()).meta;
       } catch (e) {
         if (mine !== seq) return;
