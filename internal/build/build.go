@@ -27,7 +27,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"path"
 	"runtime"
 	"slices"
 	"strings"
@@ -254,22 +253,20 @@ func loadConfig(src fs.FS, baseURL string, diags *diag.List) (*config.Config, []
 	return cfg, data
 }
 
-// roleFiles lists the role files: every .md file under content/roles, except
-// those whose name starts with "_" or ".", sorted.
+// roleFiles lists the role files (see isRoleFile), sorted.
 func roleFiles(src fs.FS) ([]string, error) {
 	var files []string
 	err := fs.WalkDir(src, content.RolesDir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		name := d.Name()
-		if p != content.RolesDir && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
-			if d.IsDir() {
-				return fs.SkipDir
+		if d.IsDir() {
+			if name := d.Name(); p != content.RolesDir && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
+				return fs.SkipDir // nothing in it is a role
 			}
 			return nil
 		}
-		if !d.IsDir() && path.Ext(name) == ".md" {
+		if isRoleFile(p) {
 			files = append(files, p)
 		}
 		return nil

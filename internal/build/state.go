@@ -246,8 +246,10 @@ func (st *State) Apply(ctx context.Context, paths []string) (Change, error) {
 	return ch, nil
 }
 
-// isRoleFile mirrors roleFiles: a .md file under content/roles with no part
-// of its path starting with "_" or ".".
+// isRoleFile reports whether p, a slash path in the source folder, is a role
+// file: a .md file under content/roles with no part of its path starting
+// with "_" or ".". roleFiles lists them; State.Apply sorts changed paths by
+// it.
 func isRoleFile(p string) bool {
 	rest, ok := strings.CutPrefix(p, content.RolesDir+"/")
 	if !ok || path.Ext(p) != ".md" {

@@ -118,8 +118,8 @@ func (c *counter) add(text string, weight uint32) {
 		if !ok {
 			word := string(w)
 			id = -1
-			if len(word) <= maxWord && !stopwords[word] {
-				id = int32(c.x.termID(Stem(word)))
+			if t, ok := term(word); ok {
+				id = int32(c.x.termID(t))
 			}
 			c.words[word] = id
 		}

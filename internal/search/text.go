@@ -115,33 +115,18 @@ func isASCIILetters(w string) bool {
 // Terms calls fn with each indexable term of s: words stemmed, stopwords and
 // over-long words skipped.
 func Terms(s string, fn func(term string)) {
-	var st stemmer
-	st.terms(s, fn)
-}
-
-// stemmer remembers the stems it has made, so that indexing a guide, where
-// the same few thousand words recur, allocates once per word rather than
-// once per occurrence. Its zero value is ready; it is not safe for
-// concurrent use.
-type stemmer struct {
-	stems map[string]string // word → term, "" for a skipped word
-}
-
-func (st *stemmer) terms(s string, fn func(term string)) {
-	if st.stems == nil {
-		st.stems = map[string]string{}
-	}
 	words(s, func(w []byte) {
-		t, ok := st.stems[string(w)]
-		if !ok {
-			word := string(w)
-			if len(word) <= maxWord && !stopwords[word] {
-				t = Stem(word)
-			}
-			st.stems[word] = t
-		}
-		if t != "" {
+		if t, ok := term(string(w)); ok {
 			fn(t)
 		}
 	})
+}
+
+// term returns the term a word is indexed under, or false for a word that
+// is not indexed (a stopword, or longer than maxWord).
+func term(word string) (string, bool) {
+	if len(word) > maxWord || stopwords[word] {
+		return "", false
+	}
+	return Stem(word), true
 }
