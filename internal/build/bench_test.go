@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -109,5 +110,25 @@ func TestBenchCorpusBuilds(t *testing.T) {
 	}
 	if res.Roles != 30 || res.Questions != 480 {
 		t.Errorf("got %d roles, %d questions; want 30, 480", res.Roles, res.Questions)
+	}
+}
+
+// BenchmarkBuildDir builds the guide in $GUIDE_BENCH_SOURCE (for example a
+// corpus from ../shared/bench/gencorpus.go) into a discarding sink, for
+// profiling the pipeline on realistic content:
+//
+//	GUIDE_BENCH_SOURCE=/tmp/guide-bench/corpus-1000 go test -run XXX \
+//	    -bench BuildDir -cpuprofile cpu.out ./internal/build
+func BenchmarkBuildDir(b *testing.B) {
+	dir := os.Getenv("GUIDE_BENCH_SOURCE")
+	if dir == "" {
+		b.Skip("set GUIDE_BENCH_SOURCE to a guide's folder")
+	}
+	fsys := os.DirFS(dir)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Run(context.Background(), fsys, Options{Theme: guide.Theme}, discard{}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

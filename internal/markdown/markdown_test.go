@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"sync"
@@ -392,4 +393,55 @@ func FuzzBlock(f *testing.F) {
 			t.Errorf("New(true).Block(%q) = %q, with %s", src, out, a)
 		}
 	})
+}
+
+// TestPlainFastPath checks that text taking the fast path renders exactly
+// as goldmark renders it, over text built from the characters markdown
+// cares about, and that text with markup does not take it.
+func TestPlainFastPath(t *testing.T) {
+	m := New(false)
+	pieces := []string{"a", "word", " ", "  ", "\t", "\n", "é", "—", "\u00a0", ".", ",", "?", "!", "-", "+", "=",
+		"#", "|", "1", "1.", "*", "_", "`", "[", "]", "(", ")", "<", ">", "&", "&amp;", "\\", "~", ":", "@",
+		"www.", "http://x.org", "'", "\"", "---", "    ", "\r\n", "a@b.org", "\x00", "\x7f"}
+	r := rand.New(rand.NewPCG(7, 9))
+	fast := 0
+	for range 20000 {
+		var b strings.Builder
+		for range 1 + r.IntN(8) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		src := b.String()
+		for _, inline := range []bool{true, false} {
+			md, check := m.block, plainBlock
+			if inline {
+				md, check = m.inline, plainInline
+			}
+			if _, ok := check(src); !ok {
+				continue
+			}
+			fast++
+			in := src
+			if inline {
+				in = dedent(src)
+			}
+			wantHTML, wantText := m.render(md, in, 1, &Env{}, inline)
+			var gotHTML, gotText string
+			if inline {
+				gotHTML, gotText = m.Inline(src, 1, &Env{})
+			} else {
+				gotHTML, gotText = m.Block(src, 1, &Env{})
+			}
+			if gotHTML != wantHTML || gotText != wantText {
+				t.Fatalf("inline=%v %q:\nfast  %q %q\nslow  %q %q", inline, src, gotHTML, gotText, wantHTML, wantText)
+			}
+		}
+	}
+	if fast < 2000 {
+		t.Errorf("only %d generated texts took the fast path", fast)
+	}
+	for _, src := range []string{"a *b*", "see www.example.org", "x@y.org", "a\nb", "# h", "- item", "1. one", "    code", "a <b>", "a &amp; b", "a `c`", "~~s~~", "a: http://x"} {
+		if _, ok := plainBlock(src); ok {
+			t.Errorf("plainBlock(%q) took the fast path", src)
+		}
+	}
 }
