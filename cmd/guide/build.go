@@ -29,6 +29,7 @@ in the guide is reported, each with its file and line.`,
 			dest := fs.String("destination", "", "where to write the site (default SOURCE/public)")
 			baseURL := fs.String("base-url", "", "absolute `URL` the site is served from; replaces base-url in "+config.File)
 			drafts := fs.Bool("drafts", false, "include roles marked draft: true")
+			noCache := fs.Bool("no-cache", false, "a cold build: write every file, reusing nothing from earlier builds")
 			verbose := fs.Bool("v", false, "say where the time went")
 			return func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				if strayArgs("build", args, stderr) {
@@ -45,7 +46,7 @@ in the guide is reported, each with its file and line.`,
 					out = filepath.Join(*source, "public")
 				}
 				start := time.Now()
-				opts := build.Options{Theme: guide.Theme, BaseURL: *baseURL, Drafts: *drafts}
+				opts := build.Options{Theme: guide.Theme, BaseURL: *baseURL, Drafts: *drafts, NoCache: *noCache}
 				res, err := build.Publish(ctx, *source, out, opts)
 				if res != nil {
 					printDiags(stderr, res.Warnings)

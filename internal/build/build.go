@@ -48,6 +48,9 @@ type Options struct {
 	BaseURL string // replaces guide.yaml's base-url when not empty
 	Drafts  bool   // include roles marked draft
 	Workers int    // parallel parsers and renderers; 0 means one per CPU
+	// NoCache makes Publish use nothing an earlier build left: every file
+	// is written, even where the folder it recycles holds it already.
+	NoCache bool
 }
 
 // Result describes a finished build.

@@ -15,11 +15,11 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 	if info, err := os.Stat(source); err != nil || !info.IsDir() {
 		return nil, fmt.Errorf("no guide folder at %s (is --source right?)", source)
 	}
-	dir, err := publish.Open(dest, source)
+	dir, err := publish.Open(dest, source, publish.Options{SkipSame: !opts.NoCache})
 	if err != nil {
 		return nil, err
 	}
-	defer dir.Wait() // the previous build's old output, deleted meanwhile
+	defer dir.Wait() // leftovers of older builds, deleted meanwhile
 	res, err := Run(ctx, os.DirFS(source), opts, dir)
 	if err != nil {
 		dir.Abort()

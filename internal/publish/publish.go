@@ -1,15 +1,19 @@
 // Package publish writes a built site to a folder atomically.
 //
-// A Dir renders into a fresh temporary folder beside the destination. Commit
-// swaps it into place in one step (an atomic exchange of the two folders on
-// Linux, two renames elsewhere); Abort removes the temporary folder. A build
-// that fails, or is killed, therefore leaves the destination exactly as it
-// was, and a successful one leaves nothing of older builds in it.
+// A Dir renders into a working folder beside the destination. Commit swaps
+// it into place in one step (an atomic exchange of the two folders on Linux,
+// two renames elsewhere); Abort removes the working folder. A build that
+// fails, or is killed, therefore leaves the destination exactly as it was,
+// and a successful one leaves nothing of older builds in it.
 //
-// Deleting a large old output takes long (tens of thousands of files), so
-// Commit moves it aside to a hidden folder beside the destination,
-// ".<name>.old-*", and the next Open deletes such folders in the
-// background while the next build renders; Wait waits for that.
+// Creating and deleting tens of thousands of files is slow on many file
+// systems, so the output a commit replaces is not deleted: it stays beside
+// the destination as a hidden spare, ".<name>.old-*", and the next Open
+// takes it as its working folder. Files are overwritten in place (a file
+// with other hard links is replaced instead, so no copy made with cp -l
+// changes), and with Options.SkipSame a file that already holds the new
+// bytes is not written at all. Commit deletes what the new build did not
+// write before the swap.
 //
 // Because the whole destination is replaced, Open refuses a folder that is
 // the source or holds it, and a non-empty folder that guide did not make
@@ -17,13 +21,20 @@
 package publish
 
 import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -36,10 +47,19 @@ const markerText = "This folder is made by `guide build` and replaced on every b
 // build is removed. Younger ones may belong to a build running right now.
 const staleAfter = time.Hour
 
+// Options tune how a Dir writes.
+type Options struct {
+	// SkipSame leaves a file of the recycled folder alone when it already
+	// holds the bytes to write: it is read and compared instead.
+	SkipSame bool
+}
+
 // Dir is a sink that publishes to a destination folder.
 type Dir struct {
-	dest string
-	tmp  string
+	dest     string
+	tmp      string
+	recycled bool // tmp is an older output, not an empty folder
+	opts     Options
 
 	mu      sync.Mutex
 	dirs    map[string]bool
@@ -48,7 +68,7 @@ type Dir struct {
 }
 
 // Open prepares to publish to dest. source is the guide's folder.
-func Open(dest, source string) (*Dir, error) {
+func Open(dest, source string, opts Options) (*Dir, error) {
 	dest, err := filepath.Abs(dest)
 	if err != nil {
 		return nil, err
@@ -68,25 +88,83 @@ func Open(dest, source string) (*Dir, error) {
 		return nil, fmt.Errorf("creating %s: %w", parent, err)
 	}
 	prefix := "." + filepath.Base(dest) + ".tmp-"
-	tmp, err := os.MkdirTemp(parent, prefix)
+	d := &Dir{dest: dest, opts: opts, dirs: map[string]bool{".": true}, files: map[string]bool{}}
+	entries, err := os.ReadDir(parent)
 	if err != nil {
-		return nil, fmt.Errorf("creating a temporary folder beside %s: %w", dest, err)
-	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		os.RemoveAll(tmp)
 		return nil, err
 	}
-	d := &Dir{dest: dest, tmp: tmp, dirs: map[string]bool{".": true}, files: map[string]bool{}}
+	stale := leftovers(entries, dest)
+	for i, name := range stale {
+		if tmp, ok := claim(parent, name, prefix); ok {
+			d.tmp, d.recycled = tmp, true
+			stale = slices.Delete(stale, i, i+1)
+			break
+		}
+	}
+	if !d.recycled {
+		tmp, err := os.MkdirTemp(parent, prefix)
+		if err != nil {
+			return nil, fmt.Errorf("creating a temporary folder beside %s: %w", dest, err)
+		}
+		if err := os.Chmod(tmp, 0o755); err != nil {
+			os.RemoveAll(tmp)
+			return nil, err
+		}
+		d.tmp = tmp
+	}
 	d.cleanup.Add(1)
 	go func() {
 		defer d.cleanup.Done()
-		removeStale(parent, dest, tmp)
+		for _, name := range stale {
+			os.RemoveAll(filepath.Join(parent, name))
+		}
 	}()
 	return d, nil
 }
 
-// Wait waits until the output of older builds, moved aside by earlier
-// commits, has been deleted.
+// leftovers lists what older builds left beside dest: outputs they set
+// aside (first), and temporary folders of builds killed long ago (a younger
+// one may belong to a build running right now).
+func leftovers(entries []fs.DirEntry, dest string) []string {
+	var old, tmp []string
+	base := "." + filepath.Base(dest)
+	for _, e := range entries {
+		name := e.Name()
+		switch {
+		case !e.IsDir():
+		case strings.HasPrefix(name, base+".old-"):
+			old = append(old, name)
+		case strings.HasPrefix(name, base+".tmp-"):
+			if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleAfter {
+				tmp = append(tmp, name)
+			}
+		}
+	}
+	return append(old, tmp...)
+}
+
+// claim renames the old output name, which an earlier commit set aside, to
+// a working folder of this build. The rename is what claims it: a build
+// running at the same time cannot take the same one.
+func claim(parent, name, prefix string) (string, bool) {
+	if !strings.Contains(name, ".old-") {
+		return "", false
+	}
+	var r [8]byte
+	rand.Read(r[:])
+	tmp := filepath.Join(parent, prefix+hex.EncodeToString(r[:]))
+	if os.Rename(filepath.Join(parent, name), tmp) != nil {
+		return "", false
+	}
+	// Its age must not make another build take it for a killed build's.
+	now := time.Now()
+	os.Chtimes(tmp, now, now)
+	return tmp, true
+}
+
+// Wait waits until the leftovers of older builds found by Open (spares
+// beyond the one it took, temporary folders of killed builds) have been
+// deleted.
 func (d *Dir) Wait() { d.cleanup.Wait() }
 
 // within reports whether path is dir or inside it.
@@ -121,32 +199,6 @@ func checkReplaceable(dest string) error {
 	return nil
 }
 
-// removeStale deletes what older builds left beside dest: old outputs they
-// moved aside, and temporary folders of builds killed long ago (a younger
-// one may belong to a build running right now). mine is this build's.
-func removeStale(parent, dest, mine string) {
-	entries, err := os.ReadDir(parent)
-	if err != nil {
-		return
-	}
-	base := "." + filepath.Base(dest)
-	for _, e := range entries {
-		name := e.Name()
-		p := filepath.Join(parent, name)
-		if !e.IsDir() || p == mine {
-			continue
-		}
-		switch {
-		case strings.HasPrefix(name, base+".old-"):
-			os.RemoveAll(p)
-		case strings.HasPrefix(name, base+".tmp-"):
-			if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleAfter {
-				os.RemoveAll(p)
-			}
-		}
-	}
-}
-
 // Put writes one file. p is a slash path relative to the site root; a path
 // that would leave the folder is refused.
 func (d *Dir) Put(p string, body []byte) error {
@@ -154,7 +206,7 @@ func (d *Dir) Put(p string, body []byte) error {
 		return fmt.Errorf("refusing to write %q: not a path inside the site", p)
 	}
 	name := filepath.Join(d.tmp, filepath.FromSlash(p))
-	dir := filepath.Dir(p)
+	dir := path.Dir(p)
 	d.mu.Lock()
 	if d.files[p] {
 		d.mu.Unlock()
@@ -164,23 +216,108 @@ func (d *Dir) Put(p string, body []byte) error {
 	mk := !d.dirs[dir]
 	d.mu.Unlock()
 	if mk {
-		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		if err := d.mkdir(dir); err != nil {
 			return fmt.Errorf("creating folder for %s: %w", p, err)
 		}
 		d.mu.Lock()
 		d.dirs[dir] = true
 		d.mu.Unlock()
 	}
-	if err := os.WriteFile(name, body, 0o644); err != nil {
+	var err error
+	if d.recycled {
+		err = d.rewrite(name, body)
+	} else {
+		err = os.WriteFile(name, body, 0o644)
+	}
+	if err != nil {
 		return fmt.Errorf("writing %s: %w", p, err)
 	}
 	return nil
 }
 
-// Commit swaps the new output into place and removes the old.
+// mkdir makes the folder dir (a slash path) in the working folder. In a
+// recycled folder a file may stand where a folder is now wanted; it goes.
+func (d *Dir) mkdir(dir string) error {
+	full := filepath.Join(d.tmp, filepath.FromSlash(dir))
+	err := os.MkdirAll(full, 0o755)
+	if err == nil || !d.recycled {
+		return err
+	}
+	for p := dir; p != "."; p = path.Dir(p) {
+		q := filepath.Join(d.tmp, filepath.FromSlash(p))
+		if info, err := os.Lstat(q); err == nil && !info.IsDir() {
+			if err := os.Remove(q); err != nil {
+				return err
+			}
+		}
+	}
+	return os.MkdirAll(full, 0o755)
+}
+
+var readPool = sync.Pool{New: func() any { return new([]byte) }}
+
+// rewrite writes body to name in a recycled folder: in place, unless the
+// file has other hard links (then a new file replaces it), and not at all
+// when SkipSame is set and the file holds body already.
+func (d *Dir) rewrite(name string, body []byte) error {
+	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) && errors.Is(pe.Err, syscall.EISDIR) {
+			// A folder stands where the file goes now.
+			if err := os.RemoveAll(name); err != nil {
+				return err
+			}
+			return os.WriteFile(name, body, 0o644)
+		}
+		return err
+	}
+	info, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return err
+	}
+	if !info.Mode().IsRegular() || links(info) > 1 {
+		f.Close()
+		if err := os.Remove(name); err != nil {
+			return err
+		}
+		return os.WriteFile(name, body, 0o644)
+	}
+	if d.opts.SkipSame && info.Size() == int64(len(body)) {
+		bp := readPool.Get().(*[]byte)
+		if cap(*bp) < len(body) {
+			*bp = make([]byte, len(body))
+		}
+		old := (*bp)[:len(body)]
+		_, err := io.ReadFull(f, old)
+		same := err == nil && bytes.Equal(old, body)
+		readPool.Put(bp)
+		if same {
+			return f.Close()
+		}
+	}
+	if info.Size() > int64(len(body)) {
+		err = f.Truncate(int64(len(body)))
+	}
+	if err == nil {
+		_, err = f.WriteAt(body, 0)
+	}
+	if err1 := f.Close(); err == nil {
+		err = err1
+	}
+	return err
+}
+
+// Commit swaps the new output into place and sets the old one aside.
 func (d *Dir) Commit() error {
 	if err := os.WriteFile(filepath.Join(d.tmp, Marker), []byte(markerText), 0o644); err != nil {
 		return fmt.Errorf("writing %s: %w", Marker, err)
+	}
+	if d.recycled {
+		if err := d.prune(); err != nil {
+			return fmt.Errorf("deleting files of an older build: %w", err)
+		}
 	}
 	if _, err := os.Lstat(d.dest); errors.Is(err, fs.ErrNotExist) {
 		if err := os.Rename(d.tmp, d.dest); err != nil {
@@ -192,7 +329,7 @@ func (d *Dir) Commit() error {
 	if err != nil {
 		return fmt.Errorf("moving the new site into %s: %w", d.dest, err)
 	}
-	// Set the old output aside for the next build to delete.
+	// Set the old output aside for the next build to reuse.
 	aside := filepath.Join(filepath.Dir(d.dest), "."+filepath.Base(d.dest)+".old-"+filepath.Base(old)[len(filepath.Base(d.dest))+6:])
 	if err := os.Rename(old, aside); err != nil {
 		return os.RemoveAll(old)
@@ -200,7 +337,53 @@ func (d *Dir) Commit() error {
 	return nil
 }
 
-// Abort removes everything written so far; the destination is untouched.
+// prune deletes from a recycled folder every file and folder this build
+// did not write.
+func (d *Dir) prune() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	keep := map[string]bool{".": true}
+	for p := range d.files {
+		for dir := path.Dir(p); !keep[dir]; dir = path.Dir(dir) {
+			keep[dir] = true
+		}
+	}
+	return filepath.WalkDir(d.tmp, func(name string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(d.tmp, name)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		if e.IsDir() {
+			if keep[rel] {
+				return nil
+			}
+			if err := os.RemoveAll(name); err != nil {
+				return err
+			}
+			return fs.SkipDir
+		}
+		if !d.files[rel] && rel != Marker {
+			return os.Remove(name)
+		}
+		return nil
+	})
+}
+
+// Abort gives up the build; the destination is untouched. A fresh working
+// folder is removed; a recycled one is set aside again as a spare, since
+// deleting it would take long and the next build rewrites it anyway.
 func (d *Dir) Abort() error {
+	if d.recycled {
+		var r [8]byte
+		rand.Read(r[:])
+		spare := filepath.Join(filepath.Dir(d.dest), "."+filepath.Base(d.dest)+".old-"+hex.EncodeToString(r[:]))
+		if os.Rename(d.tmp, spare) == nil {
+			return nil
+		}
+	}
 	return os.RemoveAll(d.tmp)
 }

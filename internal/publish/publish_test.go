@@ -39,7 +39,7 @@ func tree(t *testing.T, dir string) map[string]string {
 func TestCommitReplacesTheWholeFolder(t *testing.T) {
 	root := t.TempDir()
 	dest := filepath.Join(root, "public")
-	d, err := Open(dest, filepath.Join(root, "src"))
+	d, err := Open(dest, filepath.Join(root, "src"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func TestCommitReplacesTheWholeFolder(t *testing.T) {
 	if err := d.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	d, err = Open(dest, filepath.Join(root, "src"))
+	d, err = Open(dest, filepath.Join(root, "src"), Options{})
 	if err != nil {
 		t.Fatalf("reopening guide's own output: %v", err)
 	}
@@ -65,22 +65,19 @@ func TestCommitReplacesTheWholeFolder(t *testing.T) {
 			t.Errorf("%s = %q; want %q", k, got[k], v)
 		}
 	}
-	// The old output waits aside, hidden, until the next build deletes it.
-	entries, _ := os.ReadDir(root)
-	for _, e := range entries {
-		if e.Name() != "public" && !strings.HasPrefix(e.Name(), ".public.old-") {
-			t.Errorf("left behind: %s", e.Name())
+	// The old output waits aside, hidden, for the next build to reuse; there
+	// is never more than one.
+	for range 3 {
+		build(t, dest, Options{}, map[string]string{"index.html": "more"})
+		entries, _ := os.ReadDir(root)
+		for _, e := range entries {
+			if e.Name() != "public" && !strings.HasPrefix(e.Name(), ".public.old-") {
+				t.Errorf("left behind: %s", e.Name())
+			}
 		}
-	}
-	d, err = Open(dest, filepath.Join(root, "src"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	d.Abort()
-	d.Wait()
-	entries, _ = os.ReadDir(root)
-	if len(entries) != 1 {
-		t.Errorf("after the next build: %d entries beside public; want none", len(entries)-1)
+		if len(entries) != 2 {
+			t.Errorf("%d entries beside public; want one spare", len(entries)-1)
+		}
 	}
 	if info, _ := os.Stat(dest); info.Mode().Perm() != 0o755 {
 		t.Errorf("destination mode %v; want 0755 so a web server can read it", info.Mode().Perm())
@@ -90,13 +87,13 @@ func TestCommitReplacesTheWholeFolder(t *testing.T) {
 func TestAbortLeavesDestinationAsItWas(t *testing.T) {
 	root := t.TempDir()
 	dest := filepath.Join(root, "public")
-	d, _ := Open(dest, root+"/src")
+	d, _ := Open(dest, root+"/src", Options{})
 	write(t, d, map[string]string{"index.html": "good"})
 	if err := d.Commit(); err != nil {
 		t.Fatal(err)
 	}
 	before := tree(t, dest)
-	d, _ = Open(dest, root+"/src")
+	d, _ = Open(dest, root+"/src", Options{})
 	write(t, d, map[string]string{"index.html": "half-built"})
 	if err := d.Abort(); err != nil {
 		t.Fatal(err)
@@ -127,7 +124,7 @@ func TestOpenRefusesDangerousDestinations(t *testing.T) {
 		{foreign, "holds files that guide did not make"},
 		{file, "is a file, not a folder"},
 	} {
-		_, err := Open(tc.dest, src)
+		_, err := Open(tc.dest, src, Options{})
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Open(%s): got %v; want an error saying %q", tc.dest, err, tc.want)
 		}
@@ -138,7 +135,7 @@ func TestOpenRefusesDangerousDestinations(t *testing.T) {
 	// An empty folder and a folder inside the source (public/) are fine.
 	for _, dest := range []string{filepath.Join(root, "empty"), filepath.Join(src, "public")} {
 		os.MkdirAll(dest, 0o755)
-		d, err := Open(dest, src)
+		d, err := Open(dest, src, Options{})
 		if err != nil {
 			t.Errorf("Open(%s): %v", dest, err)
 			continue
@@ -149,7 +146,7 @@ func TestOpenRefusesDangerousDestinations(t *testing.T) {
 
 func TestPutRefusesPathsOutsideTheSite(t *testing.T) {
 	root := t.TempDir()
-	d, err := Open(filepath.Join(root, "public"), filepath.Join(root, "src"))
+	d, err := Open(filepath.Join(root, "public"), filepath.Join(root, "src"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +175,7 @@ func TestOpenRemovesStaleTemporaryFolders(t *testing.T) {
 	os.MkdirAll(fresh, 0o755)
 	old := mustTime(t, "2020-01-01T00:00:00Z")
 	os.Chtimes(stale, old, old)
-	d, err := Open(filepath.Join(root, "public"), filepath.Join(root, "src"))
+	d, err := Open(filepath.Join(root, "public"), filepath.Join(root, "src"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,4 +196,137 @@ func mustTime(t *testing.T, s string) time.Time {
 		t.Fatal(err)
 	}
 	return tm
+}
+
+// build publishes files to dest with a fresh Dir and returns it.
+func build(t *testing.T, dest string, opts Options, files map[string]string) *Dir {
+	t.Helper()
+	d, err := Open(dest, filepath.Join(filepath.Dir(dest), "src"), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, d, files)
+	if err := d.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	d.Wait()
+	return d
+}
+
+func TestRecycledFolderHoldsOnlyTheNewBuild(t *testing.T) {
+	for _, skip := range []bool{false, true} {
+		root := t.TempDir()
+		dest := filepath.Join(root, "public")
+		build(t, dest, Options{SkipSame: skip}, map[string]string{
+			"index.html": "a long first version", "gone.html": "x", "roles/a/index.html": "a",
+			"was-file": "f", "was-dir/index.html": "d", "keep/deep/x.js": "x"})
+		build(t, dest, Options{SkipSame: skip}, map[string]string{"index.html": "second"})
+		// The third build recycles the first one's folder.
+		d := build(t, dest, Options{SkipSame: skip}, map[string]string{
+			"index.html": "third", "roles/b/index.html": "b", "was-file/index.html": "now a folder",
+			"was-dir": "now a file", "keep/deep/x.js": "x"})
+		if !d.recycled {
+			t.Fatalf("skip=%v: the third build did not recycle the first one's folder", skip)
+		}
+		want := map[string]string{"index.html": "third", "roles/b/index.html": "b",
+			"was-file/index.html": "now a folder", "was-dir": "now a file", "keep/deep/x.js": "x", Marker: markerText}
+		got := tree(t, dest)
+		if len(got) != len(want) {
+			t.Errorf("skip=%v: got files %v; want %v", skip, got, want)
+		}
+		for k, v := range want {
+			if got[k] != v {
+				t.Errorf("skip=%v: %s = %q; want %q", skip, k, got[k], v)
+			}
+		}
+		if _, err := os.Stat(filepath.Join(dest, "roles", "a")); err == nil {
+			t.Errorf("skip=%v: the folder of a role that is gone is still there", skip)
+		}
+	}
+}
+
+func TestRecyclingLeavesHardLinkedCopiesAlone(t *testing.T) {
+	root := t.TempDir()
+	dest := filepath.Join(root, "public")
+	build(t, dest, Options{}, map[string]string{"index.html": "one"})
+	// Someone keeps a copy of the first build made with hard links.
+	copyPath := filepath.Join(root, "copy.html")
+	if err := os.Link(filepath.Join(dest, "index.html"), copyPath); err != nil {
+		t.Skipf("no hard links here: %v", err)
+	}
+	build(t, dest, Options{}, map[string]string{"index.html": "two"})
+	build(t, dest, Options{}, map[string]string{"index.html": "three"}) // rewrites the first folder
+	if b, _ := os.ReadFile(copyPath); string(b) != "one" {
+		t.Errorf("a hard-linked copy of an old file now reads %q; want %q", b, "one")
+	}
+	if b, _ := os.ReadFile(filepath.Join(dest, "index.html")); string(b) != "three" {
+		t.Errorf("index.html = %q; want three", b)
+	}
+}
+
+func TestSkipSameLeavesIdenticalFilesUntouched(t *testing.T) {
+	root := t.TempDir()
+	dest := filepath.Join(root, "public")
+	files := map[string]string{"same.html": "same bytes", "changed.html": "version 1"}
+	build(t, dest, Options{SkipSame: true}, files)
+	build(t, dest, Options{SkipSame: true}, files)
+	stat := func(name string) os.FileInfo {
+		info, err := os.Stat(filepath.Join(dest, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return info
+	}
+	before := map[string]os.FileInfo{"same.html": stat("same.html"), "changed.html": stat("changed.html")}
+	old := mustTime(t, "2020-01-01T00:00:00Z")
+	for name := range before {
+		os.Chtimes(filepath.Join(dest, name), old, old)
+	}
+	// The next build recycles the folder that is the destination now.
+	build(t, dest, Options{SkipSame: true}, map[string]string{"x": "y"})
+	build(t, dest, Options{SkipSame: true}, map[string]string{"same.html": "same bytes", "changed.html": "version 2"})
+	if got := stat("same.html"); !os.SameFile(got, before["same.html"]) || !got.ModTime().Equal(old) {
+		t.Errorf("same.html was written again although it held the same bytes")
+	}
+	if got := stat("changed.html"); got.ModTime().Equal(old) {
+		t.Errorf("changed.html was not written")
+	}
+	if b, _ := os.ReadFile(filepath.Join(dest, "changed.html")); string(b) != "version 2" {
+		t.Errorf("changed.html = %q", b)
+	}
+}
+
+func TestAbortKeepsTheRecycledFolderAsSpare(t *testing.T) {
+	root := t.TempDir()
+	dest := filepath.Join(root, "public")
+	build(t, dest, Options{}, map[string]string{"index.html": "one"})
+	build(t, dest, Options{}, map[string]string{"index.html": "two"})
+	d, err := Open(dest, filepath.Join(root, "src"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, d, map[string]string{"index.html": "broken build"})
+	if err := d.Abort(); err != nil {
+		t.Fatal(err)
+	}
+	d.Wait()
+	if got := tree(t, dest); got["index.html"] != "two" {
+		t.Errorf("after an aborted build index.html = %q; want two", got["index.html"])
+	}
+	entries, _ := os.ReadDir(root)
+	var spares int
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".public.old-") {
+			spares++
+		} else if e.Name() != "public" {
+			t.Errorf("left behind: %s", e.Name())
+		}
+	}
+	if spares != 1 {
+		t.Errorf("%d spare folders; want 1", spares)
+	}
+	build(t, dest, Options{}, map[string]string{"index.html": "three"})
+	if got := tree(t, dest); len(got) != 2 || got["index.html"] != "three" {
+		t.Errorf("the build after an aborted one: %v", got)
+	}
 }

@@ -1,0 +1,16 @@
+//go:build unix
+
+package publish
+
+import (
+	"io/fs"
+	"syscall"
+)
+
+// links is the number of hard links to the file.
+func links(info fs.FileInfo) uint64 {
+	if st, ok := info.Sys().(*syscall.Stat_t); ok {
+		return uint64(st.Nlink)
+	}
+	return 2 // unknown: replace rather than overwrite
+}
