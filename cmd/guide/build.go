@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -23,13 +24,19 @@ func buildCommand() *command {
 		help: `
 The destination is replaced as a whole, and only when the build succeeds:
 a guide with errors leaves the previous site exactly as it was. Every error
-in the guide is reported, each with its file and line.`,
+in the guide is reported, each with its file and line.
+
+A build remembers, in the cache folder, what it read and what it wrote: when
+nothing it reads has changed and the destination is as it left it, the next
+build stops at once. Otherwise it rewrites only the files whose bytes
+changed. --no-cache makes a cold build that does neither.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, []string, io.Writer, io.Writer) int {
 			source := fs.String("source", ".", "the guide `folder`, holding "+config.File)
 			dest := fs.String("destination", "", "where to write the site (default SOURCE/public)")
 			baseURL := fs.String("base-url", "", "absolute `URL` the site is served from; replaces base-url in "+config.File)
 			drafts := fs.Bool("drafts", false, "include roles marked draft: true")
-			noCache := fs.Bool("no-cache", false, "a cold build: write every file, reusing nothing from earlier builds")
+			cacheDir := fs.String("cache-dir", defaultCacheDir(), "`folder` where to remember earlier builds, so that a build with nothing new to do stops early")
+			noCache := fs.Bool("no-cache", false, "a cold build: render and write everything, reusing nothing from earlier builds")
 			verbose := fs.Bool("v", false, "say where the time went")
 			return func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				if strayArgs("build", args, stderr) {
@@ -46,7 +53,7 @@ in the guide is reported, each with its file and line.`,
 					out = filepath.Join(*source, "public")
 				}
 				start := time.Now()
-				opts := build.Options{Theme: guide.Theme, BaseURL: *baseURL, Drafts: *drafts, NoCache: *noCache}
+				opts := build.Options{Theme: guide.Theme, BaseURL: *baseURL, Drafts: *drafts, CacheDir: *cacheDir, NoCache: *noCache}
 				res, err := build.Publish(ctx, *source, out, opts)
 				if res != nil {
 					printDiags(stderr, res.Warnings)
@@ -54,8 +61,13 @@ in the guide is reported, each with its file and line.`,
 				if err != nil {
 					return reportError(stderr, err)
 				}
-				fmt.Fprintf(stdout, "guide: built %d roles, %d questions, %d files in %s to %s\n",
-					res.Roles, res.Questions, res.Files, time.Since(start).Round(time.Millisecond), out)
+				if res.UpToDate {
+					fmt.Fprintf(stdout, "guide: %s is up to date: %d roles, %d questions, %d files (checked in %s)\n",
+						out, res.Roles, res.Questions, res.Files, time.Since(start).Round(time.Millisecond))
+				} else {
+					fmt.Fprintf(stdout, "guide: built %d roles, %d questions, %d files in %s to %s\n",
+						res.Roles, res.Questions, res.Files, time.Since(start).Round(time.Millisecond), out)
+				}
 				if *verbose {
 					for _, p := range res.Phases {
 						fmt.Fprintf(stdout, "  %-46s %8s\n", p.Name, p.Time.Round(time.Millisecond))
@@ -65,6 +77,16 @@ in the guide is reported, each with its file and line.`,
 			}
 		},
 	}
+}
+
+// defaultCacheDir is guide's folder in the user's cache folder
+// ($XDG_CACHE_HOME or ~/.cache on Linux), or "" when there is none.
+func defaultCacheDir() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "guide")
 }
 
 func printDiags(w io.Writer, l diag.List) {

@@ -38,6 +38,8 @@ func guideDir(t *testing.T, extra map[string]string) string {
 }
 
 func TestCommands(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // builds remember their output there
+	t.Setenv("HOME", t.TempDir())
 	good := guideDir(t, nil)
 	broken := guideDir(t, map[string]string{
 		"content/roles/recruiter.md": "---\ntitle: Recruiter\ndepartment: People\nsummary: S\nquestions:\n  - q: Q?\n    category: sourcing\n    look-for: L\n---\n",
@@ -60,7 +62,7 @@ func TestCommands(t *testing.T) {
 		{name: "help serve", args: []string{"help", "serve"}, code: 0, stdout: []string{"--source", "--port", `(default "1313")`, "--bind", `(default "127.0.0.1")`, "--drafts", "--open"}},
 		{name: "serve stray argument", args: []string{"serve", "x"}, code: 2, stderr: []string{"unexpected argument"}},
 		{name: "serve missing folder", args: []string{"serve", "--source", filepath.Join(good, "nowhere"), "--port", "0"}, code: 1, stderr: []string{"no guide folder at"}},
-		{name: "build -h", args: []string{"build", "-h"}, code: 0, stdout: []string{"--source", "--destination", "--base-url", "--drafts"}},
+		{name: "build -h", args: []string{"build", "-h"}, code: 0, stdout: []string{"--source", "--destination", "--base-url", "--drafts", "--no-cache", "--cache-dir"}},
 		{name: "version -h", args: []string{"version", "-h"}, code: 0, stdout: []string{"Usage: guide version"}},
 		{name: "help unknown", args: []string{"help", "nope"}, code: 2, stderr: []string{`unknown command "nope"`}},
 		{name: "unknown flag", args: []string{"build", "--bogus"}, code: 2, stderr: []string{"flag provided but not defined: -bogus", "guide help build"}},
@@ -69,6 +71,10 @@ func TestCommands(t *testing.T) {
 		{name: "build", args: []string{"build", "--source", good}, code: 0,
 			stdout:     []string{"guide: built 3 roles, 7 questions, ", " files in ", filepath.Join(good, "public")},
 			checkBuilt: filepath.Join(good, "public", "roles", "recruiter", "index.html")},
+		{name: "build again", args: []string{"build", "--source", good}, code: 0,
+			stdout: []string{"guide: " + filepath.Join(good, "public") + " is up to date: 3 roles, 7 questions, "}},
+		{name: "build again, no cache", args: []string{"build", "--source", good, "--no-cache"}, code: 0,
+			stdout: []string{"guide: built 3 roles, 7 questions, "}},
 		{name: "build with drafts to a destination", args: []string{"build", "--source", good, "--drafts", "--destination", filepath.Join(good, "out"), "-v"}, code: 0,
 			stdout:     []string{"guide: built 4 roles", "role pages (cpu)", "search shards"},
 			checkBuilt: filepath.Join(good, "out", "roles", "draft-role", "index.html")},

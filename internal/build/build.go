@@ -48,8 +48,13 @@ type Options struct {
 	BaseURL string // replaces guide.yaml's base-url when not empty
 	Drafts  bool   // include roles marked draft
 	Workers int    // parallel parsers and renderers; 0 means one per CPU
-	// NoCache makes Publish use nothing an earlier build left: every file
-	// is written, even where the folder it recycles holds it already.
+	// CacheDir is where Publish keeps what it knows of earlier builds, so
+	// that a build whose output is already in place does nothing. Empty
+	// means no such shortcut.
+	CacheDir string
+	// NoCache makes Publish use nothing an earlier build left: no shortcut,
+	// and every file is written, even where the folder it recycles holds it
+	// already.
 	NoCache bool
 }
 
@@ -60,6 +65,9 @@ type Result struct {
 	Files     int
 	Warnings  diag.List
 	Phases    []Phase // where the time went, for guide build -v
+	// UpToDate says the destination already held this build's output, so
+	// nothing was rendered or written (see Options.CacheDir).
+	UpToDate bool
 }
 
 // Phase is one step of a build and how long it took. For steps that run on

@@ -15,6 +15,21 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 	if info, err := os.Stat(source); err != nil || !info.IsDir() {
 		return nil, fmt.Errorf("no guide folder at %s (is --source right?)", source)
 	}
+	t0 := time.Now()
+	cache := opts.CacheDir != "" && !opts.NoCache
+	var st string
+	var check []Phase
+	if cache {
+		// A stamp that cannot be made (an unreadable file) only means no
+		// shortcut; the build reports the problem properly.
+		st, _ = stamp(source, opts)
+		if rec, ok := upToDate(opts.CacheDir, dest, st); st != "" && ok {
+			return &Result{Roles: rec.Roles, Questions: rec.Questions, Files: rec.Written, Warnings: rec.Warnings,
+				UpToDate: true, Phases: []Phase{{"check: hash inputs, list output", time.Since(t0)}}}, nil
+		}
+		forget(opts.CacheDir, dest)
+		check = []Phase{{"check: hash inputs, list output", time.Since(t0)}}
+	}
 	dir, err := publish.Open(dest, source, publish.Options{SkipSame: !opts.NoCache})
 	if err != nil {
 		return nil, err
@@ -25,11 +40,14 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 		dir.Abort()
 		return res, err
 	}
-	t0 := time.Now()
+	t1 := time.Now()
 	if err := dir.Commit(); err != nil {
 		dir.Abort()
 		return res, err
 	}
-	res.Phases = append(res.Phases, Phase{"swap in", time.Since(t0)})
+	if cache && st != "" {
+		remember(opts.CacheDir, dest, st, res)
+	}
+	res.Phases = append(append(check, res.Phases...), Phase{"swap in, record output", time.Since(t1)})
 	return res, nil
 }

@@ -122,3 +122,115 @@ func TestBuildRefusesSourceAsDestination(t *testing.T) {
 		t.Errorf("the source folder changed")
 	}
 }
+
+func TestRebuildWithNothingNewStopsEarly(t *testing.T) {
+	src := t.TempDir()
+	writeGuide(t, src)
+	dest := filepath.Join(src, "public")
+	opts := Options{Theme: guide.Theme, CacheDir: t.TempDir()}
+	publish := func(opts Options, wantUpToDate bool) *Result {
+		t.Helper()
+		res, err := Publish(context.Background(), src, dest, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.UpToDate != wantUpToDate {
+			t.Fatalf("UpToDate = %v; want %v", res.UpToDate, wantUpToDate)
+		}
+		return res
+	}
+	first := publish(opts, false)
+	built := snapshot(t, dest)
+	again := publish(opts, true)
+	if !maps.Equal(built, snapshot(t, dest)) {
+		t.Errorf("an up-to-date build changed the destination")
+	}
+	if again.Roles != first.Roles || again.Questions != first.Questions || again.Files != first.Files ||
+		len(again.Warnings) != len(first.Warnings) {
+		t.Errorf("up to date: %d roles, %d questions, %d files, %d warnings; the build said %d, %d, %d, %d",
+			again.Roles, again.Questions, again.Files, len(again.Warnings), first.Roles, first.Questions, first.Files, len(first.Warnings))
+	}
+
+	// Each of these must make a real build, after which the next is up to
+	// date again.
+	role := filepath.Join(src, "content/roles/backend-developer.md")
+	changes := []struct {
+		what   string
+		change func()
+		opts   Options
+	}{
+		{"a role edited", func() { appendFile(t, role, "\nOne more paragraph.\n") }, opts},
+		{"a role added", func() {
+			os.WriteFile(filepath.Join(src, "content/roles/new-role.md"), []byte("---\ntitle: New\ndepartment: Eng\nsummary: S\nquestions:\n  - {q: Q, category: technical, look-for: L}\n---\n"), 0o644)
+		}, opts},
+		{"guide.yaml edited", func() { appendFile(t, filepath.Join(src, "guide.yaml"), "\n# a comment\n") }, opts},
+		{"a layout added", func() {
+			os.MkdirAll(filepath.Join(src, "layouts/partials"), 0o755)
+			os.WriteFile(filepath.Join(src, "layouts/partials/footer.html"), []byte(`<footer>Ours</footer>`), 0o644)
+		}, opts},
+		{"an output file edited", func() { appendFile(t, filepath.Join(dest, "index.html"), "<!-- hand edit -->") }, opts},
+		{"an output file deleted", func() { os.Remove(filepath.Join(dest, "sitemap.xml")) }, opts},
+		{"a file added to the output", func() { os.WriteFile(filepath.Join(dest, "stray.html"), []byte("x"), 0o644) }, opts},
+		{"another base URL", func() {}, Options{Theme: guide.Theme, CacheDir: opts.CacheDir, BaseURL: "https://other.example/"}},
+		{"drafts", func() {}, Options{Theme: guide.Theme, CacheDir: opts.CacheDir, Drafts: true}},
+		{"the base URL back", func() {}, opts},
+	}
+	for _, c := range changes {
+		c.change()
+		publish(c.opts, false)
+		want := snapshot(t, dest)
+		if fresh := buildElsewhere(t, src, c.opts); !maps.Equal(contents(t, dest), fresh) {
+			t.Errorf("%s: the destination differs from a fresh build", c.what)
+		}
+		publish(c.opts, true)
+		if !maps.Equal(want, snapshot(t, dest)) {
+			t.Errorf("%s: the up-to-date build changed the destination", c.what)
+		}
+	}
+
+	// --no-cache always builds.
+	publish(Options{Theme: guide.Theme, CacheDir: opts.CacheDir, NoCache: true}, false)
+}
+
+func appendFile(t *testing.T, name, text string) {
+	t.Helper()
+	f, err := os.OpenFile(name, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(text); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// buildElsewhere builds src with no cache into a new folder and returns its
+// files.
+func buildElsewhere(t *testing.T, src string, opts Options) map[string]string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "out")
+	opts.CacheDir = ""
+	if _, err := Publish(context.Background(), src, out, opts); err != nil {
+		t.Fatal(err)
+	}
+	return contents(t, out)
+}
+
+// contents reads every file under dir by its path relative to dir.
+func contents(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		out[filepath.ToSlash(rel)] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}

@@ -1,0 +1,254 @@
+package build
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/guide-build/guide/internal/config"
+	"github.com/guide-build/guide/internal/diag"
+)
+
+// A build with nothing to do: Publish records, in Options.CacheDir, a stamp
+// of everything the build read (the guide's files, the options, the guide
+// program itself) and a list of the files it left in the destination, with
+// their sizes and modification times. When the next build's stamp is the
+// same and the destination still holds exactly those files, untouched, the
+// site it would make is already there, byte for byte, and Publish stops.
+//
+// The stamp hashes content, not modification times, so a fresh checkout of
+// the same commit (as in CI, with the output and cache restored) is up to
+// date too.
+
+// record is what the cache keeps about one destination.
+type record struct {
+	Format    int               `json:"format"`
+	Stamp     string            `json:"stamp"`
+	Roles     int               `json:"roles"`
+	Questions int               `json:"questions"`
+	Written   int               `json:"written"` // files the build wrote
+	Warnings  []diag.Diagnostic `json:"warnings,omitempty"`
+	Files     []outputFile      `json:"files"`
+}
+
+const recordFormat = 1
+
+// outputFile is one file of a destination: its slash path, size and
+// modification time in nanoseconds.
+type outputFile struct {
+	Path  string `json:"p"`
+	Size  int64  `json:"s"`
+	MTime int64  `json:"t"`
+}
+
+// recordPath is where the record of dest lives in the cache folder.
+func recordPath(cacheDir, dest string) (string, error) {
+	abs, err := filepath.Abs(dest)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256([]byte(abs))
+	return filepath.Join(cacheDir, "outputs", hex.EncodeToString(sum[:8])+".json"), nil
+}
+
+// upToDate returns the record of dest when dest holds, untouched, what a
+// build with this stamp makes.
+func upToDate(cacheDir, dest, stamp string) (*record, bool) {
+	name, err := recordPath(cacheDir, dest)
+	if err != nil {
+		return nil, false
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, false
+	}
+	var rec record
+	if json.Unmarshal(data, &rec) != nil || rec.Format != recordFormat || rec.Stamp != stamp {
+		return nil, false
+	}
+	files, err := listOutput(dest)
+	if err != nil || !slices.Equal(files, rec.Files) {
+		return nil, false
+	}
+	return &rec, true
+}
+
+// remember writes the record of a build just published to dest. A record
+// that cannot be written only costs the next build its shortcut.
+func remember(cacheDir, dest, stamp string, res *Result) error {
+	name, err := recordPath(cacheDir, dest)
+	if err != nil {
+		return err
+	}
+	files, err := listOutput(dest)
+	if err != nil {
+		return err
+	}
+	rec := record{Format: recordFormat, Stamp: stamp, Roles: res.Roles, Questions: res.Questions, Written: res.Files,
+		Warnings: res.Warnings, Files: files}
+	data, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return err
+	}
+	tmp := name + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, name)
+}
+
+// forget removes the record of dest, before dest changes.
+func forget(cacheDir, dest string) {
+	if name, err := recordPath(cacheDir, dest); err == nil {
+		os.Remove(name)
+	}
+}
+
+// listOutput lists the files under dest, sorted by path.
+func listOutput(dest string) ([]outputFile, error) {
+	var files []outputFile
+	err := filepath.WalkDir(dest, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(dest, p)
+		if err != nil {
+			return err
+		}
+		files = append(files, outputFile{filepath.ToSlash(rel), info.Size(), info.ModTime().UnixNano()})
+		return nil
+	})
+	return files, err
+}
+
+// inputDirs are the folders of a guide whose files a build may read, besides
+// guide.yaml: roles and the home intro, and the theme overrides.
+var inputDirs = []string{"content", "layouts", "assets"}
+
+// stamp hashes everything a build of source with opts depends on: the
+// program, the default theme, the options that change output, guide.yaml
+// and every file under content/, layouts/ and assets/.
+func stamp(source string, opts Options) (string, error) {
+	prog, err := programSum()
+	if err != nil {
+		return "", err
+	}
+	theme, err := treeSum(opts.Theme)
+	if err != nil {
+		return "", err
+	}
+	var names []string
+	fsys := os.DirFS(source)
+	for _, dir := range inputDirs {
+		err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() {
+				names = append(names, p)
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return "", err
+		}
+	}
+	names = append(names, config.File)
+	slices.Sort(names)
+	sums := make([][sha256.Size]byte, len(names))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, name := range names {
+		g.Go(func() error {
+			f, err := fsys.Open(name)
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil // guide.yaml missing: the build says so
+			}
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			h := sha256.New()
+			if _, err := io.Copy(h, f); err != nil {
+				return fmt.Errorf("reading %s: %w", name, err)
+			}
+			h.Sum(sums[i][:0])
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	field := func(h hash.Hash, s string) {
+		h.Write(binary.AppendUvarint(nil, uint64(len(s))))
+		io.WriteString(h, s)
+	}
+	field(h, prog)
+	field(h, theme)
+	field(h, opts.BaseURL)
+	field(h, fmt.Sprint(opts.Drafts))
+	for i, name := range names {
+		field(h, name)
+		h.Write(sums[i][:])
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+var programSum = sync.OnceValues(func() (string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", err
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+})
+
+// treeSum hashes the names and contents of every file in fsys.
+func treeSum(fsys fs.FS) (string, error) {
+	if fsys == nil {
+		return "", nil
+	}
+	h := sha256.New()
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%d:%s%d:", len(p), p, len(b))
+		h.Write(b)
+		return nil
+	})
+	return hex.EncodeToString(h.Sum(nil)), err
+}
