@@ -2,7 +2,6 @@ package search
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
@@ -184,13 +183,21 @@ type tier struct {
 // splitTiers orders postings by impact, cuts them into tiers of growing
 // size, and encodes each tier sorted by document.
 func splitTiers(p postings) []tier {
-	order := make([]int, len(p.docs))
-	for i := range order {
-		order[i] = i
+	// Postings by impact, highest first, and by document among equals: a
+	// counting sort, the impacts being bytes and the documents in order.
+	var start [257]int
+	for _, imp := range p.impacts {
+		start[255-int(imp)+1]++
 	}
-	slices.SortStableFunc(order, func(a, b int) int {
-		return cmp.Or(cmp.Compare(p.impacts[b], p.impacts[a]), cmp.Compare(p.docs[a], p.docs[b]))
-	})
+	for i := 1; i < len(start); i++ {
+		start[i] += start[i-1]
+	}
+	order := make([]int, len(p.docs))
+	for i, imp := range p.impacts {
+		k := 255 - int(imp)
+		order[start[k]] = i
+		start[k]++
+	}
 	var tiers []tier
 	size := firstTier
 	for start := 0; start < len(order); {
@@ -200,7 +207,7 @@ func splitTiers(p postings) []tier {
 		}
 		part := order[start:end]
 		t := tier{max: p.impacts[part[0]]}
-		slices.SortFunc(part, func(a, b int) int { return cmp.Compare(p.docs[a], p.docs[b]) })
+		slices.Sort(part) // by document, as p is
 		t.encoded = encode(p, part)
 		tiers = append(tiers, t)
 		start = end

@@ -224,7 +224,7 @@ func (x *Index) Remove(file string) {
 
 // postings is one term's documents and impacts.
 type postings struct {
-	docs    []uint32
+	docs    []uint32 // increasing
 	impacts []uint8
 }
 
@@ -299,8 +299,18 @@ func (x *Index) invert(roles []*site.Entry, cats int) (*inverted, error) {
 	for t, f := range df {
 		post[t] = postings{docs: make([]uint32, 0, f), impacts: make([]uint8, 0, f)}
 	}
+	// Documents are visited in increasing number, so that every term's
+	// postings come out sorted by document.
+	var byID []int
 	for role, rt := range list {
+		byID = byID[:0]
 		for i := range rt.docs {
+			byID = append(byID, i)
+		}
+		slices.SortFunc(byID, func(a, b int) int {
+			return cmp.Or(cmp.Compare(rt.docs[a].typ, rt.docs[b].typ), cmp.Compare(rt.docs[a].idx, rt.docs[b].idx))
+		})
+		for _, i := range byID {
 			d := &rt.docs[i]
 			id := l.id(role, int(d.typ), int(d.idx))
 			d.each(func(t, f uint32) {
