@@ -16,6 +16,7 @@
 package markdown
 
 import (
+	"bufio"
 	"bytes"
 	"strings"
 	"sync"
@@ -82,6 +83,10 @@ type Env struct {
 type Pages func(file string) (string, bool)
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// writerPool holds the buffered writers goldmark renders through; without
+// one it would make a new 4 KB buffer for every field.
+var writerPool = sync.Pool{New: func() any { return bufio.NewWriter(nil) }}
 
 // Block renders markdown that may hold blocks (paragraphs, lists, tables).
 // line is the file line src starts on.
@@ -181,9 +186,12 @@ func (m *Markdown) render(md goldmark.Markdown, src string, line int, env *Env, 
 	pc.Set(envKey, &linkEnv{Env: env, source: source, line: line})
 	doc := md.Parser().Parse(text.NewReader(source), parser.WithContext(pc))
 
-	buf := bufPool.Get().(*bytes.Buffer)
-	defer bufPool.Put(buf)
-	buf.Reset()
+	out := bufPool.Get().(*bytes.Buffer)
+	defer bufPool.Put(out)
+	out.Reset()
+	buf := writerPool.Get().(*bufio.Writer)
+	defer writerPool.Put(buf)
+	buf.Reset(out) // goldmark flushes it after each Render
 	var plain strings.Builder
 	if inline {
 		n := 0
@@ -203,13 +211,15 @@ func (m *Markdown) render(md goldmark.Markdown, src string, line int, env *Env, 
 		if n > 1 && env.Diags != nil {
 			env.Diags.Warnf(env.File, line, "this field takes one paragraph of text; its %d paragraphs were joined", n)
 		}
-		return buf.String(), strings.Join(strings.Fields(plain.String()), " ")
+		buf.Flush()
+		return out.String(), strings.Join(strings.Fields(plain.String()), " ")
 	}
 	if err := md.Renderer().Render(buf, source, doc); err != nil {
 		env.Diags.Errorf(env.File, line, "rendering markdown: %v", err)
 	}
 	writeText(&plain, doc, source)
-	return strings.TrimRight(buf.String(), "\n"), strings.TrimSpace(collapse(plain.String()))
+	buf.Flush()
+	return strings.TrimRight(out.String(), "\n"), strings.TrimSpace(collapse(plain.String()))
 }
 
 // writeText appends the plain text of n to b: the words a reader sees, with
