@@ -134,10 +134,6 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 		return nil, err
 	}
 	lap("assets")
-	if err := g.index.Write(g.site, g.version, sink.Put); err != nil {
-		return nil, err
-	}
-	lap("search shards")
 	if _, err := g.theme.PutSitePages(g.site, sink); err != nil {
 		if le := (*render.LayoutError)(nil); errors.As(err, &le) {
 			diags.Errorf(le.File, 0, "%v", err)
@@ -146,6 +142,15 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 		return nil, err
 	}
 	lap("home, departments, categories, sitemap, feed")
+	// The category pages were the last to need every question; the search
+	// index is built without them in memory.
+	for _, e := range g.site.Roles {
+		e.ByCategory = nil
+	}
+	if err := g.index.WriteOnce(g.site, g.version, sink.Put); err != nil {
+		return nil, err
+	}
+	lap("search shards")
 	return &Result{
 		Roles:     len(g.site.Roles),
 		Questions: g.site.QuestionCount(),

@@ -116,8 +116,19 @@ type shard struct {
 // with RoleFile as roles are rendered. put is called from several
 // goroutines at once.
 func (x *Index) Write(s *site.Site, version string, put func(path string, body []byte) error) error {
+	return x.write(s, version, put, false)
+}
+
+// WriteOnce is Write for an index written once, as a full build does: it
+// lets go of each role's documents as soon as their postings are built, so
+// that the two are not held at once. The index is empty afterwards.
+func (x *Index) WriteOnce(s *site.Site, version string, put func(path string, body []byte) error) error {
+	return x.write(s, version, put, true)
+}
+
+func (x *Index) write(s *site.Site, version string, put func(path string, body []byte) error, drop bool) error {
 	cats := len(s.Categories)
-	inv, err := x.invert(s.Roles, cats)
+	inv, err := x.invert(s.Roles, cats, drop)
 	if err != nil {
 		return err
 	}

@@ -248,7 +248,7 @@ type inverted struct {
 }
 
 // invert computes every posting's BM25 impact for the roles in order.
-func (x *Index) invert(roles []*site.Entry, cats int) (*inverted, error) {
+func (x *Index) invert(roles []*site.Entry, cats int, drop bool) (*inverted, error) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	maxIdx := 1
@@ -320,6 +320,12 @@ func (x *Index) invert(roles []*site.Entry, cats int) (*inverted, error) {
 				p.impacts = append(p.impacts, uint8(min(max(q, 1), 255)))
 			})
 		}
+		if drop {
+			rt.docs = nil // its postings are built: let it go
+		}
+	}
+	if drop {
+		x.roles = map[string]*roleTerms{}
 	}
 	inv := &inverted{layout: l, docs: docs}
 	order := make([]int, 0, len(x.terms))
