@@ -2,8 +2,11 @@ package render
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/guide-build/guide/internal/site"
 )
@@ -91,17 +94,32 @@ var siteFiles = []struct {
 // It returns the number of files.
 func (t *Theme) PutSitePages(s *site.Site, sink Sink) (int, error) {
 	pages := SitePages(s)
-	for _, p := range pages {
-		if err := t.put(p, sink); err != nil {
-			return 0, err
-		}
+	// Category pages of a large guide are megabytes each: render on every
+	// core. The error reported is that of the first file in order, as if
+	// they had been made one by one.
+	errs := make([]error, len(pages)+len(siteFiles))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, p := range pages {
+		g.Go(func() error {
+			errs[i] = t.put(p, sink)
+			return nil
+		})
 	}
-	for _, f := range siteFiles {
-		b, err := f.make(s)
+	for i, f := range siteFiles {
+		g.Go(func() error {
+			b, err := f.make(s)
+			if err != nil {
+				errs[len(pages)+i] = fmt.Errorf("making %s: %w", f.name, err)
+				return nil
+			}
+			errs[len(pages)+i] = sink.Put(f.name, b)
+			return nil
+		})
+	}
+	g.Wait()
+	for _, err := range errs {
 		if err != nil {
-			return 0, fmt.Errorf("making %s: %w", f.name, err)
-		}
-		if err := sink.Put(f.name, b); err != nil {
 			return 0, err
 		}
 	}
