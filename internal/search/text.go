@@ -21,10 +21,18 @@ func words(s string, fn func(word []byte)) {
 	var buf [64]byte
 	w := buf[:0]
 	for i := 0; i < len(s); {
-		r, size := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
-			r, size = utf8.DecodeRuneInString(s[i:])
+		if c := s[i]; c < utf8.RuneSelf {
+			// Most text is ASCII: fold it by table.
+			i++
+			if f := asciiFold[c]; f != 0 {
+				w = append(w, f)
+			} else if c != '\'' && len(w) > 0 {
+				fn(w)
+				w = w[:0]
+			}
+			continue
 		}
+		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
 		if r == '\'' || r == '’' {
 			continue
@@ -39,6 +47,17 @@ func words(s string, fn func(word []byte)) {
 		fn(w)
 	}
 }
+
+// asciiFold is fold.Rune for ASCII: the folded letter or digit, or 0 for a
+// separator.
+var asciiFold = func() (t [utf8.RuneSelf]byte) {
+	for c := range utf8.RuneSelf {
+		if f, ok := fold.Rune(nil, rune(c)); ok {
+			t[c] = f[0]
+		}
+	}
+	return t
+}()
 
 // maxWord is the longest word indexed; longer runs (hashes, base64) are
 // noise.

@@ -10,7 +10,18 @@ import (
 // white space become one space. Meta descriptions, cards and search
 // snippets use it.
 func Clip(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
+	// Only the first n+1 bytes of s with its spaces collapsed matter.
+	var b strings.Builder
+	for f := range strings.FieldsSeq(s) {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(f)
+		if b.Len() > n {
+			break
+		}
+	}
+	s = b.String()
 	if len(s) <= n {
 		return s
 	}

@@ -1,0 +1,56 @@
+package site
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// clipAll is Clip as first written, collapsing the whole text before
+// cutting it: Clip must give the same result.
+func clipAll(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) <= n {
+		return s
+	}
+	cut := strings.LastIndexByte(s[:n], ' ')
+	if cut < n/2 {
+		cut = n
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+	}
+	return strings.TrimRight(s[:cut], " ,.;:") + "…"
+}
+
+func TestClip(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"  runs   of\n\tspace  ", 40, "runs of space"},
+		{"The candidate explains isolation levels clearly.", 30, "The candidate explains…"},
+		{"Supercalifragilisticexpialidocious words", 12, "Supercalifra…"},
+		{"Naïve café résumé déjà vu", 10, "Naïve…"},
+		{"Ends with a comma, then more words", 19, "Ends with a comma…"},
+	} {
+		if got := Clip(tc.in, tc.n); got != tc.want {
+			t.Errorf("Clip(%q, %d) = %q; want %q", tc.in, tc.n, got, tc.want)
+		}
+	}
+	pieces := []string{"a", "word", "longerword", " ", "  ", "\n", "\t", "é", "日本", ",", ".", ";", "\u00a0", "\u2003"}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		var b strings.Builder
+		for range r.IntN(30) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		n := r.IntN(40)
+		if got, want := Clip(b.String(), n), clipAll(b.String(), n); got != want {
+			t.Fatalf("Clip(%q, %d) = %q; want %q", b.String(), n, got, want)
+		}
+	}
+}
