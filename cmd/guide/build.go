@@ -53,7 +53,9 @@ changed. --no-cache makes a cold build that does neither.`,
 					out = filepath.Join(*source, "public")
 				}
 				start := time.Now()
-				opts := build.Options{Theme: guide.Theme, BaseURL: *baseURL, Drafts: *drafts, CacheDir: *cacheDir, NoCache: *noCache}
+				opts := build.Options{Theme: guide.Theme, BaseURL: *baseURL, Drafts: *drafts, CacheDir: *cacheDir, NoCache: *noCache,
+					// Unless the user tunes the collector, the build does.
+					TuneGC: os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == ""}
 				res, err := build.Publish(ctx, *source, out, opts)
 				if res != nil {
 					printDiags(stderr, res.Warnings)
