@@ -12,6 +12,7 @@ import (
 	"github.com/guide-build/guide"
 	"github.com/guide-build/guide/internal/config"
 	"github.com/guide-build/guide/internal/content"
+	"github.com/guide-build/guide/internal/diag"
 )
 
 // discard is a sink that drops every file, so benchmarks measure the
@@ -88,6 +89,27 @@ func BenchmarkParseRole(b *testing.B) {
 	for b.Loop() {
 		if r, d := content.ParseRole("content/roles/role-0.md", data, cfg); r == nil || d.HasErrors() {
 			b.Fatal(d)
+		}
+	}
+}
+
+// BenchmarkRenderRole renders one parsed role's page: templates and
+// minifying, without parsing.
+func BenchmarkRenderRole(b *testing.B) {
+	fsys := corpus(20)
+	g, diags, err := prepare(context.Background(), fsys, Options{Theme: guide.Theme})
+	if err != nil || g == nil {
+		b.Fatal(err, diags)
+	}
+	var d diag.List
+	r, err := parseRole(fsys, g.site, g.files[0], &d)
+	if err != nil || r == nil || d.HasErrors() {
+		b.Fatal(err, d)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := g.theme.PutRole(g.site, r, discard{}); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

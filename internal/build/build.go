@@ -128,6 +128,14 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 	if opts.TuneGC {
 		defer tuneGC(len(g.files))()
 	}
+	// The search files' folder is named after their version: a sink that
+	// recycles an older output can rename the older version's folder, so
+	// that unchanged files need not be created again.
+	if a, ok := out.(interface{ Adopt(parent, name string) error }); ok {
+		if err := a.Adopt(strings.TrimSuffix(search.Dir, "/"), g.version); err != nil {
+			return nil, err
+		}
+	}
 	// Each role's page and search file are written as soon as the role is
 	// parsed, so that no more than a few roles are in memory at once.
 	var pages, roleFiles timer

@@ -235,6 +235,32 @@ func (d *Dir) Put(p string, body []byte) error {
 	return nil
 }
 
+// Adopt prepares the working folder for files under parent/name, a folder
+// whose name changes from build to build (such as a version): when the
+// folder recycled from an older build has no parent/name but another
+// folder in parent, that folder is renamed to parent/name, so that its
+// files are rewritten in place rather than created anew while the old ones
+// are deleted. Call it before writing anything under parent.
+func (d *Dir) Adopt(parent, name string) error {
+	if !d.recycled || !fs.ValidPath(parent) || !fs.ValidPath(name) || strings.Contains(name, "/") {
+		return nil
+	}
+	dir := filepath.Join(d.tmp, filepath.FromSlash(parent))
+	if _, err := os.Lstat(filepath.Join(dir, name)); err == nil {
+		return nil
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil // nothing to adopt
+	}
+	for _, e := range entries {
+		if e.IsDir() {
+			return os.Rename(filepath.Join(dir, e.Name()), filepath.Join(dir, name))
+		}
+	}
+	return nil
+}
+
 // mkdir makes the folder dir (a slash path) in the working folder. In a
 // recycled folder a file may stand where a folder is now wanted; it goes.
 func (d *Dir) mkdir(dir string) error {

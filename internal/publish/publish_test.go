@@ -330,3 +330,41 @@ func TestAbortKeepsTheRecycledFolderAsSpare(t *testing.T) {
 		t.Errorf("the build after an aborted one: %v", got)
 	}
 }
+
+func TestAdoptRenamesTheOlderVersionFolder(t *testing.T) {
+	root := t.TempDir()
+	dest := filepath.Join(root, "public")
+	v1 := map[string]string{"search/meta.js": "v1", "search/v1/a.js": "same", "search/v1/old.js": "gone"}
+	build(t, dest, Options{SkipSame: true}, v1)
+	first, err := os.Stat(filepath.Join(dest, "search/v1/a.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	build(t, dest, Options{SkipSame: true}, map[string]string{"search/meta.js": "v2", "search/v2/a.js": "same"})
+	// The third build recycles the first one's folder, and adopts its
+	// search/v1 as search/v3.
+	d, err := Open(dest, filepath.Join(root, "src"), Options{SkipSame: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Adopt("search", "v3"); err != nil {
+		t.Fatal(err)
+	}
+	write(t, d, map[string]string{"search/meta.js": "v3", "search/v3/a.js": "same", "search/v3/new.js": "new"})
+	if err := d.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	got := tree(t, dest)
+	want := map[string]string{"search/meta.js": "v3", "search/v3/a.js": "same", "search/v3/new.js": "new", Marker: markerText}
+	if len(got) != len(want) {
+		t.Errorf("got %v; want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %q; want %q", k, got[k], v)
+		}
+	}
+	if info, err := os.Stat(filepath.Join(dest, "search/v3/a.js")); err != nil || !os.SameFile(info, first) {
+		t.Errorf("search/v3/a.js is a new file; want the first build's search/v1/a.js, renamed with its folder")
+	}
+}
