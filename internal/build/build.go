@@ -131,7 +131,9 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 	// The search files' folder is named after their version: a sink that
 	// recycles an older output can rename the older version's folder, so
 	// that unchanged files need not be created again.
-	if a, ok := out.(interface{ Adopt(parent, name string) error }); ok {
+	if a, ok := out.(interface {
+		Adopt(parent, name string) error
+	}); ok {
 		if err := a.Adopt(strings.TrimSuffix(search.Dir, "/"), g.version); err != nil {
 			return nil, err
 		}
