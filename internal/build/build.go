@@ -82,6 +82,12 @@ type Phase struct {
 	Time time.Duration
 }
 
+// adopter is a sink that can reuse an older build's folder under a new
+// name: see publish.Dir.Adopt.
+type adopter interface {
+	Adopt(parent, name string) error
+}
+
 // tuneGC sets the garbage collector for a build of n roles and returns
 // what restores it. A build allocates tens of kilobytes for every kilobyte
 // it keeps: collecting when the heap is five times what survived, rather
@@ -131,9 +137,7 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 	// The search files' folder is named after their version: a sink that
 	// recycles an older output can rename the older version's folder, so
 	// that unchanged files need not be created again.
-	if a, ok := out.(interface {
-		Adopt(parent, name string) error
-	}); ok {
+	if a, ok := out.(adopter); ok {
 		if err := a.Adopt(strings.TrimSuffix(search.Dir, "/"), g.version); err != nil {
 			return nil, err
 		}
