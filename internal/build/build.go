@@ -88,16 +88,17 @@ type adopter interface {
 	Adopt(parent, name string) error
 }
 
-// tuneGC sets the garbage collector for a build of n roles and returns
-// what restores it. A build allocates tens of kilobytes for every kilobyte
-// it keeps: collecting when the heap is five times what survived, rather
-// than twice, saves a collection in two or three. The memory limit keeps
-// the peak where the default would put it: about 16 KiB a role survive
-// (the search index, what cross-role pages show), so the limit of 128 MiB
-// and 20 KiB a role is never what the build needs to hold.
-func tuneGC(n int) (restore func()) {
+// tuneGC sets the garbage collector for a build of n roles of size bytes
+// and returns what restores it. A build allocates tens of kilobytes for
+// every kilobyte it keeps: collecting when the heap is five times what
+// survived, rather than twice, saves a collection in two or three. The
+// memory limit keeps the peak near where the default would put it: on the
+// bench guide (10 KiB a role) about 16 KiB a role survive (the search
+// index, what cross-role pages show), so a limit of 128 MiB and the larger
+// of 20 KiB a role and twice the content is never what the build needs.
+func tuneGC(n int, size int64) (restore func()) {
 	gc := debug.SetGCPercent(400)
-	limit := debug.SetMemoryLimit(128<<20 + int64(n)*20<<10)
+	limit := debug.SetMemoryLimit(128<<20 + max(int64(n)*20<<10, 2*size))
 	return func() {
 		debug.SetGCPercent(gc)
 		debug.SetMemoryLimit(limit)
@@ -132,7 +133,7 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 		return fail()
 	}
 	if opts.TuneGC {
-		defer tuneGC(len(g.files))()
+		defer tuneGC(len(g.files), g.size)()
 	}
 	// The search files' folder is named after their version: a sink that
 	// recycles an older output can rename the older version's folder, so
@@ -224,6 +225,7 @@ type loaded struct {
 
 	src     fs.FS
 	files   []string // role files
+	size    int64    // their bytes
 	failed  []bool   // role files whose front-matter could not be read
 	workers int
 
@@ -255,7 +257,8 @@ func prepare(ctx context.Context, src fs.FS, opts Options) (*loaded, diag.List, 
 	home := loadHome(src, &diags)
 
 	workers := cmp.Or(opts.Workers, runtime.GOMAXPROCS(0))
-	headers, failed, sums, err := scanHeaders(ctx, src, files, cfg, workers, &diags)
+	var size atomic.Int64
+	headers, failed, sums, err := scanHeaders(ctx, src, files, cfg, workers, &diags, &size)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -265,7 +268,7 @@ func prepare(ctx context.Context, src fs.FS, opts Options) (*loaded, diag.List, 
 	return &loaded{
 		cfg: cfg, theme: theme, site: s, siteDiags: siteDiags, index: search.NewIndex(),
 		version: searchVersion(cfgData, files, sums, opts.Drafts),
-		src:     src, files: files, failed: failed, workers: workers,
+		src:     src, files: files, failed: failed, workers: workers, size: size.Load(),
 	}, diags, nil
 }
 

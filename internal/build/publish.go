@@ -15,6 +15,11 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 	if info, err := os.Stat(source); err != nil || !info.IsDir() {
 		return nil, fmt.Errorf("no guide folder at %s (is --source right?)", source)
 	}
+	unlock, err := publish.Lock(dest)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock() // after dir.Wait below: the leftovers are gone by then
 	t0 := time.Now()
 	cache := opts.CacheDir != "" && !opts.NoCache
 	var st string
@@ -45,8 +50,12 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 		dir.Abort()
 		return res, err
 	}
+	// Record the output only if nothing the build read changed while it
+	// ran: a file saved during the build may or may not be in it.
 	if cache && st != "" {
-		remember(opts.CacheDir, dest, st, res)
+		if again, err := stamp(source, opts); err == nil && again == st {
+			remember(opts.CacheDir, dest, st, res)
+		}
 	}
 	res.Phases = append(append(check, res.Phases...), Phase{"swap in, record output", time.Since(t1)})
 	return res, nil

@@ -7,7 +7,9 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
+	"testing/fstest"
 
 	"github.com/guide-build/guide"
 	"github.com/guide-build/guide/internal/diag"
@@ -168,12 +170,29 @@ func TestRebuildWithNothingNewStopsEarly(t *testing.T) {
 			os.MkdirAll(filepath.Join(src, "layouts/partials"), 0o755)
 			os.WriteFile(filepath.Join(src, "layouts/partials/footer.html"), []byte(`<footer>Ours</footer>`), 0o644)
 		}, opts},
+		{"the home intro edited", func() { appendFile(t, filepath.Join(src, "content/_index.md"), "\nMore.\n") }, opts},
+		{"an asset added", func() {
+			os.MkdirAll(filepath.Join(src, "assets"), 0o755)
+			os.WriteFile(filepath.Join(src, "assets/extra.txt"), []byte("x"), 0o644)
+		}, opts},
+		{"an asset edited", func() { appendFile(t, filepath.Join(src, "assets/extra.txt"), "y") }, opts},
 		{"an output file edited", func() { appendFile(t, filepath.Join(dest, "index.html"), "<!-- hand edit -->") }, opts},
+		{"an output file edited, same size", func() {
+			name := filepath.Join(dest, "robots.txt")
+			b, err := os.ReadFile(name)
+			if err != nil || len(b) == 0 {
+				t.Fatal(err)
+			}
+			b[0] ^= 0x20
+			os.WriteFile(name, b, 0o644)
+		}, opts},
 		{"an output file deleted", func() { os.Remove(filepath.Join(dest, "sitemap.xml")) }, opts},
 		{"a file added to the output", func() { os.WriteFile(filepath.Join(dest, "stray.html"), []byte("x"), 0o644) }, opts},
 		{"another base URL", func() {}, Options{Theme: guide.Theme, CacheDir: opts.CacheDir, BaseURL: "https://other.example/"}},
 		{"drafts", func() {}, Options{Theme: guide.Theme, CacheDir: opts.CacheDir, Drafts: true}},
 		{"the base URL back", func() {}, opts},
+		{"another default theme", func() {}, Options{Theme: otherTheme(t), CacheDir: opts.CacheDir}},
+		{"the default theme back", func() {}, opts},
 	}
 	for _, c := range changes {
 		c.change()
@@ -233,4 +252,69 @@ func contents(t *testing.T, dir string) map[string]string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// otherTheme is the default theme with one layout changed.
+func otherTheme(t *testing.T) fs.FS {
+	t.Helper()
+	theme := fstest.MapFS{}
+	err := fs.WalkDir(guide.Theme, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(guide.Theme, p)
+		theme[p] = &fstest.MapFile{Data: b}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := theme["layouts/partials/footer.html"]
+	f.Data = append(f.Data, []byte("<!-- another theme -->")...)
+	return theme
+}
+
+func TestBuildsToOneDestinationAtOnce(t *testing.T) {
+	srcA, srcB := t.TempDir(), t.TempDir()
+	writeGuide(t, srcA)
+	writeGuide(t, srcB)
+	appendFile(t, filepath.Join(srcB, "content/roles/backend-developer.md"), "\nOnly in B.\n")
+	dest := filepath.Join(t.TempDir(), "public")
+	opts := Options{Theme: guide.Theme, CacheDir: t.TempDir()}
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for i := range 8 {
+		wg.Go(func() {
+			src := srcA
+			if i%2 == 1 {
+				src = srcB
+			}
+			if _, err := Publish(context.Background(), src, dest, opts); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	// Whatever order they ran in, the record matches the destination: a
+	// build of A now leaves exactly A's site.
+	for _, src := range []string{srcA, srcB, srcA} {
+		if _, err := Publish(context.Background(), src, dest, opts); err != nil {
+			t.Fatal(err)
+		}
+		if !maps.Equal(contents(t, dest), buildElsewhere(t, src, opts)) {
+			t.Errorf("after builds at once, building %s does not give its site", filepath.Base(src))
+		}
+	}
+	entries, _ := os.ReadDir(filepath.Dir(dest))
+	if len(entries) > 3 {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("beside the destination: %v; want it, one spare and the lock", names)
+	}
 }

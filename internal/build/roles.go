@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -53,7 +54,7 @@ func (c *collector) add(d diag.List) {
 
 // scanHeaders reads every role's header. Files whose front-matter cannot be
 // read at all are reported and marked failed, so they are not parsed again.
-func scanHeaders(ctx context.Context, src fs.FS, files []string, cfg *config.Config, workers int, diags *diag.List) ([]content.Header, []bool, [][32]byte, error) {
+func scanHeaders(ctx context.Context, src fs.FS, files []string, cfg *config.Config, workers int, diags *diag.List, size *atomic.Int64) ([]content.Header, []bool, [][32]byte, error) {
 	headers := make([]content.Header, len(files))
 	ok := make([]bool, len(files))
 	failed := make([]bool, len(files))
@@ -68,6 +69,7 @@ func scanHeaders(ctx context.Context, src fs.FS, files []string, cfg *config.Con
 			return nil
 		}
 		sums[i] = sha256.Sum256(data)
+		size.Add(int64(len(data)))
 		h, found, pd := header(files[i], data, cfg)
 		if !found {
 			d.Append(pd) // the full parse later would say the same

@@ -34,7 +34,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -60,6 +59,7 @@ type Dir struct {
 	tmp      string
 	recycled bool // tmp is an older output, not an empty folder
 	opts     Options
+	failed   bool // a write failed; guarded by mu
 
 	mu      sync.Mutex
 	dirs    map[string]bool
@@ -150,15 +150,22 @@ func claim(parent, name, prefix string) (string, bool) {
 	if !strings.Contains(name, ".old-") {
 		return "", false
 	}
+	old := filepath.Join(parent, name)
+	if info, err := os.Lstat(old); err != nil || !info.IsDir() || !mine(info) {
+		// Another user's output (a build run with sudo, say) could not be
+		// rewritten.
+		return "", false
+	}
+	// Its age must not make another build take it for a killed build's
+	// temporary folder once it is renamed.
+	now := time.Now()
+	os.Chtimes(old, now, now)
 	var r [8]byte
 	rand.Read(r[:])
 	tmp := filepath.Join(parent, prefix+hex.EncodeToString(r[:]))
-	if os.Rename(filepath.Join(parent, name), tmp) != nil {
+	if os.Rename(old, tmp) != nil {
 		return "", false
 	}
-	// Its age must not make another build take it for a killed build's.
-	now := time.Now()
-	os.Chtimes(tmp, now, now)
 	return tmp, true
 }
 
@@ -217,6 +224,7 @@ func (d *Dir) Put(p string, body []byte) error {
 	d.mu.Unlock()
 	if mk {
 		if err := d.mkdir(dir); err != nil {
+			d.fail()
 			return fmt.Errorf("creating folder for %s: %w", p, err)
 		}
 		d.mu.Lock()
@@ -230,9 +238,18 @@ func (d *Dir) Put(p string, body []byte) error {
 		err = os.WriteFile(name, body, 0o644)
 	}
 	if err != nil {
+		d.fail()
 		return fmt.Errorf("writing %s: %w", p, err)
 	}
 	return nil
+}
+
+// fail notes that writing into the working folder went wrong: a recycled
+// folder is then not trusted as a spare again.
+func (d *Dir) fail() {
+	d.mu.Lock()
+	d.failed = true
+	d.mu.Unlock()
 }
 
 // Adopt prepares the working folder for files under parent/name, a folder
@@ -262,53 +279,72 @@ func (d *Dir) Adopt(parent, name string) error {
 }
 
 // mkdir makes the folder dir (a slash path) in the working folder. In a
-// recycled folder a file may stand where a folder is now wanted; it goes.
+// recycled folder anything but a real folder that stands in the way (a
+// file, a symbolic link, which must not be followed out of the folder) is
+// removed first.
 func (d *Dir) mkdir(dir string) error {
-	full := filepath.Join(d.tmp, filepath.FromSlash(dir))
-	err := os.MkdirAll(full, 0o755)
-	if err == nil || !d.recycled {
-		return err
+	if !d.recycled {
+		return os.MkdirAll(filepath.Join(d.tmp, filepath.FromSlash(dir)), 0o755)
 	}
+	var parts []string
 	for p := dir; p != "."; p = path.Dir(p) {
+		parts = append(parts, p)
+	}
+	for i := len(parts) - 1; i >= 0; i-- {
+		p := parts[i]
+		d.mu.Lock()
+		known := d.dirs[p]
+		d.mu.Unlock()
+		if known {
+			continue
+		}
 		q := filepath.Join(d.tmp, filepath.FromSlash(p))
-		if info, err := os.Lstat(q); err == nil && !info.IsDir() {
+		info, err := os.Lstat(q)
+		switch {
+		case err == nil && info.IsDir():
+		case err == nil:
 			if err := os.Remove(q); err != nil {
 				return err
 			}
+			fallthrough
+		case errors.Is(err, fs.ErrNotExist):
+			if err := os.Mkdir(q, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+				return err
+			}
+		default:
+			return err
 		}
+		d.mu.Lock()
+		d.dirs[p] = true
+		d.mu.Unlock()
 	}
-	return os.MkdirAll(full, 0o755)
+	return nil
 }
 
 var readPool = sync.Pool{New: func() any { return new([]byte) }}
 
-// rewrite writes body to name in a recycled folder: in place, unless the
-// file has other hard links (then a new file replaces it), and not at all
-// when SkipSame is set and the file holds body already.
+// rewrite writes body to name in a recycled folder: not at all when
+// SkipSame is set and the file holds body already, else in place, unless
+// the file has other hard links (then a new file replaces it, so that
+// copies made with cp -l keep their bytes). Anything but a regular file
+// (a folder, a symbolic link) is replaced, never followed.
 func (d *Dir) rewrite(name string, body []byte) error {
-	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o644)
+	info, err := os.Lstat(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return os.WriteFile(name, body, 0o644)
+	}
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) && errors.Is(pe.Err, syscall.EISDIR) {
-			// A folder stands where the file goes now.
-			if err := os.RemoveAll(name); err != nil {
-				return err
-			}
-			return os.WriteFile(name, body, 0o644)
-		}
 		return err
 	}
-	info, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return err
-	}
-	if !info.Mode().IsRegular() || links(info) > 1 {
-		f.Close()
-		if err := os.Remove(name); err != nil {
+	if !info.Mode().IsRegular() {
+		if err := os.RemoveAll(name); err != nil {
 			return err
 		}
 		return os.WriteFile(name, body, 0o644)
+	}
+	f, err := os.OpenFile(name, os.O_RDWR, 0)
+	if err != nil {
+		return err
 	}
 	if d.opts.SkipSame && info.Size() == int64(len(body)) {
 		bp := readPool.Get().(*[]byte)
@@ -322,6 +358,13 @@ func (d *Dir) rewrite(name string, body []byte) error {
 		if same {
 			return f.Close()
 		}
+	}
+	if links(info) > 1 {
+		f.Close()
+		if err := os.Remove(name); err != nil {
+			return err
+		}
+		return os.WriteFile(name, body, 0o644)
 	}
 	if info.Size() > int64(len(body)) {
 		err = f.Truncate(int64(len(body)))
@@ -337,8 +380,8 @@ func (d *Dir) rewrite(name string, body []byte) error {
 
 // Commit swaps the new output into place and sets the old one aside.
 func (d *Dir) Commit() error {
-	if err := os.WriteFile(filepath.Join(d.tmp, Marker), []byte(markerText), 0o644); err != nil {
-		return fmt.Errorf("writing %s: %w", Marker, err)
+	if err := d.Put(Marker, []byte(markerText)); err != nil {
+		return err
 	}
 	if d.recycled {
 		if err := d.prune(); err != nil {
@@ -355,10 +398,11 @@ func (d *Dir) Commit() error {
 	if err != nil {
 		return fmt.Errorf("moving the new site into %s: %w", d.dest, err)
 	}
-	// Set the old output aside for the next build to reuse.
+	// Set the old output aside for the next build to reuse. The new site is
+	// in place whatever happens now: failing here is not failing the build.
 	aside := filepath.Join(filepath.Dir(d.dest), "."+filepath.Base(d.dest)+".old-"+filepath.Base(old)[len(filepath.Base(d.dest))+6:])
-	if err := os.Rename(old, aside); err != nil {
-		return os.RemoveAll(old)
+	if os.Rename(old, aside) != nil {
+		os.RemoveAll(old)
 	}
 	return nil
 }
@@ -400,10 +444,14 @@ func (d *Dir) prune() error {
 }
 
 // Abort gives up the build; the destination is untouched. A fresh working
-// folder is removed; a recycled one is set aside again as a spare, since
-// deleting it would take long and the next build rewrites it anyway.
+// folder is removed. A recycled one is set aside again as a spare, since
+// deleting it would take long and the next build rewrites it anyway,
+// unless writing into it failed: then it is removed too.
 func (d *Dir) Abort() error {
-	if d.recycled {
+	d.mu.Lock()
+	keep := d.recycled && !d.failed
+	d.mu.Unlock()
+	if keep {
 		var r [8]byte
 		rand.Read(r[:])
 		spare := filepath.Join(filepath.Dir(d.dest), "."+filepath.Base(d.dest)+".old-"+hex.EncodeToString(r[:]))
@@ -412,4 +460,28 @@ func (d *Dir) Abort() error {
 		}
 	}
 	return os.RemoveAll(d.tmp)
+}
+
+// Lock waits until no other build publishes to dest and keeps others out
+// until unlock is called: two builds to one destination would otherwise
+// share spares and records. The lock is a file beside dest,
+// ".<name>.lock", which stays.
+func Lock(dest string) (unlock func(), err error) {
+	dest, err = filepath.Abs(dest)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
+		return nil, err
+	}
+	name := filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".lock")
+	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("locking %s: %w", dest, err)
+	}
+	if err := lockFile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("locking %s: %w", dest, err)
+	}
+	return func() { f.Close() }, nil // closing releases the lock
 }

@@ -368,3 +368,116 @@ func TestAdoptRenamesTheOlderVersionFolder(t *testing.T) {
 		t.Errorf("search/v3/a.js is a new file; want the first build's search/v1/a.js, renamed with its folder")
 	}
 }
+
+func TestRecyclingNeverFollowsSymbolicLinks(t *testing.T) {
+	root := t.TempDir()
+	dest := filepath.Join(root, "public")
+	outside := filepath.Join(root, "outside")
+	os.MkdirAll(filepath.Join(outside, "dir"), 0o755)
+	os.WriteFile(filepath.Join(outside, "robots.txt"), []byte("mine"), 0o644)
+	build(t, dest, Options{}, map[string]string{"robots.txt": "one", "roles/a/index.html": "a"})
+	// Someone replaces parts of the output with links out of it.
+	os.Remove(filepath.Join(dest, "robots.txt"))
+	os.RemoveAll(filepath.Join(dest, "roles"))
+	if err := os.Symlink(filepath.Join(outside, "robots.txt"), filepath.Join(dest, "robots.txt")); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	os.Symlink(filepath.Join(outside, "dir"), filepath.Join(dest, "roles"))
+	build(t, dest, Options{}, map[string]string{"robots.txt": "two"})
+	// The third build recycles the folder with the links.
+	build(t, dest, Options{SkipSame: true}, map[string]string{"robots.txt": "three", "roles/a/index.html": "a3"})
+	if b, _ := os.ReadFile(filepath.Join(outside, "robots.txt")); string(b) != "mine" {
+		t.Errorf("a file a link pointed to was written: %q", b)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(outside, "dir")); len(entries) > 0 {
+		t.Errorf("a folder a link pointed to was written into")
+	}
+	got := tree(t, dest)
+	if got["robots.txt"] != "three" || got["roles/a/index.html"] != "a3" {
+		t.Errorf("got %v", got)
+	}
+	for _, p := range []string{"robots.txt", "roles"} {
+		if info, err := os.Lstat(filepath.Join(dest, p)); err != nil || info.Mode()&os.ModeSymlink != 0 {
+			t.Errorf("%s is still a link (or missing: %v)", p, err)
+		}
+	}
+}
+
+func TestAbortDiscardsARecycledFolderThatFailed(t *testing.T) {
+	root := t.TempDir()
+	dest := filepath.Join(root, "public")
+	build(t, dest, Options{}, map[string]string{"index.html": "one"})
+	build(t, dest, Options{}, map[string]string{"index.html": "two"})
+	d, err := Open(dest, filepath.Join(root, "src"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !d.recycled {
+		t.Fatal("the folder was not recycled")
+	}
+	if err := d.Put(strings.Repeat("x", 300)+".html", []byte("a name too long")); err == nil {
+		t.Fatal("writing a file with a 300-byte name succeeded")
+	}
+	d.Abort()
+	d.Wait()
+	entries, _ := os.ReadDir(root)
+	for _, e := range entries {
+		if e.Name() != "public" && e.Name() != ".public.lock" {
+			t.Errorf("left behind after a failed write: %s", e.Name())
+		}
+	}
+}
+
+func TestOpenLeavesOtherUsersSparesAlone(t *testing.T) {
+	if os.Getuid() != 0 {
+		t.Skip("only root can give a folder to another user")
+	}
+	root := t.TempDir()
+	dest := filepath.Join(root, "public")
+	build(t, dest, Options{}, map[string]string{"index.html": "one"})
+	build(t, dest, Options{}, map[string]string{"index.html": "two"})
+	spares, _ := filepath.Glob(filepath.Join(root, ".public.old-*"))
+	if len(spares) != 1 {
+		t.Fatalf("spares: %v", spares)
+	}
+	if err := os.Chown(spares[0], 65534, 65534); err != nil {
+		t.Skip(err)
+	}
+	d, err := Open(dest, filepath.Join(root, "src"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Abort()
+	if d.recycled {
+		t.Errorf("Open took another user's spare as its working folder")
+	}
+}
+
+func TestLockKeepsOtherBuildsOut(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "public")
+	unlock, err := Lock(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan struct{})
+	go func() {
+		unlock2, err := Lock(dest)
+		if err != nil {
+			t.Error(err)
+		} else {
+			unlock2()
+		}
+		close(got)
+	}()
+	select {
+	case <-got:
+		t.Fatal("a second build took the lock while the first held it")
+	case <-time.After(200 * time.Millisecond):
+	}
+	unlock()
+	select {
+	case <-got:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the second build never got the lock after the first let it go")
+	}
+}
