@@ -60,6 +60,7 @@ type Dir struct {
 	recycled bool // tmp is an older output, not an empty folder
 	opts     Options
 	failed   bool // a write failed; guarded by mu
+	stopWarm chan struct{}
 
 	mu      sync.Mutex
 	dirs    map[string]bool
@@ -119,7 +120,58 @@ func Open(dest, source string, opts Options) (*Dir, error) {
 			os.RemoveAll(filepath.Join(parent, name))
 		}
 	}()
+	if d.recycled {
+		d.stopWarm = make(chan struct{})
+		d.cleanup.Add(1)
+		go func() {
+			defer d.cleanup.Done()
+			warm(d.tmp, d.stopWarm)
+		}()
+	}
 	return d, nil
+}
+
+// warm reads the last block of every file under dir, many at once, until
+// stop is closed. A
+// spare that has left the page cache would otherwise cost the build one
+// or two disk reads, one at a time, for every file it rewrites (the inode,
+// and the last block, which a write in place must read): on a virtual disk
+// that made rewriting a 10,000-role site's folder twice as slow as writing
+// a fresh one. Reads many at once are far cheaper.
+func warm(dir string, stop <-chan struct{}) {
+	names := make(chan string, 256)
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Go(func() {
+			var page [4096]byte
+			for name := range names {
+				// The inode and the last block are what a write in place
+				// reads; most pages are one or a few blocks.
+				if f, err := os.Open(name); err == nil {
+					if info, err := f.Stat(); err == nil && info.Size() > 0 {
+						f.ReadAt(page[:], (info.Size()-1)/4096*4096)
+					}
+					f.Close()
+				}
+			}
+		})
+	}
+	filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		select {
+		case <-stop:
+			return fs.SkipAll
+		default:
+		}
+		if !e.IsDir() {
+			names <- p
+		}
+		return nil
+	})
+	close(names)
+	wg.Wait()
 }
 
 // leftovers lists what older builds left beside dest: outputs they set
@@ -380,6 +432,7 @@ func (d *Dir) rewrite(name string, body []byte) error {
 
 // Commit swaps the new output into place and sets the old one aside.
 func (d *Dir) Commit() error {
+	d.stop()
 	if err := d.Put(Marker, []byte(markerText)); err != nil {
 		return err
 	}
@@ -405,6 +458,16 @@ func (d *Dir) Commit() error {
 		os.RemoveAll(old)
 	}
 	return nil
+}
+
+// stop ends warming the folder.
+func (d *Dir) stop() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.stopWarm != nil {
+		close(d.stopWarm)
+		d.stopWarm = nil
+	}
 }
 
 // prune deletes from a recycled folder every file and folder this build
@@ -448,6 +511,7 @@ func (d *Dir) prune() error {
 // deleting it would take long and the next build rewrites it anyway,
 // unless writing into it failed: then it is removed too.
 func (d *Dir) Abort() error {
+	d.stop()
 	d.mu.Lock()
 	keep := d.recycled && !d.failed
 	d.mu.Unlock()

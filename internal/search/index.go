@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"runtime"
 	"slices"
 	"sync"
 
@@ -251,23 +252,53 @@ type inverted struct {
 func (x *Index) invert(roles []*site.Entry, cats int, drop bool) (*inverted, error) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	maxIdx := 1
-	var totalLen float64
-	docs := 0
-	df := make([]uint32, len(x.terms))
 	list := make([]*roleTerms, len(roles))
 	for i, e := range roles {
-		rt := x.roles[e.File]
-		if rt == nil {
+		if list[i] = x.roles[e.File]; list[i] == nil {
 			return nil, fmt.Errorf("search: role %s was not indexed", e.File)
 		}
-		list[i] = rt
-		for i := range rt.docs {
-			d := &rt.docs[i]
-			maxIdx = max(maxIdx, int(d.idx)+1)
-			totalLen += float64(d.length)
-			docs++
-			d.each(func(t, _ uint32) { df[t]++ })
+	}
+	// The roles are cut into one run per core. Each pass goes over the runs
+	// at once; what they add up (counts, sums of whole numbers, maxima)
+	// does not depend on the order, and each run writes its postings to
+	// its own stretch of every term's list, so the result is the same as
+	// one pass in order.
+	runs := min(runtime.GOMAXPROCS(0), max(len(list), 1))
+	run := func(w int) []*roleTerms { return list[len(list)*w/runs : len(list)*(w+1)/runs] }
+	each := func(fn func(w int)) {
+		var wg sync.WaitGroup
+		for w := range runs {
+			wg.Go(func() { fn(w) })
+		}
+		wg.Wait()
+	}
+	type stats struct {
+		df       []uint32 // documents per term in the run
+		totalLen float64
+		docs     int
+		maxIdx   int
+		top      float64
+	}
+	st := make([]stats, runs)
+	each(func(w int) {
+		s := &st[w]
+		s.df, s.maxIdx = make([]uint32, len(x.terms)), 1
+		for _, rt := range run(w) {
+			for i := range rt.docs {
+				d := &rt.docs[i]
+				s.maxIdx = max(s.maxIdx, int(d.idx)+1)
+				s.totalLen += float64(d.length)
+				s.docs++
+				d.each(func(t, _ uint32) { s.df[t]++ })
+			}
+		}
+	})
+	maxIdx, docs, totalLen := 1, 0, 0.0
+	df := make([]uint32, len(x.terms))
+	for _, s := range st {
+		maxIdx, docs, totalLen = max(maxIdx, s.maxIdx), docs+s.docs, totalLen+s.totalLen
+		for t, f := range s.df {
+			df[t] += f
 		}
 	}
 	l := layout{kindBits: uint(bits.Len(uint(kindRole(cats)))), idxBits: uint(bits.Len(uint(maxIdx - 1)))}
@@ -283,47 +314,67 @@ func (x *Index) invert(roles []*site.Entry, cats int, drop bool) (*inverted, err
 	for t, f := range df {
 		idf[t] = math.Log(1 + (n-float64(f)+0.5)/(float64(f)+0.5))
 	}
-	score := func(t uint32, freq, length uint32) float64 {
+	score := func(t uint32, freq uint32, norm float64) float64 {
 		tf := float64(freq) / 2
-		norm := k1 * (1 - b + b*float64(length)/avg)
 		return idf[t] * tf * (k1 + 1) / (tf + norm)
 	}
-	top := 0.0
-	for _, rt := range list {
-		for i := range rt.docs {
-			d := &rt.docs[i]
-			d.each(func(t, f uint32) { top = max(top, score(t, f, d.length)) })
+	norm := func(length uint32) float64 { return k1 * (1 - b + b*float64(length)/avg) }
+	each(func(w int) {
+		s := &st[w]
+		for _, rt := range run(w) {
+			for i := range rt.docs {
+				d := &rt.docs[i]
+				dn := norm(d.length)
+				d.each(func(t, f uint32) { s.top = max(s.top, score(t, f, dn)) })
+			}
 		}
+	})
+	top := 0.0
+	for _, s := range st {
+		top = max(top, s.top)
 	}
 	post := make([]postings, len(x.terms))
 	for t, f := range df {
-		post[t] = postings{docs: make([]uint32, 0, f), impacts: make([]uint8, 0, f)}
+		post[t] = postings{docs: make([]uint32, f), impacts: make([]uint8, f)}
+	}
+	// Where each run's postings of a term start: after the earlier runs'.
+	for t := range df {
+		off := uint32(0)
+		for w := range st {
+			off, st[w].df[t] = off+st[w].df[t], off
+		}
 	}
 	// Documents are visited in increasing number, so that every term's
 	// postings come out sorted by document.
-	var byID []int
-	for role, rt := range list {
-		byID = byID[:0]
-		for i := range rt.docs {
-			byID = append(byID, i)
-		}
-		slices.SortFunc(byID, func(a, b int) int {
-			return cmp.Or(cmp.Compare(rt.docs[a].typ, rt.docs[b].typ), cmp.Compare(rt.docs[a].idx, rt.docs[b].idx))
-		})
-		for _, i := range byID {
-			d := &rt.docs[i]
-			id := l.id(role, int(d.typ), int(d.idx))
-			d.each(func(t, f uint32) {
-				q := math.Ceil(score(t, f, d.length) / top * 255)
-				p := &post[t]
-				p.docs = append(p.docs, id)
-				p.impacts = append(p.impacts, uint8(min(max(q, 1), 255)))
+	each(func(w int) {
+		next := st[w].df
+		first := len(list) * w / runs
+		var byID []int
+		for r, rt := range run(w) {
+			byID = byID[:0]
+			for i := range rt.docs {
+				byID = append(byID, i)
+			}
+			slices.SortFunc(byID, func(a, b int) int {
+				return cmp.Or(cmp.Compare(rt.docs[a].typ, rt.docs[b].typ), cmp.Compare(rt.docs[a].idx, rt.docs[b].idx))
 			})
+			for _, i := range byID {
+				d := &rt.docs[i]
+				id := l.id(first+r, int(d.typ), int(d.idx))
+				dn := norm(d.length)
+				d.each(func(t, f uint32) {
+					q := math.Ceil(score(t, f, dn) / top * 255)
+					k := next[t]
+					post[t].docs[k] = id
+					post[t].impacts[k] = uint8(min(max(q, 1), 255))
+					next[t] = k + 1
+				})
+			}
+			if drop {
+				rt.docs = nil // its postings are built: let it go
+			}
 		}
-		if drop {
-			rt.docs = nil // its postings are built: let it go
-		}
-	}
+	})
 	if drop {
 		x.roles = map[string]*roleTerms{}
 	}
