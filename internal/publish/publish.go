@@ -121,11 +121,12 @@ func Open(dest, source string, opts Options) (*Dir, error) {
 		}
 	}()
 	if d.recycled {
-		d.stopWarm = make(chan struct{})
+		stop := make(chan struct{})
+		d.stopWarm = stop
 		d.cleanup.Add(1)
 		go func() {
 			defer d.cleanup.Done()
-			warm(d.tmp, d.stopWarm)
+			warm(d.tmp, stop)
 		}()
 	}
 	return d, nil
