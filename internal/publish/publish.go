@@ -2,7 +2,7 @@
 //
 // A Dir renders into a working folder beside the destination. Commit swaps
 // it into place in one step (an atomic exchange of the two folders on Linux,
-// two renames elsewhere); Abort removes the working folder. A build that
+// two renames elsewhere); Abort gives the working folder up. A build that
 // fails, or is killed, therefore leaves the destination exactly as it was,
 // and a successful one leaves nothing of older builds in it.
 //
@@ -59,8 +59,8 @@ type Dir struct {
 	tmp      string
 	recycled bool // tmp is an older output, not an empty folder
 	opts     Options
-	failed   bool // a write failed; guarded by mu
-	stopWarm chan struct{}
+	failed   bool          // a write failed; guarded by mu
+	stopWarm chan struct{} // closed to stop warm; guarded by mu
 
 	mu      sync.Mutex
 	dirs    map[string]bool
@@ -133,12 +133,11 @@ func Open(dest, source string, opts Options) (*Dir, error) {
 }
 
 // warm reads the last block of every file under dir, many at once, until
-// stop is closed. A
-// spare that has left the page cache would otherwise cost the build one
-// or two disk reads, one at a time, for every file it rewrites (the inode,
-// and the last block, which a write in place must read): on a virtual disk
-// that made rewriting a 10,000-role site's folder twice as slow as writing
-// a fresh one. Reads many at once are far cheaper.
+// stop is closed. A spare that has left the page cache would otherwise cost
+// the build one or two disk reads, one at a time, for every file it
+// rewrites (the inode, and the last block, which a write in place must
+// read): on a virtual disk that made rewriting a 10,000-role site's folder
+// twice as slow as writing a fresh one. Reads many at once are far cheaper.
 func warm(dir string, stop <-chan struct{}) {
 	names := make(chan string, 256)
 	var wg sync.WaitGroup
@@ -213,13 +212,18 @@ func claim(parent, name, prefix string) (string, bool) {
 	// temporary folder once it is renamed.
 	now := time.Now()
 	os.Chtimes(old, now, now)
-	var r [8]byte
-	rand.Read(r[:])
-	tmp := filepath.Join(parent, prefix+hex.EncodeToString(r[:]))
+	tmp := filepath.Join(parent, randomName(prefix))
 	if os.Rename(old, tmp) != nil {
 		return "", false
 	}
 	return tmp, true
+}
+
+// randomName is prefix and 16 random hex digits.
+func randomName(prefix string) string {
+	var r [8]byte
+	rand.Read(r[:])
+	return prefix + hex.EncodeToString(r[:])
 }
 
 // Wait waits until the leftovers of older builds found by Open (spares
@@ -517,9 +521,7 @@ func (d *Dir) Abort() error {
 	keep := d.recycled && !d.failed
 	d.mu.Unlock()
 	if keep {
-		var r [8]byte
-		rand.Read(r[:])
-		spare := filepath.Join(filepath.Dir(d.dest), "."+filepath.Base(d.dest)+".old-"+hex.EncodeToString(r[:]))
+		spare := filepath.Join(filepath.Dir(d.dest), randomName("."+filepath.Base(d.dest)+".old-"))
 		if os.Rename(d.tmp, spare) == nil {
 			return nil
 		}
