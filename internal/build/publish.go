@@ -28,12 +28,13 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 		// A stamp that cannot be made (an unreadable file) only means no
 		// shortcut; the build reports the problem properly.
 		st, _ = stamp(source, opts)
-		if rec, ok := upToDate(opts.CacheDir, dest, st); st != "" && ok {
+		rec, ok := upToDate(opts.CacheDir, dest, st)
+		check = []Phase{{"check: hash inputs, list output", time.Since(t0)}}
+		if st != "" && ok {
 			return &Result{Roles: rec.Roles, Questions: rec.Questions, Files: rec.Written, Warnings: rec.Warnings,
-				UpToDate: true, Phases: []Phase{{"check: hash inputs, list output", time.Since(t0)}}}, nil
+				UpToDate: true, Phases: check}, nil
 		}
 		forget(opts.CacheDir, dest)
-		check = []Phase{{"check: hash inputs, list output", time.Since(t0)}}
 	}
 	dir, err := publish.Open(dest, source, publish.Options{SkipSame: !opts.NoCache})
 	if err != nil {

@@ -29,9 +29,9 @@ import (
 // same and the destination still holds exactly those files, untouched, the
 // site it would make is already there, byte for byte, and Publish stops.
 //
-// The stamp hashes content, not modification times, so a fresh checkout of
-// the same commit (as in CI, with the output and cache restored) is up to
-// date too.
+// The stamp hashes content, not modification times, so touching a file or
+// checking out the same commit again does not make a build. The output is
+// compared by modification time too: any change to it does.
 
 // record is what the cache keeps about one destination.
 type record struct {
