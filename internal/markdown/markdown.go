@@ -91,8 +91,8 @@ var writerPool = sync.Pool{New: func() any { return bufio.NewWriter(nil) }}
 // Block renders markdown that may hold blocks (paragraphs, lists, tables).
 // line is the file line src starts on.
 func (m *Markdown) Block(src string, line int, env *Env) (html, plain string) {
-	if t, ok := plainBlock(src); ok {
-		return "<p>" + string(util.EscapeHTML([]byte(t))) + "</p>", strings.TrimSpace(collapse(t))
+	if h, t, ok := plainBlock(src); ok {
+		return "<p>" + h + "</p>", strings.TrimSpace(collapse(t))
 	}
 	return m.render(m.block, src, line, env, false)
 }
@@ -100,56 +100,120 @@ func (m *Markdown) Block(src string, line int, env *Env) (html, plain string) {
 // Inline renders one paragraph of inline markdown without the <p> around it.
 // Several paragraphs are joined by a space, with a warning.
 func (m *Markdown) Inline(src string, line int, env *Env) (html, plain string) {
-	if t, ok := plainInline(src); ok {
-		return string(util.EscapeHTML([]byte(t))), strings.Join(strings.Fields(t), " ")
+	if h, t, ok := plainInline(src); ok {
+		return h, strings.Join(strings.Fields(t), " ")
 	}
 	return m.render(m.inline, dedent(src), line, env, true)
 }
 
-// Most fields are a line of prose with no markup at all: goldmark would
-// parse them into a single text node and render it escaped. plainInline and
-// plainBlock recognise such a line cheaply, so that rendering it skips the
-// parser; the output is the same byte for byte (TestPlainFastPath compares
-// the two over generated text).
+// Most fields are a line of prose with no markup at all, or with no more
+// than a word in *emphasis* or a `code` span: goldmark would parse them
+// into a few nodes and render them escaped. plainInline and plainBlock
+// recognise such a line cheaply, so that rendering it skips the parser;
+// the output is the same byte for byte (TestPlainFastPath compares the two
+// over generated text). Anything else takes the parser.
 
-// plainInline reports whether src, without its surrounding blanks, is one
-// line that inline parsing leaves as plain text, and returns that line.
-func plainInline(src string) (string, bool) {
+// plainInline reports whether src, without its surrounding blanks, is such
+// a line, and returns its HTML and its text.
+func plainInline(src string) (html, text string, ok bool) {
 	t := strings.Trim(src, " \t\r\n")
-	return t, strings.TrimSpace(t) != "" && plainLine(t)
+	if strings.TrimSpace(t) == "" {
+		return "", "", false
+	}
+	return simpleLine(t)
 }
 
 // plainBlock is plainInline for block markdown, where the line must also
 // not start like a block (a heading, list, quote, code block, table or
 // HTML) and leading spaces matter.
-func plainBlock(src string) (string, bool) {
+func plainBlock(src string) (html, text string, ok bool) {
 	t := strings.TrimRight(src, " \t\r\n")
-	if strings.TrimSpace(t) == "" || !plainLine(t) {
-		return "", false
+	if strings.TrimSpace(t) == "" {
+		return "", "", false
 	}
 	switch c := t[0]; {
-	case c >= '0' && c <= '9', c == ' ', c == '#', c == '-', c == '+', c == '=', c == '|', c == '!':
-		return "", false
+	case c >= '0' && c <= '9', c == ' ', c == '#', c == '-', c == '+', c == '=', c == '|', c == '!', c == '*', c == '`':
+		return "", "", false
 	}
-	return t, true
+	return simpleLine(t)
 }
 
-// plainLine reports whether s holds nothing inline markdown acts on: no
-// control characters or line breaks, none of the characters that start
-// emphasis, code, links, HTML, entities, escapes or strikethrough, and
-// nothing linkify would turn into a link (a scheme's colon, an e-mail's @,
-// "www.").
-func plainLine(s string) bool {
-	for i := 0; i < len(s); i++ {
+// simpleLine renders s if it is one line in which inline markdown finds
+// nothing but *emphasis* of a single word (of ASCII letters and digits,
+// after a space or at the start, before a space, the end or . , ; ! ?) and
+// `code` spans of plain characters. Anything else that markdown acts on
+// (control characters or line breaks, the characters that start emphasis,
+// code, links, HTML, entities, escapes or strikethrough, and what linkify
+// would turn into a link: a scheme's colon, an e-mail's @, "www.") makes it
+// report false.
+func simpleLine(s string) (html, text string, ok bool) {
+	var h, t strings.Builder
+	plain := 0 // start of the plain text not yet written
+	flush := func(end int) {
+		h.Write(util.EscapeHTML([]byte(s[plain:end])))
+		t.WriteString(s[plain:end])
+	}
+	for i := 0; i < len(s); {
 		c := s[i]
-		if c < 0x20 || c == 0x7f || special[c] {
-			return false
+		switch {
+		case c == '*':
+			j := i + 1
+			for j < len(s) && isAlnum(s[j]) {
+				j++
+			}
+			if j == i+1 || j == len(s) || s[j] != '*' || i > 0 && s[i-1] != ' ' ||
+				j+1 < len(s) && !strings.ContainsRune(" .,;!?", rune(s[j+1])) {
+				return "", "", false
+			}
+			flush(i)
+			h.WriteString("<em>" + s[i+1:j] + "</em>")
+			t.WriteString(s[i+1 : j])
+			i, plain = j+1, j+1
+		case c == '`':
+			n := strings.IndexByte(s[i+1:], '`')
+			if n <= 0 {
+				return "", "", false
+			}
+			code, end := s[i+1:i+1+n], i+2+n
+			if code[0] == ' ' || code[n-1] == ' ' || end < len(s) && s[end] == '`' || !plainText(code) {
+				return "", "", false
+			}
+			flush(i)
+			h.WriteString("<code>")
+			h.Write(util.EscapeHTML([]byte(code)))
+			h.WriteString("</code>")
+			t.WriteString(code)
+			i, plain = end, end
+		case c < 0x20 || c == 0x7f || special[c] || isWWW(s, i):
+			return "", "", false
+		default:
+			i++
 		}
-		if (c == 'w' || c == 'W') && i+3 < len(s) && strings.EqualFold(s[i:i+4], "www.") {
+	}
+	if plain == 0 {
+		e := string(util.EscapeHTML([]byte(s)))
+		return e, s, true
+	}
+	flush(len(s))
+	return h.String(), t.String(), true
+}
+
+// plainText reports whether s holds none of what simpleLine refuses.
+func plainText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f || special[c] || isWWW(s, i) {
 			return false
 		}
 	}
 	return true
+}
+
+func isWWW(s string, i int) bool {
+	return (s[i] == 'w' || s[i] == 'W') && i+3 < len(s) && strings.EqualFold(s[i:i+4], "www.")
+}
+
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
 
 var special = func() (t [256]bool) {

@@ -402,9 +402,11 @@ func TestPlainFastPath(t *testing.T) {
 	m := New(false)
 	pieces := []string{"a", "word", " ", "  ", "\t", "\n", "é", "—", "\u00a0", ".", ",", "?", "!", "-", "+", "=",
 		"#", "|", "1", "1.", "*", "_", "`", "[", "]", "(", ")", "<", ">", "&", "&amp;", "\\", "~", ":", "@",
-		"www.", "http://x.org", "'", "\"", "---", "    ", "\r\n", "a@b.org", "\x00", "\x7f"}
+		"www.", "http://x.org", "'", "\"", "---", "    ", "\r\n", "a@b.org", "\x00", "\x7f",
+		" *word* ", "*w*", "*", "**", "*a b*", " `code` ", "`", "``", "`a b`", "` a`", "*x*y", "*x*.", "*x*,", "(*x*)",
+		" `x\"y` ", "`x*`", " *é* ", "*1*", "W"}
 	r := rand.New(rand.NewPCG(7, 9))
-	fast := 0
+	fast, em, code := 0, 0, 0
 	for range 20000 {
 		var b strings.Builder
 		for range 1 + r.IntN(8) {
@@ -416,7 +418,7 @@ func TestPlainFastPath(t *testing.T) {
 			if inline {
 				md, check = m.inline, plainInline
 			}
-			if _, ok := check(src); !ok {
+			if _, _, ok := check(src); !ok {
 				continue
 			}
 			fast++
@@ -434,13 +436,24 @@ func TestPlainFastPath(t *testing.T) {
 			if gotHTML != wantHTML || gotText != wantText {
 				t.Fatalf("inline=%v %q:\nfast  %q %q\nslow  %q %q", inline, src, gotHTML, gotText, wantHTML, wantText)
 			}
+			if strings.Contains(gotHTML, "<em>") {
+				em++
+			}
+			if strings.Contains(gotHTML, "<code>") {
+				code++
+			}
 		}
 	}
-	if fast < 2000 {
-		t.Errorf("only %d generated texts took the fast path", fast)
+	if fast < 2000 || em < 200 || code < 200 {
+		t.Errorf("only %d generated texts took the fast path, %d with emphasis, %d with code", fast, em, code)
 	}
-	for _, src := range []string{"a *b*", "see www.example.org", "x@y.org", "a\nb", "# h", "- item", "1. one", "    code", "a <b>", "a &amp; b", "a `c`", "~~s~~", "a: http://x"} {
-		if _, ok := plainBlock(src); ok {
+	for _, src := range []string{"a *b* c", "a `c` d"} {
+		if _, _, ok := plainBlock(src); !ok {
+			t.Errorf("plainBlock(%q) did not take the fast path", src)
+		}
+	}
+	for _, src := range []string{"a **b**", "a *b c*", "a*b*", "a *b*c", "see www.example.org", "x@y.org", "a\nb", "# h", "- item", "1. one", "    code", "a <b>", "a &amp; b", "a ``c``", "a `c*`", "~~s~~", "a: http://x", "*a* b", "`a` b"} {
+		if _, _, ok := plainBlock(src); ok {
 			t.Errorf("plainBlock(%q) took the fast path", src)
 		}
 	}
