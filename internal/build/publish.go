@@ -23,11 +23,12 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 	t0 := time.Now()
 	cache := opts.CacheDir != "" && !opts.NoCache
 	var st string
+	var inputs []outputFile
 	var check []Phase
 	if cache {
 		// A stamp that cannot be made (an unreadable file) only means no
 		// shortcut; the build reports the problem properly.
-		st, _ = stamp(source, opts)
+		st, inputs, _ = stamp(source, opts)
 		rec, ok := upToDate(opts.CacheDir, dest, st)
 		check = []Phase{{"check: hash inputs, list output", time.Since(t0)}}
 		if st != "" && ok {
@@ -53,10 +54,8 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 	}
 	// Record the output only if nothing the build read changed while it
 	// ran: a file saved during the build may or may not be in it.
-	if cache && st != "" {
-		if again, err := stamp(source, opts); err == nil && again == st {
-			remember(opts.CacheDir, dest, st, res)
-		}
+	if cache && st != "" && !changedSince(source, inputs) {
+		remember(opts.CacheDir, dest, st, res)
 	}
 	res.Phases = append(append(check, res.Phases...), Phase{"swap in, record output", time.Since(t1)})
 	return res, nil

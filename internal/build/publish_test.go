@@ -318,3 +318,36 @@ func TestBuildsToOneDestinationAtOnce(t *testing.T) {
 		t.Errorf("beside the destination: %v; want it, one spare and the lock", names)
 	}
 }
+
+func TestChangedSinceTheStamp(t *testing.T) {
+	src := t.TempDir()
+	writeGuide(t, src)
+	opts := Options{Theme: guide.Theme}
+	_, files, err := stamp(src, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if changedSince(src, files) {
+		t.Fatal("nothing changed, but changedSince says something did")
+	}
+	for _, c := range []struct {
+		what   string
+		change func()
+	}{
+		{"a role edited", func() { appendFile(t, filepath.Join(src, "content/roles/backend-developer.md"), "\nMore.\n") }},
+		{"a layout added", func() {
+			os.MkdirAll(filepath.Join(src, "layouts"), 0o755)
+			os.WriteFile(filepath.Join(src, "layouts/404.html"), []byte(`{{ define "main" }}gone{{ end }}`), 0o644)
+		}},
+		{"a role removed", func() { os.Remove(filepath.Join(src, "content/roles/backend-developer.md")) }},
+	} {
+		_, files, err := stamp(src, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.change()
+		if !changedSince(src, files) {
+			t.Errorf("%s: changedSince says nothing changed", c.what)
+		}
+	}
+}

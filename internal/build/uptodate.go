@@ -147,39 +147,29 @@ var inputDirs = []string{"content", "layouts", "assets"}
 
 // stamp hashes everything a build of source with opts depends on: the
 // program, the default theme, the options that change output, guide.yaml
-// and every file under content/, layouts/ and assets/.
-func stamp(source string, opts Options) (string, error) {
+// and every file under content/, layouts/ and assets/. It also returns the
+// size and modification time each file had, for changedSince.
+func stamp(source string, opts Options) (string, []outputFile, error) {
 	prog, err := programSum()
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	theme, err := treeSum(opts.Theme)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
-	var names []string
 	fsys := os.DirFS(source)
-	for _, dir := range inputDirs {
-		err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if !d.IsDir() {
-				names = append(names, p)
-			}
-			return nil
-		})
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return "", err
-		}
+	names, err := inputFiles(fsys)
+	if err != nil {
+		return "", nil, err
 	}
-	names = append(names, config.File)
-	slices.Sort(names)
 	sums := make([][sha256.Size]byte, len(names))
+	files := make([]outputFile, len(names))
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, name := range names {
 		g.Go(func() error {
+			files[i].Path = name
 			f, err := fsys.Open(name)
 			if errors.Is(err, fs.ErrNotExist) {
 				return nil // guide.yaml missing: the build says so
@@ -188,6 +178,9 @@ func stamp(source string, opts Options) (string, error) {
 				return err
 			}
 			defer f.Close()
+			if info, err := f.Stat(); err == nil {
+				files[i].Size, files[i].MTime = info.Size(), info.ModTime().UnixNano()
+			}
 			h := sha256.New()
 			if _, err := io.Copy(h, f); err != nil {
 				return fmt.Errorf("reading %s: %w", name, err)
@@ -197,7 +190,7 @@ func stamp(source string, opts Options) (string, error) {
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	h := sha256.New()
 	field := func(h hash.Hash, s string) {
@@ -212,7 +205,50 @@ func stamp(source string, opts Options) (string, error) {
 		field(h, name)
 		h.Write(sums[i][:])
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return hex.EncodeToString(h.Sum(nil)), files, nil
+}
+
+// inputFiles lists guide.yaml and the files under inputDirs, sorted.
+func inputFiles(fsys fs.FS) ([]string, error) {
+	names := []string{config.File}
+	for _, dir := range inputDirs {
+		err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() {
+				names = append(names, p)
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+	}
+	slices.Sort(names)
+	return names, nil
+}
+
+// changedSince reports whether the inputs of source are no longer those
+// stamp saw (a file added, removed, or with another size or modification
+// time): a file saved while the build ran may or may not be in its output.
+func changedSince(source string, files []outputFile) bool {
+	fsys := os.DirFS(source)
+	names, err := inputFiles(fsys)
+	if err != nil || len(names) != len(files) {
+		return true
+	}
+	for i, name := range names {
+		f := files[i]
+		info, err := fs.Stat(fsys, name)
+		if errors.Is(err, fs.ErrNotExist) && f.Size == 0 && f.MTime == 0 && f.Path == name {
+			continue // missing then and now
+		}
+		if err != nil || f.Path != name || info.Size() != f.Size || info.ModTime().UnixNano() != f.MTime {
+			return true
+		}
+	}
+	return false
 }
 
 var programSum = sync.OnceValues(func() (string, error) {
