@@ -126,33 +126,36 @@ func Open(dest, source string, opts Options) (*Dir, error) {
 		d.cleanup.Add(1)
 		go func() {
 			defer d.cleanup.Done()
-			warm(d.tmp, stop)
+			warm(d.tmp, opts.SkipSame, stop)
 		}()
 	}
 	return d, nil
 }
 
-// warm reads the last block of every file under dir, many at once, until
-// stop is closed. A spare that has left the page cache would otherwise cost
-// the build one or two disk reads, one at a time, for every file it
-// rewrites (the inode, and the last block, which a write in place must
-// read): on a virtual disk that made rewriting a 10,000-role site's folder
-// twice as slow as writing a fresh one. Reads many at once are far cheaper.
-func warm(dir string, stop <-chan struct{}) {
+// warm reads every file under dir (or, unless whole, its last block), many
+// at once, until stop is closed. A spare that has left the page cache would
+// otherwise cost the build disk reads, one at a time, for every file it
+// rewrites: the inode, and the last block, which a write in place must
+// read, or the whole file, which SkipSame compares. On a virtual disk that
+// made rewriting a 10,000-role site's folder two to five times as slow as
+// writing a fresh one. Reads many at once are far cheaper.
+func warm(dir string, whole bool, stop <-chan struct{}) {
 	names := make(chan string, 256)
 	var wg sync.WaitGroup
 	for range 16 {
 		wg.Go(func() {
 			var page [4096]byte
 			for name := range names {
-				// The inode and the last block are what a write in place
-				// reads; most pages are one or a few blocks.
-				if f, err := os.Open(name); err == nil {
-					if info, err := f.Stat(); err == nil && info.Size() > 0 {
-						f.ReadAt(page[:], (info.Size()-1)/4096*4096)
-					}
-					f.Close()
+				f, err := os.Open(name)
+				if err != nil {
+					continue
 				}
+				if whole {
+					io.Copy(io.Discard, f)
+				} else if info, err := f.Stat(); err == nil && info.Size() > 0 {
+					f.ReadAt(page[:], (info.Size()-1)/4096*4096)
+				}
+				f.Close()
 			}
 		})
 	}
