@@ -36,7 +36,7 @@ changed. --no-cache makes a cold build that does neither.`,
 			baseURL := fs.String("base-url", "", "absolute `URL` the site is served from; replaces base-url in "+config.File)
 			drafts := fs.Bool("drafts", false, "include roles marked draft: true")
 			cacheDir := fs.String("cache-dir", defaultCacheDir(), "`folder` where to remember earlier builds, so that a build with nothing new to do stops early")
-			noCache := fs.Bool("no-cache", false, "a cold build: render and write everything, reusing nothing from earlier builds")
+			noCache := fs.Bool("no-cache", false, "a cold build: no up-to-date check, and every file written, even those an earlier build left with the same bytes")
 			verbose := fs.Bool("v", false, "say where the time went")
 			return func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				if strayArgs("build", args, stderr) {
