@@ -198,6 +198,17 @@ func mustTime(t *testing.T, s string) time.Time {
 	return tm
 }
 
+// twoBuilds publishes two builds of index.html to a new destination, so
+// that a spare waits beside it, and returns its folder and the destination.
+func twoBuilds(t *testing.T) (root, dest string) {
+	t.Helper()
+	root = t.TempDir()
+	dest = filepath.Join(root, "public")
+	build(t, dest, Options{}, map[string]string{"index.html": "one"})
+	build(t, dest, Options{}, map[string]string{"index.html": "two"})
+	return root, dest
+}
+
 // build publishes files to dest with a fresh Dir and returns it.
 func build(t *testing.T, dest string, opts Options, files map[string]string) *Dir {
 	t.Helper()
@@ -297,10 +308,7 @@ func TestSkipSameLeavesIdenticalFilesUntouched(t *testing.T) {
 }
 
 func TestAbortKeepsTheRecycledFolderAsSpare(t *testing.T) {
-	root := t.TempDir()
-	dest := filepath.Join(root, "public")
-	build(t, dest, Options{}, map[string]string{"index.html": "one"})
-	build(t, dest, Options{}, map[string]string{"index.html": "two"})
+	root, dest := twoBuilds(t)
 	d, err := Open(dest, filepath.Join(root, "src"), Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -404,10 +412,7 @@ func TestRecyclingNeverFollowsSymbolicLinks(t *testing.T) {
 }
 
 func TestAbortDiscardsARecycledFolderThatFailed(t *testing.T) {
-	root := t.TempDir()
-	dest := filepath.Join(root, "public")
-	build(t, dest, Options{}, map[string]string{"index.html": "one"})
-	build(t, dest, Options{}, map[string]string{"index.html": "two"})
+	root, dest := twoBuilds(t)
 	d, err := Open(dest, filepath.Join(root, "src"), Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -432,10 +437,7 @@ func TestOpenLeavesOtherUsersSparesAlone(t *testing.T) {
 	if os.Getuid() != 0 {
 		t.Skip("only root can give a folder to another user")
 	}
-	root := t.TempDir()
-	dest := filepath.Join(root, "public")
-	build(t, dest, Options{}, map[string]string{"index.html": "one"})
-	build(t, dest, Options{}, map[string]string{"index.html": "two"})
+	root, dest := twoBuilds(t)
 	spares, _ := filepath.Glob(filepath.Join(root, ".public.old-*"))
 	if len(spares) != 1 {
 		t.Fatalf("spares: %v", spares)
