@@ -15,6 +15,9 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 	if info, err := os.Stat(source); err != nil || !info.IsDir() {
 		return nil, fmt.Errorf("no guide folder at %s (is --source right?)", source)
 	}
+	if err := publish.Check(dest, source); err != nil {
+		return nil, err
+	}
 	unlock, err := publish.Lock(dest)
 	if err != nil {
 		return nil, err

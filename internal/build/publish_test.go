@@ -123,6 +123,9 @@ func TestBuildRefusesSourceAsDestination(t *testing.T) {
 	if after := snapshot(t, src); !maps.Equal(before, after) {
 		t.Errorf("the source folder changed")
 	}
+	if locks, _ := filepath.Glob(filepath.Join(filepath.Dir(src), ".*.lock")); len(locks) > 0 {
+		t.Errorf("a refused build left %v beside the source folder", locks)
+	}
 }
 
 func TestRebuildWithNothingNewStopsEarly(t *testing.T) {

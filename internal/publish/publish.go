@@ -68,20 +68,32 @@ type Dir struct {
 	cleanup sync.WaitGroup
 }
 
-// Open prepares to publish to dest. source is the guide's folder.
-func Open(dest, source string, opts Options) (*Dir, error) {
+// Check refuses a destination that a build must not replace: the source
+// folder, a folder holding it, a file, or a folder of files guide did not
+// make. Open checks too; Check lets a caller refuse before doing anything
+// else, such as taking the Lock.
+func Check(dest, source string) error {
 	dest, err := filepath.Abs(dest)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	src, err := filepath.Abs(source)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if within(src, dest) {
-		return nil, fmt.Errorf("destination %s is the source folder or holds it; building there would delete the guide", dest)
+		return fmt.Errorf("destination %s is the source folder or holds it; building there would delete the guide", dest)
 	}
-	if err := checkReplaceable(dest); err != nil {
+	return checkReplaceable(dest)
+}
+
+// Open prepares to publish to dest. source is the guide's folder.
+func Open(dest, source string, opts Options) (*Dir, error) {
+	if err := Check(dest, source); err != nil {
+		return nil, err
+	}
+	dest, err := filepath.Abs(dest)
+	if err != nil {
 		return nil, err
 	}
 	parent := filepath.Dir(dest)
