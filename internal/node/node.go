@@ -269,7 +269,7 @@ func (m *Map) Maps(key string, required bool, name string) []Map {
 	}
 	out := make([]Map, 0, len(v.Content))
 	for i, c := range v.Content {
-		if sub, ok := m.r.Map(c, fmt.Sprintf("%s %d", name, i+1)); ok {
+		if sub, ok := m.r.Map(c, name+" "+strconv.Itoa(i+1)); ok {
 			out = append(out, sub)
 		}
 	}
