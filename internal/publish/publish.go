@@ -61,8 +61,10 @@ type Dir struct {
 	opts     Options
 	failed   bool          // a write failed; guarded by mu
 	stopWarm chan struct{} // closed to stop warm; guarded by mu
+	warming  sync.WaitGroup
 
 	mu      sync.Mutex
+	mkMu    sync.Mutex // serialises mkdir in a recycled folder
 	dirs    map[string]bool
 	files   map[string]bool
 	cleanup sync.WaitGroup
@@ -132,12 +134,12 @@ func Open(dest, source string, opts Options) (*Dir, error) {
 			os.RemoveAll(filepath.Join(parent, name))
 		}
 	}()
-	if d.recycled {
+	if d.recycled && warmable {
 		stop := make(chan struct{})
 		d.stopWarm = stop
-		d.cleanup.Add(1)
+		d.warming.Add(1)
 		go func() {
-			defer d.cleanup.Done()
+			defer d.warming.Done()
 			warm(d.tmp, opts.SkipSame, stop)
 		}()
 	}
@@ -158,7 +160,12 @@ func warm(dir string, whole bool, stop <-chan struct{}) {
 		wg.Go(func() {
 			var page [4096]byte
 			for name := range names {
-				f, err := os.Open(name)
+				select {
+				case <-stop:
+					continue // drain
+				default:
+				}
+				f, err := openNoFollow(name)
 				if err != nil {
 					continue
 				}
@@ -180,7 +187,7 @@ func warm(dir string, whole bool, stop <-chan struct{}) {
 			return fs.SkipAll
 		default:
 		}
-		if !e.IsDir() {
+		if e.Type().IsRegular() {
 			names <- p
 		}
 		return nil
@@ -358,6 +365,10 @@ func (d *Dir) mkdir(dir string) error {
 	if !d.recycled {
 		return os.MkdirAll(filepath.Join(d.tmp, filepath.FromSlash(dir)), 0o755)
 	}
+	// One at a time: two writers must not both remove a file that stands
+	// where their folder goes. A folder is made once, so this is rare.
+	d.mkMu.Lock()
+	defer d.mkMu.Unlock()
 	var parts []string
 	for p := dir; p != "."; p = path.Dir(p) {
 		parts = append(parts, p)
@@ -480,14 +491,16 @@ func (d *Dir) Commit() error {
 	return nil
 }
 
-// stop ends warming the folder.
+// stop ends warming the folder and waits until no file of it is open, so
+// that it can be pruned and renamed.
 func (d *Dir) stop() {
 	d.mu.Lock()
-	defer d.mu.Unlock()
 	if d.stopWarm != nil {
 		close(d.stopWarm)
 		d.stopWarm = nil
 	}
+	d.mu.Unlock()
+	d.warming.Wait()
 }
 
 // prune deletes from a recycled folder every file and folder this build

@@ -1,9 +1,11 @@
 package publish
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -481,5 +483,39 @@ func TestLockKeepsOtherBuildsOut(t *testing.T) {
 	case <-got:
 	case <-time.After(10 * time.Second):
 		t.Fatal("the second build never got the lock after the first let it go")
+	}
+}
+
+func TestRecycledFoldersAreMadeOnceUnderConcurrentWrites(t *testing.T) {
+	for range 50 {
+		root := t.TempDir()
+		dest := filepath.Join(root, "public")
+		// The first build's "a" is a file; the third build wants a folder
+		// there, from eight writers at once.
+		build(t, dest, Options{}, map[string]string{"a": "file"})
+		build(t, dest, Options{}, map[string]string{"x": "y"})
+		d, err := Open(dest, filepath.Join(root, "src"), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		errs := make(chan error, 8)
+		var wg sync.WaitGroup
+		for i := range 8 {
+			wg.Go(func() { errs <- d.Put(fmt.Sprintf("a/b/f%d", i), []byte("z")) })
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := d.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		d.Wait()
+		if got := tree(t, dest); len(got) != 9 {
+			t.Fatalf("got %v; want 8 files under a/b and the marker", got)
+		}
 	}
 }
