@@ -108,14 +108,15 @@ func Open(dest, source string, opts Options) (*Dir, error) {
 	if err != nil {
 		return nil, err
 	}
-	stale := leftovers(entries, dest)
-	for i, name := range stale {
+	spares, killed := leftovers(entries, dest)
+	for i, name := range spares {
 		if tmp, ok := claim(parent, name, prefix); ok {
 			d.tmp, d.recycled = tmp, true
-			stale = slices.Delete(stale, i, i+1)
+			spares = slices.Delete(spares, i, i+1)
 			break
 		}
 	}
+	stale := append(spares, killed...)
 	if !d.recycled {
 		tmp, err := os.MkdirTemp(parent, prefix)
 		if err != nil {
@@ -196,34 +197,30 @@ func warm(dir string, whole bool, stop <-chan struct{}) {
 	wg.Wait()
 }
 
-// leftovers lists what older builds left beside dest: outputs they set
-// aside (first), and temporary folders of builds killed long ago (a younger
-// one may belong to a build running right now).
-func leftovers(entries []fs.DirEntry, dest string) []string {
-	var old, tmp []string
+// leftovers lists what older builds left beside dest: the outputs they set
+// aside as spares, and the temporary folders of builds killed long ago (a
+// younger one may belong to a build running right now).
+func leftovers(entries []fs.DirEntry, dest string) (spares, killed []string) {
 	base := "." + filepath.Base(dest)
 	for _, e := range entries {
 		name := e.Name()
 		switch {
 		case !e.IsDir():
 		case strings.HasPrefix(name, base+".old-"):
-			old = append(old, name)
+			spares = append(spares, name)
 		case strings.HasPrefix(name, base+".tmp-"):
 			if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleAfter {
-				tmp = append(tmp, name)
+				killed = append(killed, name)
 			}
 		}
 	}
-	return append(old, tmp...)
+	return spares, killed
 }
 
 // claim renames the old output name, which an earlier commit set aside, to
 // a working folder of this build. The rename is what claims it: a build
 // running at the same time cannot take the same one.
 func claim(parent, name, prefix string) (string, bool) {
-	if !strings.Contains(name, ".old-") {
-		return "", false
-	}
 	old := filepath.Join(parent, name)
 	if info, err := os.Lstat(old); err != nil || !info.IsDir() || !mine(info) {
 		// Another user's output (a build run with sudo, say) could not be
