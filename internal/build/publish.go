@@ -26,15 +26,19 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 	t0 := time.Now()
 	cache := opts.CacheDir != "" && !opts.NoCache
 	var st string
-	var inputs []outputFile
+	var inputs []fileStat
 	var check []Phase
 	if cache {
 		// A stamp that cannot be made (an unreadable file) only means no
 		// shortcut; the build reports the problem properly.
 		st, inputs, _ = stamp(source, opts)
-		rec, ok := upToDate(opts.CacheDir, dest, st)
+		var rec *record
+		ok := false
+		if st != "" {
+			rec, ok = upToDate(opts.CacheDir, dest, st)
+		}
 		check = []Phase{{"check: hash inputs, list output", time.Since(t0)}}
-		if st != "" && ok {
+		if ok {
 			return &Result{Roles: rec.Roles, Questions: rec.Questions, Files: rec.Written, Warnings: rec.Warnings,
 				UpToDate: true, Phases: check}, nil
 		}

@@ -41,14 +41,14 @@ type record struct {
 	Questions int               `json:"questions"`
 	Written   int               `json:"written"` // files the build wrote
 	Warnings  []diag.Diagnostic `json:"warnings,omitempty"`
-	Files     []outputFile      `json:"files"`
+	Files     []fileStat      `json:"files"`
 }
 
 const recordFormat = 1
 
-// outputFile is one file of a destination: its slash path, size and
-// modification time in nanoseconds.
-type outputFile struct {
+// fileStat is a file of the destination or of the guide: its slash path,
+// size and modification time in nanoseconds.
+type fileStat struct {
 	Path  string `json:"p"`
 	Size  int64  `json:"s"`
 	MTime int64  `json:"t"`
@@ -121,8 +121,8 @@ func forget(cacheDir, dest string) {
 }
 
 // listOutput lists the files under dest, sorted by path.
-func listOutput(dest string) ([]outputFile, error) {
-	var files []outputFile
+func listOutput(dest string) ([]fileStat, error) {
+	var files []fileStat
 	err := filepath.WalkDir(dest, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -135,7 +135,7 @@ func listOutput(dest string) ([]outputFile, error) {
 		if err != nil {
 			return err
 		}
-		files = append(files, outputFile{filepath.ToSlash(rel), info.Size(), info.ModTime().UnixNano()})
+		files = append(files, fileStat{filepath.ToSlash(rel), info.Size(), info.ModTime().UnixNano()})
 		return nil
 	})
 	return files, err
@@ -149,7 +149,7 @@ var inputDirs = []string{"content", "layouts", "assets"}
 // program, the default theme, the options that change output, guide.yaml
 // and every file under content/, layouts/ and assets/. It also returns the
 // size and modification time each file had, for changedSince.
-func stamp(source string, opts Options) (string, []outputFile, error) {
+func stamp(source string, opts Options) (string, []fileStat, error) {
 	prog, err := programSum()
 	if err != nil {
 		return "", nil, err
@@ -164,7 +164,7 @@ func stamp(source string, opts Options) (string, []outputFile, error) {
 		return "", nil, err
 	}
 	sums := make([][sha256.Size]byte, len(names))
-	files := make([]outputFile, len(names))
+	files := make([]fileStat, len(names))
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, name := range names {
@@ -232,7 +232,7 @@ func inputFiles(fsys fs.FS) ([]string, error) {
 // changedSince reports whether the inputs of source are no longer those
 // stamp saw (a file added, removed, or with another size or modification
 // time): a file saved while the build ran may or may not be in its output.
-func changedSince(source string, files []outputFile) bool {
+func changedSince(source string, files []fileStat) bool {
 	fsys := os.DirFS(source)
 	names, err := inputFiles(fsys)
 	if err != nil || len(names) != len(files) {
