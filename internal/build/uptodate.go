@@ -41,7 +41,7 @@ type record struct {
 	Questions int               `json:"questions"`
 	Written   int               `json:"written"` // files the build wrote
 	Warnings  []diag.Diagnostic `json:"warnings,omitempty"`
-	Files     []fileStat      `json:"files"`
+	Files     []fileStat        `json:"files"`
 }
 
 const recordFormat = 1
