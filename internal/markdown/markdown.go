@@ -184,7 +184,7 @@ func simpleLine(s string) (html, text string, ok bool) {
 			h.WriteString("</code>")
 			t.WriteString(code)
 			i, plain = end, end
-		case c < 0x20 || c == 0x7f || special[c] || isWWW(s, i):
+		case refused(s, i):
 			return "", "", false
 		default:
 			i++
@@ -200,16 +200,20 @@ func simpleLine(s string) (html, text string, ok bool) {
 
 // plainText reports whether s holds none of what simpleLine refuses.
 func plainText(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == 0x7f || special[c] || isWWW(s, i) {
+	for i := range len(s) {
+		if refused(s, i) {
 			return false
 		}
 	}
 	return true
 }
 
-func isWWW(s string, i int) bool {
-	return (s[i] == 'w' || s[i] == 'W') && i+3 < len(s) && strings.EqualFold(s[i:i+4], "www.")
+// refused reports whether markdown may act on s at byte i: a control
+// character, one of the special characters, or the start of "www.".
+func refused(s string, i int) bool {
+	c := s[i]
+	return c < 0x20 || c == 0x7f || special[c] ||
+		(c == 'w' || c == 'W') && i+3 < len(s) && strings.EqualFold(s[i:i+4], "www.")
 }
 
 func isAlnum(c byte) bool {
