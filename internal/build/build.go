@@ -143,10 +143,24 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 			return nil, err
 		}
 	}
+	// What the category pages list of each role waits in a temporary file
+	// until they are rendered. Where no temporary file can be made it stays
+	// in memory, which only costs memory.
+	sp, err := newSpill()
+	if err == nil {
+		defer sp.Close()
+	}
 	// Each role's page and search file are written as soon as the role is
 	// parsed, so that no more than a few roles are in memory at once.
 	var pages, roleFiles timer
 	err = g.parse(ctx, &diags, func(r *site.Role, d *diag.List) error {
+		if sp != nil {
+			refs, err := r.Entry.Refs.Move(sp)
+			if err != nil {
+				return err
+			}
+			r.Entry.Refs = refs
+		}
 		t0 := time.Now()
 		err := sink.Put(search.RolePath(g.version, r.Index), search.RoleFile(g.version, r, len(g.site.Categories)))
 		roleFiles.since(t0)
@@ -184,7 +198,7 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 	// The category pages were the last to need every question; the search
 	// index is built without them in memory.
 	for _, e := range g.site.Roles {
-		e.ByCategory = nil
+		e.Refs = site.Refs{}
 	}
 	if err := g.index.WriteOnce(g.site, g.version, sink.Put); err != nil {
 		return nil, err

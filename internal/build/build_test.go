@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -161,6 +162,23 @@ func TestBuildIsDeterministic(t *testing.T) {
 			}
 		}
 		t.Fatalf("builds differ: %d and %d files", len(one), len(many))
+	}
+}
+
+// The category pages read the questions back from a temporary file; without
+// a temporary folder they are kept in memory, and the pages are the same.
+func TestBuildWithoutTemporaryFolder(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("TMPDIR is not where Windows looks")
+	}
+	want := mustBuild(t, smallGuide(t), Options{})
+	t.Setenv("TMPDIR", "/nonexistent/guide-test")
+	got := mustBuild(t, smallGuide(t), Options{})
+	if !maps.EqualFunc(got, want, bytes.Equal) {
+		t.Fatal("a build without a temporary folder differs")
+	}
+	if len(want["categories/technical/index.html"]) < 1000 {
+		t.Fatal("the technical category page is missing or empty")
 	}
 }
 

@@ -107,7 +107,7 @@ func (p *Page) FAQSchema() any {
 	return s
 }
 
-// CategoryRoles lists, for a category page, each role with its questions of
+// CategoryRoles lists, for a category page, each role with questions of
 // that category, in site order.
 func (p *Page) CategoryRoles() []CategoryRole {
 	if p.Category == nil {
@@ -115,11 +115,8 @@ func (p *Page) CategoryRoles() []CategoryRole {
 	}
 	var out []CategoryRole
 	for _, e := range p.Site.Roles {
-		if p.Category.Index >= len(e.ByCategory) {
-			continue // not parsed: a file with errors
-		}
-		if qs := e.ByCategory[p.Category.Index]; len(qs) > 0 {
-			out = append(out, CategoryRole{Entry: e, Questions: qs})
+		if e.Refs.Count(p.Category.Index) > 0 {
+			out = append(out, CategoryRole{Entry: e, cat: p.Category.Index})
 		}
 	}
 	return out
@@ -128,7 +125,14 @@ func (p *Page) CategoryRoles() []CategoryRole {
 // CategoryRole is one role's group on a category page.
 type CategoryRole struct {
 	*site.Entry
-	Questions []site.QuestionRef
+	cat int
+}
+
+// Questions returns the role's questions of the page's category. They are
+// unpacked on each call: a layout that uses them twice keeps them in a
+// variable.
+func (c CategoryRole) Questions() ([]site.QuestionRef, error) {
+	return c.Refs.In(c.cat)
 }
 
 var funcs = template.FuncMap{

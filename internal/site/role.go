@@ -104,7 +104,6 @@ func (s *Site) NewRole(c *content.Role) (*Role, diag.List, error) {
 	r.Summary, r.SummaryText = html(md.Inline(c.Summary.Source, c.Summary.Line, env))
 	r.Updated = c.Updated
 	r.Questions = len(c.Questions)
-	r.ByCategory = make([][]QuestionRef, len(s.Categories))
 
 	// Questions first: their anchors are derived from their words and must
 	// win over headings in the body.
@@ -144,15 +143,13 @@ func (s *Site) NewRole(c *content.Role) (*Role, diag.List, error) {
 		if len(qs) == 0 {
 			continue
 		}
-		refs := make([]QuestionRef, len(qs))
-		for j, q := range qs {
+		for _, q := range qs {
 			n++
 			q.Number = n
-			refs[j] = QuestionRef{ID: q.ID, Text: q.Text}
 		}
-		r.ByCategory[i] = refs
 		r.Sections = append(r.Sections, Section{Category: s.Categories[i], Questions: qs})
 	}
+	r.Refs = packRefs(byCat)
 
 	for _, f := range c.FAQ {
 		var item FAQ

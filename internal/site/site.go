@@ -81,14 +81,7 @@ type Facts struct {
 	SummaryText string
 	Updated     time.Time
 	Questions   int
-	ByCategory  [][]QuestionRef // indexed like Site.Categories
-}
-
-// QuestionRef is a question as a category page lists it: as plain text, since
-// it sits inside a link.
-type QuestionRef struct {
-	ID   string // anchor on the role page, "q-..."
-	Text string
+	Refs        Refs // questions by category, for the category pages
 }
 
 // Department is a group of roles.

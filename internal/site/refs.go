@@ -1,0 +1,133 @@
+package site
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// QuestionRef is a question as a category page lists it: as plain text, since
+// it sits inside a link.
+type QuestionRef struct {
+	ID   string // anchor on the role page, "q-..."
+	Text string
+}
+
+// Refs is a role's questions as the category pages list them, by category,
+// packed into one block of bytes. Category pages are rendered after every
+// role, so a build keeps the Refs of every role until the end: packed, they
+// cost a third of what strings in slices would, and a build can move them
+// out of memory altogether (see Move).
+//
+// The block holds, for each category in turn, each of its questions as a
+// uvarint length and the bytes of the ID, then the same for the text.
+type Refs struct {
+	counts []uint16 // questions in each category
+	data   []byte   // the block, or nil once moved to a store
+	store  io.ReaderAt
+	off    int64
+	size   int
+}
+
+// RefStore keeps the blocks of Refs moved out of memory. Add is called from
+// many goroutines at once; ReadAt only once the Refs are needed.
+type RefStore interface {
+	io.ReaderAt
+	// Add keeps b and returns where ReadAt finds it.
+	Add(b []byte) (off int64, err error)
+}
+
+// packRefs packs a role's questions, by category.
+func packRefs(byCat [][]*Question) Refs {
+	r := Refs{counts: make([]uint16, len(byCat))}
+	size := 0
+	for _, qs := range byCat {
+		for _, q := range qs {
+			size += len(q.ID) + len(q.Text) + 2*binary.MaxVarintLen16
+		}
+	}
+	r.data = make([]byte, 0, size)
+	for i, qs := range byCat {
+		r.counts[i] = uint16(min(len(qs), 1<<16-1))
+		for _, q := range qs[:r.counts[i]] {
+			r.data = binary.AppendUvarint(r.data, uint64(len(q.ID)))
+			r.data = append(r.data, q.ID...)
+			r.data = binary.AppendUvarint(r.data, uint64(len(q.Text)))
+			r.data = append(r.data, q.Text...)
+		}
+	}
+	r.data = r.data[:len(r.data):len(r.data)]
+	r.size = len(r.data)
+	return r
+}
+
+// Count returns how many questions of category cat the role has.
+func (r Refs) Count(cat int) int {
+	if cat < 0 || cat >= len(r.counts) {
+		return 0
+	}
+	return int(r.counts[cat])
+}
+
+// In returns the role's questions of category cat, in page order. It fails
+// only when the store they were moved to cannot give them back.
+func (r Refs) In(cat int) ([]QuestionRef, error) {
+	n := r.Count(cat)
+	if n == 0 {
+		return nil, nil
+	}
+	data := r.data
+	if data == nil {
+		data = make([]byte, r.size)
+		if _, err := r.store.ReadAt(data, r.off); err != nil {
+			return nil, fmt.Errorf("reading back a role's questions: %w", err)
+		}
+	}
+	skip := 0
+	for _, c := range r.counts[:cat] {
+		skip += int(c)
+	}
+	out := make([]QuestionRef, 0, n)
+	for i := 0; i < skip+n; i++ {
+		id, rest, ok := field(data)
+		if !ok {
+			return nil, errCorrupt
+		}
+		text, rest, ok := field(rest)
+		if !ok {
+			return nil, errCorrupt
+		}
+		data = rest
+		if i >= skip {
+			out = append(out, QuestionRef{ID: string(id), Text: string(text)})
+		}
+	}
+	return out, nil
+}
+
+var errCorrupt = errors.New("a role's questions came back damaged from where they were kept")
+
+// field cuts one length-prefixed field off b.
+func field(b []byte) (f, rest []byte, ok bool) {
+	n, k := binary.Uvarint(b)
+	if k <= 0 || n > uint64(len(b)-k) {
+		return nil, nil, false
+	}
+	return b[k : k+int(n)], b[k+int(n):], true
+}
+
+// Move hands the packed block to s and returns Refs that read it from there,
+// leaving only the counts in memory. Refs already moved, or empty, are
+// returned as they are.
+func (r Refs) Move(s RefStore) (Refs, error) {
+	if r.data == nil || r.size == 0 {
+		return r, nil
+	}
+	off, err := s.Add(r.data)
+	if err != nil {
+		return r, err
+	}
+	r.data, r.store, r.off = nil, s, off
+	return r, nil
+}
