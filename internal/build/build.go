@@ -88,17 +88,20 @@ type adopter interface {
 	Adopt(parent, name string) error
 }
 
-// tuneGC sets the garbage collector for a build of n roles of size bytes
-// and returns what restores it. A build allocates tens of kilobytes for
-// every kilobyte it keeps: collecting when the heap is five times what
-// survived, rather than twice, saves a collection in two or three. The
-// memory limit keeps the peak near where the default would put it: on the
-// bench guide (10 KiB a role) about 16 KiB a role survive (the search
-// index, what cross-role pages show), so a limit of 128 MiB and the larger
-// of 20 KiB a role and twice the content is never what the build needs.
-func tuneGC(n int, size int64) (restore func()) {
+// tuneGC sets the garbage collector for a build of role files of size
+// bytes and returns what restores it. A build allocates tens of kilobytes
+// for every kilobyte it keeps: collecting when the heap is five times what
+// survived, rather than twice, saves a collection in two or three. What
+// survives is small (the roles' terms and questions wait in a temporary
+// file: see spill), about 0.6 bytes for each byte of content at its peak
+// (one category page of a large guide, held twice while it is minified),
+// so the memory limit that keeps the heap near its goal is 96 MiB and a
+// sixth of the content, and never less than the content itself: the
+// collector must not run without end when a guide is far larger than the
+// bench's 10,000 roles.
+func tuneGC(size int64) (restore func()) {
 	gc := debug.SetGCPercent(400)
-	limit := debug.SetMemoryLimit(128<<20 + max(int64(n)*20<<10, 2*size))
+	limit := debug.SetMemoryLimit(max(96<<20+size/6, size))
 	return func() {
 		debug.SetGCPercent(gc)
 		debug.SetMemoryLimit(limit)
@@ -133,7 +136,7 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 		return fail()
 	}
 	if opts.TuneGC {
-		defer tuneGC(len(g.files), g.size)()
+		defer tuneGC(g.size)()
 	}
 	// The search files' folder is named after their version: a sink that
 	// recycles an older output can rename the older version's folder, so
@@ -143,12 +146,14 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 			return nil, err
 		}
 	}
-	// What the category pages list of each role waits in a temporary file
-	// until they are rendered. Where no temporary file can be made it stays
-	// in memory, which only costs memory.
+	// What the category pages list of each role, and its terms for the
+	// search index, wait in a temporary file until they are needed at the
+	// end. Where no temporary file can be made they stay in memory, which
+	// only costs memory.
 	sp, err := newSpill()
 	if err == nil {
 		defer sp.Close()
+		g.index.SetStore(sp)
 	}
 	// Each role's page and search file are written as soon as the role is
 	// parsed, so that no more than a few roles are in memory at once.
@@ -293,8 +298,11 @@ func (g *loaded) parse(ctx context.Context, diags *diag.List, visit func(*site.R
 	cats := len(g.site.Categories)
 	err := parseRoles(ctx, g.src, g.site, g.files, g.failed, g.workers, diags, &g.parseTime, func(r *site.Role, d *diag.List) error {
 		t0 := time.Now()
-		g.index.Add(r, cats)
+		err := g.index.Add(r, cats)
 		g.indexTime.since(t0)
+		if err != nil {
+			return err
+		}
 		if visit != nil {
 			return visit(r, d)
 		}

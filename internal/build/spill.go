@@ -11,7 +11,7 @@ import (
 // spill is a temporary file for what a build must keep for every role but
 // reads only at the end: the questions the category pages list (see
 // site.Refs). At 10,000 roles that is 40 MB that would otherwise stay in
-// memory for the whole build. It implements site.RefStore.
+// memory for the whole build. It implements site.Store.
 type spill struct {
 	mu   sync.Mutex
 	f    *os.File

@@ -329,7 +329,9 @@ func (st *State) applyRoles(files []string, ch *Change) (bool, error) {
 			}
 			f.diags = append(f.diags, rd...)
 			r.Entry.Facts = r.Facts
-			st.g.index.Add(r, len(st.g.site.Categories))
+			if err := st.g.index.Add(r, len(st.g.site.Categories)); err != nil {
+				return false, err
+			}
 		}
 		st.files[p.file] = f
 	}

@@ -401,7 +401,25 @@ func (d *Dir) mkdir(dir string) error {
 	return nil
 }
 
-var readPool = sync.Pool{New: func() any { return new([]byte) }}
+// readPool holds the buffers files are compared through: a fixed size, so
+// that comparing a page of many megabytes costs no more memory than a
+// small one.
+var readPool = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }}
+
+// holds reports whether r holds exactly the bytes of want, up to its end.
+func holds(r io.Reader, want []byte) bool {
+	bp := readPool.Get().(*[]byte)
+	defer readPool.Put(bp)
+	buf := *bp
+	for len(want) > 0 {
+		n, err := io.ReadFull(r, buf[:min(len(buf), len(want))])
+		if err != nil || !bytes.Equal(buf[:n], want[:n]) {
+			return false
+		}
+		want = want[n:]
+	}
+	return true
+}
 
 // rewrite writes body to name in a recycled folder: not at all when
 // SkipSame is set and the file holds body already, else in place, unless
@@ -426,18 +444,8 @@ func (d *Dir) rewrite(name string, body []byte) error {
 	if err != nil {
 		return err
 	}
-	if d.opts.SkipSame && info.Size() == int64(len(body)) {
-		bp := readPool.Get().(*[]byte)
-		if cap(*bp) < len(body) {
-			*bp = make([]byte, len(body))
-		}
-		old := (*bp)[:len(body)]
-		_, err := io.ReadFull(f, old)
-		same := err == nil && bytes.Equal(old, body)
-		readPool.Put(bp)
-		if same {
-			return f.Close()
-		}
+	if d.opts.SkipSame && info.Size() == int64(len(body)) && holds(f, body) {
+		return f.Close()
 	}
 	if links(info) > 1 {
 		f.Close()

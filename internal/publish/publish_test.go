@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -516,6 +517,32 @@ func TestRecycledFoldersAreMadeOnceUnderConcurrentWrites(t *testing.T) {
 		d.Wait()
 		if got := tree(t, dest); len(got) != 9 {
 			t.Fatalf("got %v; want 8 files under a/b and the marker", got)
+		}
+	}
+}
+
+// holds compares through a small buffer: files larger than it, differing
+// only far in, must not pass as the same.
+func TestHoldsComparesWholeFiles(t *testing.T) {
+	big := bytes.Repeat([]byte("0123456789abcdef"), 20000) // 320 KB, five buffers
+	last := bytes.Clone(big)
+	last[len(last)-1] = 'X'
+	mid := bytes.Clone(big)
+	mid[200<<10] = 'X'
+	for _, tc := range []struct {
+		name       string
+		file, want []byte
+		same       bool
+	}{
+		{"same", big, big, true},
+		{"empty", nil, nil, true},
+		{"last byte", big, last, false},
+		{"middle", big, mid, false},
+		{"shorter file", big[:1000], big, false},
+		{"longer file", big, big[:1000], true}, // callers compare sizes first
+	} {
+		if got := holds(bytes.NewReader(tc.file), tc.want); got != tc.same {
+			t.Errorf("%s: holds = %v; want %v", tc.name, got, tc.same)
 		}
 	}
 }

@@ -188,6 +188,9 @@ func isUpper(c byte) bool { return 'A' <= c && c <= 'Z' }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
+// maxPooled is the largest buffer bufPool keeps.
+const maxPooled = 1 << 20
+
 // Render executes the layout of p.Kind and returns the minified HTML.
 func (t *Theme) Render(p *Page) ([]byte, error) {
 	tmpl, ok := t.pages[p.Kind]
@@ -203,7 +206,13 @@ func (t *Theme) Render(p *Page) ([]byte, error) {
 		p.root = site.Root(p.Path)
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
-	defer bufPool.Put(buf)
+	defer func() {
+		// A category page of a large guide is megabytes: let its buffer go
+		// rather than keep it for pages a hundred times smaller.
+		if buf.Cap() <= maxPooled {
+			bufPool.Put(buf)
+		}
+	}()
 	buf.Reset()
 	if err := tmpl.ExecuteTemplate(buf, "base.html", p); err != nil {
 		return nil, &LayoutError{File: layoutsDir + "/" + p.Kind + ".html", Err: err}

@@ -94,17 +94,28 @@ var siteFiles = []struct {
 // It returns the number of files.
 func (t *Theme) PutSitePages(s *site.Site, sink Sink) (int, error) {
 	pages := SitePages(s)
-	// Category pages of a large guide are megabytes each: render on every
-	// core. The error reported is that of the first file in order, as if
-	// they had been made one by one.
+	// Pages are rendered on every core, but the category pages one at a
+	// time: in a large guide each is megabytes, held twice while it is
+	// minified. The error reported is that of the first file in order, as
+	// if they had been made one by one.
 	errs := make([]error, len(pages)+len(siteFiles))
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
+	g.Go(func() error {
+		for i, p := range pages {
+			if p.Kind == "category" {
+				errs[i] = t.put(p, sink)
+			}
+		}
+		return nil
+	})
 	for i, p := range pages {
-		g.Go(func() error {
-			errs[i] = t.put(p, sink)
-			return nil
-		})
+		if p.Kind != "category" {
+			g.Go(func() error {
+				errs[i] = t.put(p, sink)
+				return nil
+			})
+		}
 	}
 	for i, f := range siteFiles {
 		g.Go(func() error {

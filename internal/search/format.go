@@ -127,8 +127,9 @@ func (x *Index) WriteOnce(s *site.Site, version string, put func(path string, bo
 }
 
 func (x *Index) write(s *site.Site, version string, put func(path string, body []byte) error, drop bool) error {
-	cats := len(s.Categories)
-	inv, err := x.invert(s.Roles, cats, drop)
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	inv, err := x.invert(s.Roles, len(s.Categories))
 	if err != nil {
 		return err
 	}
@@ -148,16 +149,51 @@ func (x *Index) write(s *site.Site, version string, put func(path string, body [
 	for _, g := range groups {
 		m.Shards = append(m.Shards, g.prefix)
 	}
-	// Shards are independent: encode them on every core.
-	var g errgroup.Group
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for si, grp := range groups {
-		g.Go(func() error { return writeShard(inv, base, version, si, grp, put) })
+	// The postings are made for a batch of shards at a time, and the
+	// shards of a batch are encoded on every core.
+	for _, batch := range batches(groups, inv.df, x.batch) {
+		var terms []int
+		for _, si := range batch {
+			terms = append(terms, groups[si].terms...)
+		}
+		if err := inv.fill(terms); err != nil {
+			return err
+		}
+		var g errgroup.Group
+		g.SetLimit(runtime.GOMAXPROCS(0))
+		for _, si := range batch {
+			g.Go(func() error { return writeShard(inv, base, version, si, groups[si], put) })
+		}
+		if err := g.Wait(); err != nil {
+			return err
+		}
 	}
-	if err := g.Wait(); err != nil {
-		return err
+	if drop {
+		x.roles = map[string]*roleTerms{}
 	}
 	return put(MetaFile, callback("meta", mustJSON(m)))
+}
+
+// batches cuts the shards, in order, into runs whose terms have at most
+// budget postings in all, or one shard if it alone has more.
+func batches(groups []group, df []int, budget int) [][]int {
+	var out [][]int
+	var cur []int
+	n := 0
+	for si, g := range groups {
+		size := 0
+		for _, t := range g.terms {
+			size += df[t]
+		}
+		if len(cur) > 0 && n+size > budget {
+			out, cur, n = append(out, cur), nil, 0
+		}
+		cur, n = append(cur, si), n+size
+	}
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	return out
 }
 
 // writeShard encodes one shard and the later tiers of its terms.
@@ -166,7 +202,7 @@ func writeShard(inv *inverted, base, version string, si int, g group, put func(s
 	for ti, t := range g.terms {
 		tiers := splitTiers(inv.postings[t])
 		sh.Terms = append(sh.Terms, inv.terms[t])
-		sh.DF = append(sh.DF, len(inv.postings[t].docs))
+		sh.DF = append(sh.DF, inv.df[t])
 		var maxes []int
 		for k, tier := range tiers {
 			maxes = append(maxes, int(tier.max))
@@ -280,7 +316,7 @@ type group struct {
 func shardTerms(inv *inverted) []group {
 	sizes := make([]int, len(inv.terms))
 	for i, t := range inv.terms {
-		n := len(inv.postings[i].docs)
+		n := inv.df[i]
 		sizes[i] = len(t) + 12 + min(n, firstTier)*4
 	}
 	var out []group

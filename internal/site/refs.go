@@ -30,9 +30,10 @@ type Refs struct {
 	size   int
 }
 
-// RefStore keeps the blocks of Refs moved out of memory. Add is called from
-// many goroutines at once; ReadAt only once the Refs are needed.
-type RefStore interface {
+// Store keeps blocks of bytes that a build needs only at its end, out of
+// memory: the Refs of every role (see Refs.Move), the search index's terms.
+// Add is called from many goroutines at once.
+type Store interface {
 	io.ReaderAt
 	// Add keeps b and returns where ReadAt finds it.
 	Add(b []byte) (off int64, err error)
@@ -120,7 +121,7 @@ func field(b []byte) (f, rest []byte, ok bool) {
 // Move hands the packed block to s and returns Refs that read it from there,
 // leaving only the counts in memory. Refs already moved, or empty, are
 // returned as they are.
-func (r Refs) Move(s RefStore) (Refs, error) {
+func (r Refs) Move(s Store) (Refs, error) {
 	if r.data == nil || r.size == 0 {
 		return r, nil
 	}

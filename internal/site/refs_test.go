@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-// memStore is a RefStore in memory that can be made to fail.
+// memStore is a Store in memory that can be made to fail.
 type memStore struct {
 	b               []byte
 	failAdd, failAt bool

@@ -1,0 +1,247 @@
+package search
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"math/bits"
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/guide-build/guide/internal/site"
+)
+
+// batchPostings bounds how many postings are inverted at once: 3 million
+// take 15 MB. A guide of 10,000 roles has about 11 million, which it
+// inverts in four passes over its terms rather than in 55 MB at once.
+const batchPostings = 3 << 20
+
+// postings is one term's documents and impacts.
+type postings struct {
+	docs    []uint32 // increasing
+	impacts []uint8
+}
+
+// layout fixes how a document number is made from a role's position, the
+// document's kind and its number within the kind.
+type layout struct {
+	kindBits, idxBits uint
+}
+
+func (l layout) id(role, kind, idx int) uint32 {
+	return uint32(role)<<(l.kindBits+l.idxBits) | uint32(kind)<<l.idxBits | uint32(idx)
+}
+
+// inverted is the index turned around: for each term, its postings with
+// their quantised BM25 impacts. The statistics are computed for every term
+// at once, the postings only for a batch of terms at a time (see fill).
+type inverted struct {
+	layout
+	terms    []string   // sorted
+	df       []int      // documents of each term
+	postings []postings // of the terms filled last, by position in terms
+	docs     int
+	slot     []int32 // by term id: 1 + the position in terms of a term being filled
+
+	x     *Index
+	list  []*roleTerms // in site order
+	ids   []uint32     // the Index's id of each term
+	runs  int
+	start [][]uint32 // by run, by term id: where the run's postings of the term go
+	idf   []float64  // by term id
+	avg   float64    // document length
+	top   float64    // the highest score, which quantises to 255
+}
+
+// each runs fn(w) for every run of roles w at once.
+func (inv *inverted) each(fn func(w int) error) error {
+	errs := make([]error, inv.runs)
+	var wg sync.WaitGroup
+	for w := range inv.runs {
+		wg.Go(func() { errs[w] = fn(w) })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// run returns the roles of run w: the roles are cut into one run per core.
+// Each pass goes over the runs at once; what they add up (counts, sums of
+// whole numbers, maxima) does not depend on the order, and each run writes
+// its postings to its own stretch of every term's list, so the result is
+// the same as one pass in order.
+func (inv *inverted) run(w int) (first int, roles []*roleTerms) {
+	first = len(inv.list) * w / inv.runs
+	return first, inv.list[first : len(inv.list)*(w+1)/inv.runs]
+}
+
+// visit calls fn with every document of the roles of run w, in increasing
+// document number, and with its terms' data.
+func (inv *inverted) visit(w int, fn func(role int, rt *roleTerms, data []byte, i int)) error {
+	first, roles := inv.run(w)
+	var buf []byte
+	for r, rt := range roles {
+		data, err := rt.load(inv.x.store, buf)
+		if err != nil {
+			return err
+		}
+		if rt.data == nil {
+			buf = data
+		}
+		for i := range rt.docs {
+			fn(first+r, rt, data, i)
+		}
+	}
+	return nil
+}
+
+// invert computes the statistics BM25 needs over the roles in order. The
+// caller holds x.mu.
+func (x *Index) invert(roles []*site.Entry, cats int) (*inverted, error) {
+	inv := &inverted{x: x, list: make([]*roleTerms, len(roles))}
+	for i, e := range roles {
+		if inv.list[i] = x.roles[e.File]; inv.list[i] == nil {
+			return nil, fmt.Errorf("search: role %s was not indexed", e.File)
+		}
+	}
+	// Documents are numbered by kind and number within the role: they must
+	// come in that order for postings to come out sorted.
+	for _, rt := range inv.list {
+		if !slices.IsSortedFunc(rt.docs, func(a, b docTerms) int {
+			return cmp.Or(cmp.Compare(a.typ, b.typ), cmp.Compare(a.idx, b.idx))
+		}) {
+			return nil, fmt.Errorf("search: a role's documents are out of order")
+		}
+	}
+	inv.runs = min(runtime.GOMAXPROCS(0), max(len(inv.list), 1))
+	type stats struct {
+		totalLen float64
+		docs     int
+		maxIdx   int
+		top      float64
+	}
+	st := make([]stats, inv.runs)
+	inv.start = make([][]uint32, inv.runs)
+	err := inv.each(func(w int) error {
+		s, df := &st[w], make([]uint32, len(x.terms))
+		inv.start[w], s.maxIdx = df, 1
+		return inv.visit(w, func(_ int, rt *roleTerms, data []byte, i int) {
+			d := &rt.docs[i]
+			s.maxIdx = max(s.maxIdx, int(d.idx)+1)
+			s.totalLen += float64(d.length)
+			s.docs++
+			rt.each(data, i, func(t, _ uint32) { df[t]++ })
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	maxIdx, totalLen := 1, 0.0
+	df := make([]uint32, len(x.terms))
+	for w, s := range st {
+		maxIdx, inv.docs, totalLen = max(maxIdx, s.maxIdx), inv.docs+s.docs, totalLen+s.totalLen
+		for t, f := range inv.start[w] {
+			df[t] += f
+		}
+	}
+	inv.layout = layout{kindBits: uint(bits.Len(uint(kindRole(cats)))), idxBits: uint(bits.Len(uint(maxIdx - 1)))}
+	if inv.idxBits == 0 {
+		inv.idxBits = 1
+	}
+	if bits.Len(uint(len(roles)))+int(inv.kindBits+inv.idxBits) > 32 {
+		return nil, fmt.Errorf("search: %d roles with up to %d questions of a kind do not fit the index", len(roles), maxIdx)
+	}
+	inv.avg = totalLen / float64(max(inv.docs, 1))
+	n := float64(inv.docs)
+	inv.idf = make([]float64, len(df))
+	for t, f := range df {
+		inv.idf[t] = math.Log(1 + (n-float64(f)+0.5)/(float64(f)+0.5))
+	}
+	err = inv.each(func(w int) error {
+		s := &st[w]
+		return inv.visit(w, func(_ int, rt *roleTerms, data []byte, i int) {
+			dn := inv.norm(rt.docs[i].length)
+			rt.each(data, i, func(t, f uint32) { s.top = max(s.top, inv.score(t, f, dn)) })
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range st {
+		inv.top = max(inv.top, s.top)
+	}
+	// Where each run's postings of a term start: after the earlier runs'.
+	for t := range df {
+		off := uint32(0)
+		for w := range inv.start {
+			off, inv.start[w][t] = off+inv.start[w][t], off
+		}
+	}
+	order := make([]uint32, 0, len(x.terms))
+	for t := range x.terms {
+		if df[t] > 0 {
+			order = append(order, uint32(t))
+		}
+	}
+	slices.SortFunc(order, func(a, b uint32) int { return cmp.Compare(x.terms[a], x.terms[b]) })
+	inv.ids = order
+	for _, t := range order {
+		inv.terms = append(inv.terms, x.terms[t])
+		inv.df = append(inv.df, int(df[t]))
+	}
+	return inv, nil
+}
+
+// norm is BM25's length normalisation of a document.
+func (inv *inverted) norm(length uint32) float64 {
+	return k1 * (1 - b + b*float64(length)/inv.avg)
+}
+
+// score is the BM25 score of term t in a document, from its weighted
+// frequency and norm.
+func (inv *inverted) score(t uint32, freq uint32, norm float64) float64 {
+	tf := float64(freq) / 2
+	return inv.idf[t] * tf * (k1 + 1) / (tf + norm)
+}
+
+// fill computes the postings of the terms at the given positions, and drops
+// those filled before: inv.postings holds only these afterwards. Each term
+// is filled once.
+func (inv *inverted) fill(terms []int) error {
+	if inv.postings == nil {
+		inv.postings = make([]postings, len(inv.terms))
+		inv.slot = make([]int32, len(inv.x.terms))
+	}
+	clear(inv.postings)
+	clear(inv.slot)
+	for _, t := range terms {
+		p := &inv.postings[t]
+		p.docs, p.impacts = make([]uint32, inv.df[t]), make([]uint8, inv.df[t])
+		inv.slot[inv.ids[t]] = int32(t) + 1
+	}
+	return inv.each(func(w int) error {
+		next := inv.start[w]
+		return inv.visit(w, func(role int, rt *roleTerms, data []byte, i int) {
+			d := &rt.docs[i]
+			id := inv.id(role, int(d.typ), int(d.idx))
+			dn := inv.norm(d.length)
+			rt.each(data, i, func(t, f uint32) {
+				pos := inv.slot[t]
+				if pos == 0 {
+					return // another batch's
+				}
+				p := &inv.postings[pos-1]
+				q := math.Ceil(inv.score(t, f, dn) / inv.top * 255)
+				k := next[t]
+				p.docs[k] = id
+				p.impacts[k] = uint8(min(max(q, 1), 255))
+				next[t] = k + 1
+			})
+		})
+	})
+}
