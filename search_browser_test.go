@@ -142,6 +142,20 @@ func TestBrowserSearch(t *testing.T) {
 			if got := evalString(t, ctx, `document.querySelector("form.search .sr-empty button").textContent`); got != "Search everything" {
 				t.Errorf("with a filter on, the empty state offers %q; want a way to drop the filters", got)
 			}
+
+			// A burst of input (fast typing, an input method) shows the
+			// results of its last value: the first event searches at once,
+			// the rest once the burst is over.
+			if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](`document.querySelector("form.search .sr-empty button").click()`)); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](`["r", "ra", "rat", "rate l", "rate limiting"].forEach(`+setQuery+`)`)); err != nil {
+				t.Fatal(err)
+			}
+			browsertest.WaitJS(t, ctx, `document.querySelector("form.search [role=status]").textContent.includes("“rate limiting”")`)
+			if first := evalString(t, ctx, `document.querySelector("#search-listbox [role=option]").innerText.toLowerCase()`); !strings.Contains(first, "rate limit") {
+				t.Errorf("after a burst of input the first result is %q; want one for the last value, rate limiting", first)
+			}
 			if errs := console.Errors(); len(errs) > 0 {
 				t.Errorf("the page logged errors: %q", errs)
 			}

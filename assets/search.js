@@ -464,9 +464,17 @@
     }
     el.appendChild(p);
   }
+  // debounce runs fn at once for an event that comes after ms of quiet (a
+  // key typed at a human pace, a paste), and otherwise once the events have
+  // stopped for ms, so that a burst of them runs fn once, for the last.
   function debounce(fn, ms) {
-    var t;
-    return function () { clearTimeout(t); t = setTimeout(fn, ms); };
+    var t, last = -Infinity;
+    return function () {
+      var now = performance.now(), quiet = now - last >= ms;
+      last = now;
+      clearTimeout(t);
+      if (quiet) fn(); else t = setTimeout(fn, ms);
+    };
   }
 
   // ---- The combobox in the header of every page.
@@ -618,6 +626,10 @@
   }
 
   document.querySelectorAll("form.search").forEach(setupBox);
+  // This script loads when the visitor reaches for the search box: fetch
+  // the index's table of contents while they type, not after. A failure
+  // here is retried by the first query (see run).
+  engine().catch(function () {});
   var page = document.querySelector("[data-search-page]");
   if (page) setupPage(page);
 })(typeof window !== "undefined" ? window : globalThis);
