@@ -542,3 +542,26 @@ func FuzzScanHeaderOnAssembledRoles(f *testing.F) {
 		}
 	})
 }
+
+func TestOtherBreaks(t *testing.T) {
+	for _, tc := range []struct {
+		s    string
+		want bool
+	}{
+		{"", false},
+		{"title: T\ndepartment: E\n", false},
+		{"café \u0084 \u2027 \u202a \u00c2\u00a0 naïve — ok\n", false}, // neighbours of the breaks
+		{"a\rb", true},
+		{"\r", true},
+		{"summary: S\u0085weight: 5", true},
+		{"x\u2028", true},
+		{"\u2029y", true},
+	} {
+		if got := otherBreaks([]byte(tc.s)); got != tc.want {
+			t.Errorf("otherBreaks(%q) = %v; want %v", tc.s, got, tc.want)
+		}
+		if want := strings.ContainsAny(tc.s, "\r\u0085\u2028\u2029"); want != tc.want {
+			t.Errorf("test case %q is wrong", tc.s)
+		}
+	}
+}
