@@ -20,6 +20,7 @@ import (
 	"bytes"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -334,8 +335,45 @@ func writeText(b *strings.Builder, n ast.Node, source []byte) {
 	})
 }
 
-// collapse turns runs of blank lines and spaces into single separators.
+// collapse turns runs of blank lines and spaces into single separators: a
+// newline where the run holds one, else a space; none at either end.
 func collapse(s string) string {
+	if !utf8.ValidString(s) {
+		return collapseRunes(s) // which writes U+FFFD for each bad byte
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	sep := byte(0) // owed before the next word
+	for i := 0; i < len(s); {
+		switch s[i] {
+		case '\n':
+			sep = '\n'
+			i++
+		case ' ', '\t', '\r':
+			if sep == 0 {
+				sep = ' '
+			}
+			i++
+		default:
+			j := i + 1
+			for j < len(s) && !isSpace(s[j]) {
+				j++
+			}
+			if sep != 0 && b.Len() > 0 {
+				b.WriteByte(sep)
+			}
+			sep = 0
+			b.WriteString(s[i:j])
+			i = j
+		}
+	}
+	return b.String()
+}
+
+func isSpace(c byte) bool { return c == '\n' || c == ' ' || c == '\t' || c == '\r' }
+
+// collapseRunes is collapse rune by rune, for text that is not valid UTF-8.
+func collapseRunes(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space, newline := false, false

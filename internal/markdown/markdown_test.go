@@ -458,3 +458,30 @@ func TestPlainFastPath(t *testing.T) {
 		}
 	}
 }
+
+// collapse works on bytes; collapseRunes, the plain rune loop, says what it
+// must return.
+func TestCollapseMatchesRuneLoop(t *testing.T) {
+	pieces := []string{"a", "word", "é", "日本", " ", "  ", "\t", "\n", "\n\n", "\r\n", "\u00a0", "\u2028", "x\ny", ""}
+	r := rand.New(rand.NewPCG(7, 7))
+	for range 20000 {
+		var sb strings.Builder
+		for range r.IntN(12) {
+			sb.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		s := sb.String()
+		if got, want := collapse(s), collapseRunes(s); got != want {
+			t.Fatalf("collapse(%q) = %q; want %q", s, got, want)
+		}
+	}
+	for _, tc := range []struct{ in, want string }{
+		{"  a  b \n\n c\t", "a b\nc"},
+		{"\n a \n", "a"},
+		{"a \n b", "a\nb"},
+		{"caf\xe9 ok", "caf\ufffd ok"}, // not UTF-8: as the rune loop writes it
+	} {
+		if got := collapse(tc.in); got != tc.want {
+			t.Errorf("collapse(%q) = %q; want %q", tc.in, got, tc.want)
+		}
+	}
+}
