@@ -92,13 +92,13 @@ type adopter interface {
 // bytes and returns what restores it. A build allocates tens of kilobytes
 // for every kilobyte it keeps: collecting when the heap is five times what
 // survived, rather than twice, saves a collection in two or three. What
-// survives is small (the roles' terms and questions wait in a temporary
-// file: see spill), about 0.6 bytes for each byte of content at its peak
-// (one category page of a large guide, held twice while it is minified),
-// so the memory limit that keeps the heap near its goal is 96 MiB and a
-// sixth of the content, and never less than the content itself: the
-// collector must not run without end when a guide is far larger than the
-// bench's 10,000 roles.
+// survives is small, because the roles' questions and search terms wait in
+// a temporary file (see spill): at its peak, while a category page is
+// minified, about 25 MB and 0.6 bytes for each byte of content (85 MB at
+// 10,000 roles of 10 KB). So the memory limit, which keeps the heap near
+// its goal, is 96 MiB and a sixth of the content, and never less than the
+// content itself, so that the collector does not run without end on a
+// guide far larger than that.
 func tuneGC(size int64) (restore func()) {
 	gc := debug.SetGCPercent(400)
 	limit := debug.SetMemoryLimit(max(96<<20+size/6, size))
@@ -148,9 +148,9 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 	}
 	// What the category pages list of each role, and its terms for the
 	// search index, wait in a temporary file until they are needed at the
-	// end. Where no temporary file can be made they stay in memory, which
-	// only costs memory.
-	sp, err := newSpill()
+	// end. Where no temporary file can be made, or written, they stay in
+	// memory, which only costs memory.
+	sp, err := newStore()
 	if err == nil {
 		defer sp.Close()
 		g.index.SetStore(sp)
@@ -160,11 +160,8 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 	var pages, roleFiles timer
 	err = g.parse(ctx, &diags, func(r *site.Role, d *diag.List) error {
 		if sp != nil {
-			refs, err := r.Entry.Refs.Move(sp)
-			if err != nil {
-				return err
-			}
-			r.Entry.Refs = refs
+			// On a failed write the questions stay in memory.
+			r.Entry.Refs, _ = r.Entry.Refs.Move(sp)
 		}
 		t0 := time.Now()
 		err := sink.Put(search.RolePath(g.version, r.Index), search.RoleFile(g.version, r, len(g.site.Categories)))
@@ -298,11 +295,8 @@ func (g *loaded) parse(ctx context.Context, diags *diag.List, visit func(*site.R
 	cats := len(g.site.Categories)
 	err := parseRoles(ctx, g.src, g.site, g.files, g.failed, g.workers, diags, &g.parseTime, func(r *site.Role, d *diag.List) error {
 		t0 := time.Now()
-		err := g.index.Add(r, cats)
+		g.index.Add(r, cats)
 		g.indexTime.since(t0)
-		if err != nil {
-			return err
-		}
 		if visit != nil {
 			return visit(r, d)
 		}

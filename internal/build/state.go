@@ -329,9 +329,7 @@ func (st *State) applyRoles(files []string, ch *Change) (bool, error) {
 			}
 			f.diags = append(f.diags, rd...)
 			r.Entry.Facts = r.Facts
-			if err := st.g.index.Add(r, len(st.g.site.Categories)); err != nil {
-				return false, err
-			}
+			st.g.index.Add(r, len(st.g.site.Categories))
 		}
 		st.files[p.file] = f
 	}

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html/template"
 	"strings"
@@ -215,6 +216,9 @@ func (t *Theme) Render(p *Page) ([]byte, error) {
 	}()
 	buf.Reset()
 	if err := tmpl.ExecuteTemplate(buf, "base.html", p); err != nil {
+		if errors.Is(err, site.ErrStore) {
+			return nil, fmt.Errorf("rendering %s: %w", File(p.Path), err) // not the layout's fault
+		}
 		return nil, &LayoutError{File: layoutsDir + "/" + p.Kind + ".html", Err: err}
 	}
 	var out bytes.Buffer

@@ -119,9 +119,9 @@ func (x *Index) Write(s *site.Site, version string, put func(path string, body [
 	return x.write(s, version, put, false)
 }
 
-// WriteOnce is Write for an index written once, as a full build does: it
-// lets go of each role's documents as soon as their postings are built, so
-// that the two are not held at once. The index is empty afterwards.
+// WriteOnce is Write for an index written once, as a full build does: the
+// index lets go of every role's documents once it is written, and is empty
+// afterwards.
 func (x *Index) WriteOnce(s *site.Site, version string, put func(path string, body []byte) error) error {
 	return x.write(s, version, put, true)
 }

@@ -74,9 +74,10 @@ type roleTerms struct {
 }
 
 type docTerms struct {
-	typ, idx uint16 // document kind (a category, FAQ, role) and number within it
-	length   uint32 // weighted length, in halves
-	end      uint32 // where its terms end in data; they start where the previous document's end
+	typ    uint16 // document kind: a category, FAQ, role
+	idx    uint32 // number within the kind
+	length uint32 // weighted length, in halves
+	end    uint32 // where its terms end in data; they start where the previous document's end
 }
 
 // load returns the role's data, from memory or read from store into buf.
@@ -86,7 +87,7 @@ func (rt *roleTerms) load(store site.Store, buf []byte) ([]byte, error) {
 	}
 	buf = slices.Grow(buf[:0], rt.size)[:rt.size]
 	if _, err := store.ReadAt(buf, rt.off); err != nil {
-		return nil, fmt.Errorf("search: reading back a role's terms: %w", err)
+		return nil, fmt.Errorf("search: reading back a role's terms: %w: %w", site.ErrStore, err)
 	}
 	return buf, nil
 }
@@ -186,7 +187,7 @@ func (c *counter) flush(typ, idx int) {
 		c.counts[id] = 0
 		prev = id
 	}
-	c.docs = append(c.docs, docTerms{typ: uint16(typ), idx: uint16(idx), length: c.length, end: uint32(len(c.data))})
+	c.docs = append(c.docs, docTerms{typ: uint16(typ), idx: uint32(idx), length: c.length, end: uint32(len(c.data))})
 	c.touched, c.length = c.touched[:0], 0
 }
 
@@ -204,8 +205,9 @@ func (x *Index) termID(t string) uint32 {
 }
 
 // Add indexes a role's documents, replacing what the index held for the
-// same file. It fails only if the index's store does.
-func (x *Index) Add(r *site.Role, cats int) error {
+// same file. Where the index's store fails to keep the role's terms, they
+// stay in memory.
+func (x *Index) Add(r *site.Role, cats int) {
 	c := counters.Get().(*counter)
 	defer counters.Put(c)
 	if c.x != x || len(c.words) > 1<<17 {
@@ -244,19 +246,17 @@ func (x *Index) Add(r *site.Role, cats int) error {
 	x.mu.Lock()
 	store := x.store
 	x.mu.Unlock()
+	kept := false
 	if store != nil && rt.size > 0 {
 		off, err := store.Add(c.data)
-		if err != nil {
-			return fmt.Errorf("search: keeping the terms of %s: %w", r.File, err)
-		}
-		rt.off = off
-	} else {
+		rt.off, kept = off, err == nil
+	}
+	if !kept {
 		rt.data = slices.Clone(c.data)
 	}
 	x.mu.Lock()
 	x.roles[r.File] = rt
 	x.mu.Unlock()
-	return nil
 }
 
 // Remove forgets a role.

@@ -90,8 +90,8 @@ func (inv *inverted) visit(w int, fn func(role int, rt *roleTerms, data []byte, 
 		if err != nil {
 			return err
 		}
-		if rt.data == nil {
-			buf = data
+		if rt.data == nil && data != nil {
+			buf = data // read from the store: reuse its room for the next role
 		}
 		for i := range rt.docs {
 			fn(first+r, rt, data, i)

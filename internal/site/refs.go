@@ -23,7 +23,7 @@ type QuestionRef struct {
 // The block holds, for each category in turn, each of its questions as a
 // uvarint length and the bytes of the ID, then the same for the text.
 type Refs struct {
-	counts []uint16 // questions in each category
+	counts []uint32 // questions in each category
 	data   []byte   // the block, or nil once moved to a store
 	store  io.ReaderAt
 	off    int64
@@ -41,17 +41,17 @@ type Store interface {
 
 // packRefs packs a role's questions, by category.
 func packRefs(byCat [][]*Question) Refs {
-	r := Refs{counts: make([]uint16, len(byCat))}
+	r := Refs{counts: make([]uint32, len(byCat))}
 	size := 0
 	for _, qs := range byCat {
 		for _, q := range qs {
-			size += len(q.ID) + len(q.Text) + 2*binary.MaxVarintLen16
+			size += len(q.ID) + len(q.Text) + 2*binary.MaxVarintLen64
 		}
 	}
 	r.data = make([]byte, 0, size)
 	for i, qs := range byCat {
-		r.counts[i] = uint16(min(len(qs), 1<<16-1))
-		for _, q := range qs[:r.counts[i]] {
+		r.counts[i] = uint32(len(qs))
+		for _, q := range qs {
 			r.data = binary.AppendUvarint(r.data, uint64(len(q.ID)))
 			r.data = append(r.data, q.ID...)
 			r.data = binary.AppendUvarint(r.data, uint64(len(q.Text)))
@@ -82,7 +82,7 @@ func (r Refs) In(cat int) ([]QuestionRef, error) {
 	if data == nil {
 		data = make([]byte, r.size)
 		if _, err := r.store.ReadAt(data, r.off); err != nil {
-			return nil, fmt.Errorf("reading back a role's questions: %w", err)
+			return nil, fmt.Errorf("reading back a role's questions: %w: %w", ErrStore, err)
 		}
 	}
 	skip := 0
@@ -107,7 +107,11 @@ func (r Refs) In(cat int) ([]QuestionRef, error) {
 	return out, nil
 }
 
-var errCorrupt = errors.New("a role's questions came back damaged from where they were kept")
+// ErrStore marks the errors of reading back from a Store: a failure of the
+// machine, not of the guide or its layouts.
+var ErrStore = errors.New("the build's temporary file failed")
+
+var errCorrupt = fmt.Errorf("%w: a role's questions came back damaged", ErrStore)
 
 // field cuts one length-prefixed field off b.
 func field(b []byte) (f, rest []byte, ok bool) {
