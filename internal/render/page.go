@@ -117,23 +117,42 @@ func (p *Page) CategoryRoles() []CategoryRole {
 	var out []CategoryRole
 	for _, e := range p.Site.Roles {
 		if e.Refs.Count(p.Category.Index) > 0 {
-			out = append(out, CategoryRole{Entry: e, cat: p.Category.Index})
+			out = append(out, CategoryRole{Entry: e, Title: e.Title, Slug: e.Slug, Href: p.Rel(e.URL), cat: p.Category.Index})
 		}
 	}
 	return out
 }
 
-// CategoryRole is one role's group on a category page.
+// CategoryRole is one role's group on a category page. A large guide's
+// category pages list every question of the guide: the fields a layout
+// needs for each are at hand, not looked up through the embedded entry.
 type CategoryRole struct {
 	*site.Entry
-	cat int
+	Title, Slug string
+	Href        string // the role page, from the category page
+	cat         int
+}
+
+// QuestionLink is a question as a category page lists it.
+type QuestionLink struct {
+	ID   string // anchor on the role page
+	Text string // plain text, as it sits inside a link
+	Href string // the question on its role page, from the category page
 }
 
 // Questions returns the role's questions of the page's category. They are
 // unpacked on each call: a layout that uses them twice keeps them in a
 // variable.
-func (c CategoryRole) Questions() ([]site.QuestionRef, error) {
-	return c.Refs.In(c.cat)
+func (c CategoryRole) Questions() ([]QuestionLink, error) {
+	refs, err := c.Refs.In(c.cat)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]QuestionLink, len(refs))
+	for i, q := range refs {
+		out[i] = QuestionLink{ID: q.ID, Text: q.Text, Href: c.Href + "#" + q.ID}
+	}
+	return out, nil
 }
 
 var funcs = template.FuncMap{
