@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"runtime/metrics"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/guide-build/guide"
 	"github.com/guide-build/guide/internal/config"
@@ -69,6 +72,7 @@ func BenchmarkBuild(b *testing.B) {
 	for _, n := range []int{100, 1000} {
 		fsys := corpus(n)
 		b.Run(fmt.Sprintf("roles=%d", n), func(b *testing.B) {
+			defer reportPeakLive(b)()
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := Run(context.Background(), fsys, Options{Theme: guide.Theme}, discard{}); err != nil {
@@ -148,9 +152,43 @@ func BenchmarkBuildDir(b *testing.B) {
 	}
 	fsys := os.DirFS(dir)
 	b.ReportAllocs()
+	defer reportPeakLive(b)()
 	for b.Loop() {
 		if _, err := Run(context.Background(), fsys, Options{Theme: guide.Theme}, discard{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// reportPeakLive watches the live heap (what survived the latest
+// collection) until the function it returns is called, and reports the
+// largest it saw as peak-live-MB: what a build's memory limit must leave
+// room for, where B/op counts everything ever allocated.
+func reportPeakLive(b *testing.B) (stop func()) {
+	done := make(chan struct{})
+	var peak uint64
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	read := func() {
+		metrics.Read(sample)
+		peak = max(peak, sample[0].Value.Uint64())
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(2 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				read()
+			}
+		}
+	})
+	return func() {
+		close(done)
+		wg.Wait()
+		read()
+		b.ReportMetric(float64(peak)/1e6, "peak-live-MB")
 	}
 }
