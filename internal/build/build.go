@@ -189,23 +189,35 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 		return nil, err
 	}
 	lap("assets")
-	if _, err := g.theme.PutSitePages(g.site, sink); err != nil {
-		if le := (*render.LayoutError)(nil); errors.As(err, &le) {
-			diags.Errorf(le.File, 0, "%v", err)
-			return fail()
-		}
+	// The pages made from every role and the search index's shards need
+	// nothing of each other: they are made at the same time. The category
+	// pages, the largest, are made one after the other, which leaves a core
+	// for the shards.
+	var pagesErr, shardsErr error
+	var pagesTime, shardsTime time.Duration
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t0 := time.Now()
+		_, pagesErr = g.theme.PutSitePages(g.site, sink)
+		pagesTime = time.Since(t0)
+	})
+	wg.Go(func() {
+		t0 := time.Now()
+		shardsErr = g.index.WriteOnce(g.site, g.version, sink.Put)
+		shardsTime = time.Since(t0)
+	})
+	wg.Wait()
+	lap("site pages and search shards (wall)")
+	phases = append(phases,
+		Phase{"  home, departments, categories, sitemap, feed", pagesTime},
+		Phase{"  search shards", shardsTime})
+	if le := (*render.LayoutError)(nil); errors.As(pagesErr, &le) {
+		diags.Errorf(le.File, 0, "%v", pagesErr)
+		return fail()
+	}
+	if err := cmp.Or(pagesErr, shardsErr); err != nil {
 		return nil, err
 	}
-	lap("home, departments, categories, sitemap, feed")
-	// The category pages were the last to need every question; the search
-	// index is built without them in memory.
-	for _, e := range g.site.Roles {
-		e.Refs = site.Refs{}
-	}
-	if err := g.index.WriteOnce(g.site, g.version, sink.Put); err != nil {
-		return nil, err
-	}
-	lap("search shards")
 	return &Result{
 		Roles:     len(g.site.Roles),
 		Questions: g.site.QuestionCount(),

@@ -26,6 +26,7 @@ type Page struct {
 
 	root  string
 	theme *Theme
+	size  int // a guess at the page's size before minifying, or 0
 }
 
 // Rel returns a link from this page to the page or file at to, a path from
@@ -234,6 +235,7 @@ func (t *Theme) Render(p *Page) ([]byte, error) {
 		}
 	}()
 	buf.Reset()
+	buf.Grow(p.size)
 	if err := tmpl.ExecuteTemplate(buf, "base.html", p); err != nil {
 		if errors.Is(err, site.ErrStore) {
 			return nil, fmt.Errorf("rendering %s: %w", File(p.Path), err) // not the layout's fault

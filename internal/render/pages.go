@@ -77,10 +77,26 @@ func SitePages(s *site.Site) []*Page {
 			Title:       c.Title + " Interview Questions",
 			Description: site.Clip(desc, descriptionLen),
 			Category:    c,
+			size:        categorySize(s, c),
 		})
 	}
 	pages = append(pages, &Page{Site: s, Kind: "search", Path: "search/", Title: "Search", Description: "Search every question, note and FAQ entry in " + cfg.Title + "."})
 	return append(pages, &Page{Site: s, Kind: "404", Path: "404.html", Title: "Page not found", Description: cfg.Description})
+}
+
+// categorySize guesses the size of a category page before it is minified,
+// from its questions: a large guide's category page is megabytes, and a
+// buffer that doubles its way there holds half as much again in garbage.
+func categorySize(s *site.Site, c *site.Category) int {
+	n := 16 << 10
+	for _, e := range s.Roles {
+		if k := e.Refs.Count(c.Index); k > 0 {
+			// The role's heading; each question's anchor and text (its
+			// share of the role's), link and list item.
+			n += 160 + 2*len(e.Title) + e.Refs.Size()*k/max(e.Questions, 1) + k*(len(e.URL)+48)
+		}
+	}
+	return n
 }
 
 // siteFiles are the files made from the site model without a layout.

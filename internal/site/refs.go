@@ -63,6 +63,10 @@ func packRefs(byCat [][]*Question) Refs {
 	return r
 }
 
+// Size is the number of bytes of the packed block: about the length of
+// the questions' anchors and text.
+func (r Refs) Size() int { return r.size }
+
 // Count returns how many questions of category cat the role has.
 func (r Refs) Count(cat int) int {
 	if cat < 0 || cat >= len(r.counts) {
