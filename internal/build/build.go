@@ -94,8 +94,9 @@ type adopter interface {
 // survived, rather than twice, saves a collection in two or three. What
 // survives is small, because the roles' questions and search terms wait in
 // a temporary file (see spill): at its peak, while a category page is
-// minified, about 25 MB and 0.6 bytes for each byte of content (85 MB at
-// 10,000 roles of 10 KB). So the memory limit, which keeps the heap near
+// minified and the search shards are written beside it, about 25 MB and
+// 0.6-0.7 bytes for each byte of content (85-95 MB at 10,000 roles of
+// 10 KB). So the memory limit, which keeps the heap near
 // its goal, is 96 MiB and a sixth of the content, and never less than the
 // content itself, so that the collector does not run without end on a
 // guide far larger than that.
@@ -199,6 +200,11 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 	wg.Go(func() {
 		t0 := time.Now()
 		_, pagesErr = g.theme.PutSitePages(g.site, sink)
+		// The category pages were the last to need every role's
+		// questions (in memory when there was no temporary file).
+		for _, e := range g.site.Roles {
+			e.Refs = site.Refs{}
+		}
 		pagesTime = time.Since(t0)
 	})
 	wg.Go(func() {
@@ -207,10 +213,10 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 		shardsTime = time.Since(t0)
 	})
 	wg.Wait()
-	lap("site pages and search shards (wall)")
+	lap("site pages, search shards (wall)")
 	phases = append(phases,
-		Phase{"  home, departments, categories, sitemap, feed", pagesTime},
-		Phase{"  search shards", shardsTime})
+		Phase{"  site pages (wall)", pagesTime},
+		Phase{"  search shards (wall)", shardsTime})
 	if le := (*render.LayoutError)(nil); errors.As(pagesErr, &le) {
 		diags.Errorf(le.File, 0, "%v", pagesErr)
 		return fail()

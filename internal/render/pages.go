@@ -87,16 +87,20 @@ func SitePages(s *site.Site) []*Page {
 // categorySize guesses the size of a category page before it is minified,
 // from its questions: a large guide's category page is megabytes, and a
 // buffer that doubles its way there holds half as much again in garbage.
+// The guess counts text as it is in the content; text that html/template
+// escapes or percent-encodes (most of it, in a script other than Latin)
+// makes the page larger, and the buffer then grows as it would have.
 func categorySize(s *site.Site, c *site.Category) int {
-	n := 16 << 10
+	n := int64(16 << 10)
 	for _, e := range s.Roles {
-		if k := e.Refs.Count(c.Index); k > 0 {
+		if k := int64(e.Refs.Count(c.Index)); k > 0 {
 			// The role's heading; each question's anchor and text (its
 			// share of the role's), link and list item.
-			n += 160 + 2*len(e.Title) + e.Refs.Size()*k/max(e.Questions, 1) + k*(len(e.URL)+48)
+			share := int64(e.Refs.Size()) / max(int64(e.Questions), k) * k
+			n += 160 + 2*int64(len(e.Title)) + share + k*(int64(len(e.URL))+48)
 		}
 	}
-	return n
+	return int(min(n, 1<<30))
 }
 
 // siteFiles are the files made from the site model without a layout.
