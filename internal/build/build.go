@@ -95,11 +95,10 @@ type adopter interface {
 // survives is small, because the roles' questions and search terms wait in
 // a temporary file (see spill): at its peak, while a category page is
 // minified and the search shards are written beside it, about 25 MB and
-// 0.6-0.7 bytes for each byte of content (85-95 MB at 10,000 roles of
-// 10 KB). So the memory limit, which keeps the heap near
-// its goal, is 96 MiB and a sixth of the content, and never less than the
-// content itself, so that the collector does not run without end on a
-// guide far larger than that.
+// 0.6-0.7 bytes for each byte of content (85-95 MB at 10,000 roles of 10
+// KB). So the memory limit, which keeps the heap near its goal, is 96 MiB
+// and a sixth of the content, and never less than the content itself, so
+// that the collector does not run without end on a guide far larger.
 func tuneGC(size int64) (restore func()) {
 	gc := debug.SetGCPercent(400)
 	limit := debug.SetMemoryLimit(max(96<<20+size/6, size))
@@ -190,33 +189,9 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 		return nil, err
 	}
 	lap("assets")
-	// The pages made from every role and the search index's shards need
-	// nothing of each other: they are made at the same time. The category
-	// pages, the largest, are made one after the other, which leaves a core
-	// for the shards.
-	var pagesErr, shardsErr error
-	var pagesTime, shardsTime time.Duration
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		t0 := time.Now()
-		_, pagesErr = g.theme.PutSitePages(g.site, sink)
-		// The category pages were the last to need every role's
-		// questions (in memory when there was no temporary file).
-		for _, e := range g.site.Roles {
-			e.Refs = site.Refs{}
-		}
-		pagesTime = time.Since(t0)
-	})
-	wg.Go(func() {
-		t0 := time.Now()
-		shardsErr = g.index.WriteOnce(g.site, g.version, sink.Put)
-		shardsTime = time.Since(t0)
-	})
-	wg.Wait()
+	sitePhase, shardsPhase, pagesErr, shardsErr := g.finish(sink)
 	lap("site pages, search shards (wall)")
-	phases = append(phases,
-		Phase{"  site pages (wall)", pagesTime},
-		Phase{"  search shards (wall)", shardsTime})
+	phases = append(phases, sitePhase, shardsPhase)
 	if le := (*render.LayoutError)(nil); errors.As(pagesErr, &le) {
 		diags.Errorf(le.File, 0, "%v", pagesErr)
 		return fail()
@@ -231,6 +206,33 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 		Warnings:  diags.Warnings().Sort(),
 		Phases:    phases,
 	}, nil
+}
+
+// finish renders the pages made from every role and writes the search
+// index's shards at the same time: they need nothing of each other, and
+// the category pages, the largest, are made one after the other, which
+// leaves a core for the shards. It returns the wall time and the error of
+// each.
+func (g *loaded) finish(sink render.Sink) (pages, shards Phase, pagesErr, shardsErr error) {
+	pages.Name, shards.Name = "  site pages (wall)", "  search shards (wall)"
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t0 := time.Now()
+		_, pagesErr = g.theme.PutSitePages(g.site, sink)
+		// The category pages were the last to need every role's
+		// questions (in memory when there was no temporary file).
+		for _, e := range g.site.Roles {
+			e.Refs = site.Refs{}
+		}
+		pages.Time = time.Since(t0)
+	})
+	wg.Go(func() {
+		t0 := time.Now()
+		shardsErr = g.index.WriteOnce(g.site, g.version, sink.Put)
+		shards.Time = time.Since(t0)
+	})
+	wg.Wait()
+	return pages, shards, pagesErr, shardsErr
 }
 
 // counter wraps a sink to count the files it receives.
