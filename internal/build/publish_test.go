@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/guide-build/guide"
 	"github.com/guide-build/guide/internal/diag"
@@ -351,6 +352,53 @@ func TestChangedSinceTheStamp(t *testing.T) {
 		c.change()
 		if !changedSince(src, files) {
 			t.Errorf("%s: changedSince says nothing changed", c.what)
+		}
+	}
+}
+
+// Records of destinations not built for a month are removed when another
+// is written; recent ones, and other files, stay.
+func TestOldRecordsArePruned(t *testing.T) {
+	src := t.TempDir()
+	writeGuide(t, src)
+	cache := t.TempDir()
+	outputs := filepath.Join(cache, "outputs")
+	if err := os.MkdirAll(outputs, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-recordAge - time.Hour)
+	files := map[string]time.Time{
+		"0123456789abcdef.json":     old,
+		"1111111111111111.json.tmp": old,
+		"2222222222222222.json":     time.Now().Add(-recordAge + 24*time.Hour),
+		"notes.txt":                 old,
+	}
+	for name, mtime := range files {
+		p := filepath.Join(outputs, name)
+		if err := os.WriteFile(p, []byte("{}"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		os.Chtimes(p, mtime, mtime)
+	}
+	dest := filepath.Join(t.TempDir(), "public")
+	if _, err := Publish(context.Background(), src, dest, Options{Theme: guide.Theme, CacheDir: cache}); err != nil {
+		t.Fatal(err)
+	}
+	left := map[string]bool{}
+	entries, _ := os.ReadDir(outputs)
+	for _, e := range entries {
+		left[e.Name()] = true
+	}
+	own, _ := recordPath(cache, dest)
+	for name, want := range map[string]bool{
+		"0123456789abcdef.json":     false,
+		"1111111111111111.json.tmp": false,
+		"2222222222222222.json":     true,
+		"notes.txt":                 true,
+		filepath.Base(own):          true,
+	} {
+		if left[name] != want {
+			t.Errorf("%s left: %v; want %v", name, left[name], want)
 		}
 	}
 }

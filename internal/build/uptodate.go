@@ -14,7 +14,9 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -110,7 +112,35 @@ func remember(cacheDir, dest, stamp string, res *Result) error {
 	if err := os.WriteFile(tmp, data, 0o644); err != nil {
 		return err
 	}
-	return os.Rename(tmp, name)
+	if err := os.Rename(tmp, name); err != nil {
+		return err
+	}
+	prune(filepath.Dir(name), time.Now().Add(-recordAge))
+	return nil
+}
+
+// recordAge is how long a record is kept without a build of its
+// destination: every build rewrites its own, so an older one is most likely
+// of a folder that is gone (a CI checkout, a temporary destination), and
+// at 10,000 roles a record is 2 MB.
+const recordAge = 30 * 24 * time.Hour
+
+// prune removes the records in dir, and the leftovers of writing them, last
+// written before cutoff. It does its best: a record it cannot remove costs
+// only disk space.
+func prune(dir string, cutoff time.Time) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !strings.HasSuffix(e.Name(), ".json") && !strings.HasSuffix(e.Name(), ".json.tmp") {
+			continue
+		}
+		if info, err := e.Info(); err == nil && info.ModTime().Before(cutoff) {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
 }
 
 // forget removes the record of dest, before dest changes.
