@@ -170,6 +170,24 @@
     for (var i = 0; i < s.length; i++) if (s[i].length > p.length && s[i].lastIndexOf(p, 0) === 0) add(i);
     return out;
   };
+  // typoShards is internal/search.Engine.typoShards: the word's own shard,
+  // and those a transposed or an extra letter within its prefix sent it
+  // away from.
+  Engine.prototype.typoShards = function (stem, si) {
+    var out = [si], rs = Array.from(stem), n = Array.from(this.meta.s[si]).length, i, v, self = this;
+    function add(k) { if (k >= 0 && out.indexOf(k) < 0 && out.length < 4) out.push(k); }
+    for (i = 0; i < n && i + 1 < rs.length; i++) {
+      v = rs.slice();
+      var c = v[i]; v[i] = v[i + 1]; v[i + 1] = c;
+      add(self.shardFor(v.join("")));
+    }
+    for (i = 0; i < n && i < rs.length && rs.length > 1; i++) {
+      v = rs.slice();
+      v.splice(i, 1);
+      add(self.shardFor(v.join("")));
+    }
+    return out;
+  };
   function cmpStr(a, b) { return a < b ? -1 : a > b ? 1 : 0; }
   function search(arr, x) { // binary search in sorted strings (by UTF-16 code units; terms are compared as the Go side sorts bytes)
     var lo = 0, hi = arr.length;
@@ -203,14 +221,17 @@
     }
     var runes = Array.from(w.stem).length;
     if (exact < 0 && !w.partial && runes >= 4) {
-      var limit = runes >= 8 ? 2 : 1, typos = [];
-      s.t.forEach(function (t, ti) {
-        var d = distance(w.stem, t, limit);
-        if (d <= limit) typos.push({ ti: ti, d: d, df: s.f[ti], t: t });
-      });
+      var limit = runes >= 8 ? 2 : 1, typos = [], ts = this.typoShards(w.stem, si);
+      for (var j = 0; j < ts.length; j++) {
+        var sh = await self.shard(ts[j]);
+        sh.t.forEach(function (t, ti) {
+          var d = distance(w.stem, t, limit);
+          if (d <= limit) typos.push({ sh: sh, si: ts[j], ti: ti, d: d, df: sh.f[ti], t: t });
+        });
+      }
       typos.sort(function (a, b) { return a.d - b.d || b.df - a.df || (byteLess(a.t, b.t) ? -1 : a.t === b.t ? 0 : 1); });
       typos.slice(0, MAX_TYPOS).forEach(function (c) {
-        alts.push({ s: s, si: si, term: c.ti, factor: c.d === 2 ? TYPO2 : TYPO1, loaded: 0 });
+        alts.push({ s: c.sh, si: c.si, term: c.ti, factor: c.d === 2 ? TYPO2 : TYPO1, loaded: 0 });
       });
     }
     return alts;

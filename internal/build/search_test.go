@@ -51,6 +51,8 @@ func TestSearchRanksTheBundledGuide(t *testing.T) {
 		{"isolation levels", false, "isolation level"},
 		{"isolat", true, "isolation level"},
 		{"isloation", false, "isolation level"}, // a transposition
+		{"siolation", false, "isolation level"}, // one in the first letters
+		{"xisolation", false, "isolation level"}, // an extra first letter
 		{"pagination", false, "paginat"},
 		{"paginaton", false, "paginat"}, // a letter missing
 		{"rate limiter", false, "rate limit"},
@@ -89,6 +91,9 @@ func TestClientEngineAgreesWithGo(t *testing.T) {
 		{"isolation", false, search.Filter{}},
 		{"isol", true, search.Filter{}},
 		{"isloation levels", false, search.Filter{}},
+		{"siolation levels", false, search.Filter{}},
+		{"xisolation", false, search.Filter{}},
+		{"aptience", false, search.Filter{}},
 		{"cache stampede", false, search.Filter{}},
 		{"database index", false, search.Filter{}},
 		{"the", false, search.Filter{}},

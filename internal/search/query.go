@@ -224,13 +224,20 @@ func (e *Engine) alternatives(w qword) ([]*alt, error) {
 			limit = 2
 		}
 		type cand struct {
-			ti, d, df int
-			t         string
+			shard, ti, d, df int
+			t                string
+			s                *shard
 		}
 		var cands []cand
-		for ti, t := range s.Terms {
-			if d := distance(w.stem, t, limit); d <= limit {
-				cands = append(cands, cand{ti, d, s.DF[ti], t})
+		for _, i := range e.typoShards(w.stem, si) {
+			ts, err := e.shard(i)
+			if err != nil {
+				return nil, err
+			}
+			for ti, t := range ts.Terms {
+				if d := distance(w.stem, t, limit); d <= limit {
+					cands = append(cands, cand{i, ti, d, ts.DF[ti], t, ts})
+				}
 			}
 		}
 		slices.SortFunc(cands, func(a, b cand) int {
@@ -241,7 +248,7 @@ func (e *Engine) alternatives(w qword) ([]*alt, error) {
 			if c.d == 2 {
 				f = typo2Factor
 			}
-			alts = append(alts, &alt{shard: si, term: c.ti, factor: f, s: s})
+			alts = append(alts, &alt{shard: c.shard, term: c.ti, factor: f, s: c.s})
 		}
 	}
 	return alts, nil
@@ -282,6 +289,31 @@ func (e *Engine) prefixShards(p string) []int {
 		if len(sp) > len(p) && strings.HasPrefix(sp, p) {
 			add(i)
 		}
+	}
+	return out
+}
+
+// typoShards lists the shards to look for a word's typo candidates in: its
+// own shard si, and those that a transposed or an extra letter within that
+// shard's prefix sent it away from ("siolation" and "xisolation" belong
+// with "isolation"), at most four in all. A missing or wrong letter there
+// is not looked for: it could be any letter, and every one a shard.
+func (e *Engine) typoShards(stem string, si int) []int {
+	out := []int{si}
+	add := func(i int) {
+		if i >= 0 && !slices.Contains(out, i) && len(out) < 4 {
+			out = append(out, i)
+		}
+	}
+	rs := []rune(stem)
+	n := utf8.RuneCountInString(e.meta.Shards[si])
+	for i := 0; i < n && i+1 < len(rs); i++ {
+		v := slices.Clone(rs)
+		v[i], v[i+1] = v[i+1], v[i]
+		add(e.shardFor(string(v)))
+	}
+	for i := 0; i < n && i < len(rs) && len(rs) > 1; i++ {
+		add(e.shardFor(string(slices.Delete(slices.Clone(rs), i, i+1))))
 	}
 	return out
 }
