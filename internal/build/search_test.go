@@ -50,8 +50,8 @@ func TestSearchRanksTheBundledGuide(t *testing.T) {
 		{"isolation", false, "isolation level"},
 		{"isolation levels", false, "isolation level"},
 		{"isolat", true, "isolation level"},
-		{"isloation", false, "isolation level"}, // a transposition
-		{"siolation", false, "isolation level"}, // one in the first letters
+		{"isloation", false, "isolation level"},  // a transposition
+		{"siolation", false, "isolation level"},  // one in the first letters
 		{"xisolation", false, "isolation level"}, // an extra first letter
 		{"pagination", false, "paginat"},
 		{"paginaton", false, "paginat"}, // a letter missing
