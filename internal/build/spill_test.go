@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/guide-build/guide/internal/diag"
+	"github.com/guide-build/guide/internal/site/sitetest"
 )
 
 func TestSpillReadsBackWhatWasAdded(t *testing.T) {
@@ -105,35 +106,10 @@ func TestSpillStopsWritingAfterAFailure(t *testing.T) {
 	}
 }
 
-// failingStore is a store that fails to write after keeping limit bytes,
-// or, with badRead, gives back nothing.
-type failingStore struct {
-	mu      sync.Mutex
-	b       []byte
-	limit   int
-	badRead bool
-}
+// closingStore is a sitetest.Store that a build can close.
+type closingStore struct{ sitetest.Store }
 
-func (f *failingStore) Add(b []byte) (int64, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if len(f.b)+len(b) > f.limit {
-		return 0, errors.New("no space left on device")
-	}
-	f.b = append(f.b, b...)
-	return int64(len(f.b) - len(b)), nil
-}
-
-func (f *failingStore) ReadAt(p []byte, off int64) (int, error) {
-	if f.badRead {
-		return 0, errors.New("input/output error")
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return bytes.NewReader(f.b).ReadAt(p, off)
-}
-
-func (f *failingStore) Close() error { return nil }
+func (*closingStore) Close() error { return nil }
 
 func useStore(t *testing.T, s store) {
 	t.Helper()
@@ -147,7 +123,7 @@ func useStore(t *testing.T, s store) {
 func TestBuildWithFullTemporaryFolder(t *testing.T) {
 	want := mustBuild(t, smallGuide(t), Options{})
 	for _, limit := range []int{0, 3000, 20000} {
-		useStore(t, &failingStore{limit: limit})
+		useStore(t, &closingStore{sitetest.Store{FailAdd: limit == 0, Cap: limit}})
 		got, _, err := buildFS(t, smallGuide(t), Options{})
 		if err != nil {
 			t.Fatalf("temporary space for %d bytes: %v", limit, err)
@@ -161,7 +137,7 @@ func TestBuildWithFullTemporaryFolder(t *testing.T) {
 // A temporary file that cannot be read back is the machine's failure: the
 // build fails with a plain error, not a diagnostic that blames a layout.
 func TestBuildWhenTheTemporaryFileFails(t *testing.T) {
-	useStore(t, &failingStore{limit: 1 << 30, badRead: true})
+	useStore(t, &closingStore{sitetest.Store{FailRead: true}})
 	_, _, err := buildFS(t, smallGuide(t), Options{})
 	if err == nil || !strings.Contains(err.Error(), "input/output error") {
 		t.Fatalf("err = %v; want the read error", err)

@@ -3,68 +3,25 @@ package render
 import (
 	"bytes"
 	"fmt"
-	"maps"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/guide-build/guide"
-	"github.com/guide-build/guide/internal/config"
-	"github.com/guide-build/guide/internal/content"
 	"github.com/guide-build/guide/internal/site"
+	"github.com/guide-build/guide/internal/site/sitetest"
 )
 
-// testSite models the repository's guide.yaml with the given role files,
-// every role parsed.
+// testSite models the repository's guide.yaml with the given role files.
 func testSite(t *testing.T, roles map[string][]byte) *site.Site {
 	t.Helper()
 	data, err := os.ReadFile("../../guide.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, diags := config.Parse(data, "")
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	var parsed []*content.Role
-	var headers []content.Header
-	for _, name := range slices.Sorted(maps.Keys(roles)) {
-		r, diags := content.ParseRole("content/roles/"+name, roles[name], cfg)
-		if diags.HasErrors() {
-			t.Fatal(diags)
-		}
-		parsed = append(parsed, r)
-		headers = append(headers, r.Header())
-	}
-	s, diags := site.New(cfg, site.Home{}, headers, false)
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	for _, c := range parsed {
-		r, _, err := s.NewRole(c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r.Entry.Facts = r.Facts
-	}
+	s, _ := sitetest.Model(t, data, roles)
 	return s
-}
-
-// bundledRoles reads the repository's own role files.
-func bundledRoles(t *testing.T) map[string][]byte {
-	files, _ := filepath.Glob("../../content/roles/*.md")
-	roles := map[string][]byte{}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		roles[filepath.Base(f)] = data
-	}
-	return roles
 }
 
 // manyRoles makes n roles of long questions, so that the questions, not the
@@ -107,7 +64,7 @@ func TestCategorySizeGuess(t *testing.T) {
 		roles map[string][]byte
 		slack float64 // how far over the page's size the guess may be
 	}{
-		{"bundled", bundledRoles(t), 1.25},
+		{"bundled", sitetest.ReadRoles(t, "../.."), 1.25},
 		{"many long questions", manyRoles(200), 1.10},
 	} {
 		s := testSite(t, tc.roles)

@@ -6,14 +6,12 @@ import (
 	"fmt"
 	"maps"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/guide-build/guide/internal/config"
-	"github.com/guide-build/guide/internal/content"
 	"github.com/guide-build/guide/internal/site"
+	"github.com/guide-build/guide/internal/site/sitetest"
 )
 
 // bundledRoles models the repository's own guide.
@@ -23,63 +21,7 @@ func bundledRoles(t *testing.T) (*site.Site, []*site.Role) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, diags := config.Parse(data, "")
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	files, _ := filepath.Glob("../../content/roles/*.md")
-	var parsed []*content.Role
-	var headers []content.Header
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, diags := content.ParseRole(filepath.Base(f), data, cfg)
-		if diags.HasErrors() {
-			t.Fatal(diags)
-		}
-		parsed = append(parsed, r)
-		headers = append(headers, r.Header())
-	}
-	s, diags := site.New(cfg, site.Home{}, headers, false)
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	var roles []*site.Role
-	for _, c := range parsed {
-		r, _, err := s.NewRole(c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		roles = append(roles, r)
-	}
-	if len(roles) < 5 {
-		t.Fatalf("%d roles in the bundled guide", len(roles))
-	}
-	return s, roles
-}
-
-// memStore is a site.Store in memory that can be made to fail.
-type memStore struct {
-	b               []byte
-	failAdd, failAt bool
-}
-
-func (m *memStore) Add(b []byte) (int64, error) {
-	if m.failAdd {
-		return 0, errors.New("disk full")
-	}
-	off := int64(len(m.b))
-	m.b = append(m.b, b...)
-	return off, nil
-}
-
-func (m *memStore) ReadAt(p []byte, off int64) (int, error) {
-	if m.failAt {
-		return 0, errors.New("device gone")
-	}
-	return bytes.NewReader(m.b).ReadAt(p, off)
+	return sitetest.Model(t, data, sitetest.ReadRoles(t, "../.."))
 }
 
 func writeIndex(t *testing.T, s *site.Site, roles []*site.Role, store site.Store, batch int, once bool) (map[string][]byte, error) {
@@ -130,8 +72,8 @@ func TestIndexSameInBatchesAndFromStore(t *testing.T) {
 	}{
 		{"one shard a batch", nil, 1, false},
 		{"small batches", nil, 200, true},
-		{"from a store", &memStore{}, 0, false},
-		{"from a store, one shard a batch, once", &memStore{b: []byte("earlier bytes")}, 1, true},
+		{"from a store", &sitetest.Store{}, 0, false},
+		{"from a store, one shard a batch, once", &sitetest.Store{B: []byte("earlier bytes")}, 1, true},
 	} {
 		got, err := writeIndex(t, s, roles, tc.store, tc.batch, tc.once)
 		if err != nil {
@@ -167,7 +109,7 @@ func TestIndexStoreFailures(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A store that cannot keep: the terms stay in memory.
-	got, err := writeIndex(t, s, roles, &memStore{failAdd: true}, 0, true)
+	got, err := writeIndex(t, s, roles, &sitetest.Store{FailAdd: true}, 0, true)
 	if err != nil {
 		t.Fatalf("a store that cannot keep: %v", err)
 	}
@@ -176,14 +118,14 @@ func TestIndexStoreFailures(t *testing.T) {
 	}
 	// A store that cannot give back: the machine failed.
 	x := NewIndex()
-	store := &memStore{}
+	store := &sitetest.Store{}
 	x.SetStore(store)
 	for _, r := range roles {
 		x.Add(r, len(s.Categories))
 	}
-	store.failAt = true
+	store.FailRead = true
 	err = x.WriteOnce(s, "v", func(string, []byte) error { return nil })
-	if !errors.Is(err, site.ErrStore) || !strings.Contains(err.Error(), "device gone") {
+	if !errors.Is(err, site.ErrStore) || !strings.Contains(err.Error(), "input/output error") {
 		t.Errorf("a store that cannot read back: err = %v; want site.ErrStore and the cause", err)
 	}
 }

@@ -1,55 +1,34 @@
-package site
+package site_test
 
 import (
-	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/guide-build/guide/internal/site"
+	"github.com/guide-build/guide/internal/site/sitetest"
 )
 
-// memStore is a Store in memory that can be made to fail.
-type memStore struct {
-	b               []byte
-	failAdd, failAt bool
-}
-
-func (m *memStore) Add(b []byte) (int64, error) {
-	if m.failAdd {
-		return 0, errors.New("disk full")
-	}
-	off := int64(len(m.b))
-	m.b = append(m.b, b...)
-	return off, nil
-}
-
-func (m *memStore) ReadAt(p []byte, off int64) (int, error) {
-	if m.failAt {
-		return 0, errors.New("device gone")
-	}
-	return bytes.NewReader(m.b).ReadAt(p, off)
-}
-
-func testQuestions() [][]*Question {
+func testQuestions() [][]*site.Question {
 	long := strings.Repeat("very long question text ", 20) // lengths past one varint byte
-	return [][]*Question{
+	return [][]*site.Question{
 		{{ID: "q-a", Text: "What is A?"}, {ID: "q-b", Text: long}},
 		nil,
 		{{ID: "q-c", Text: ""}, {ID: "q-" + strings.Repeat("d", 200), Text: "Ünïcode & <tags>"}},
 	}
 }
 
-func wantRefs(qs []*Question) []QuestionRef {
-	var out []QuestionRef
+func wantRefs(qs []*site.Question) []site.QuestionRef {
+	var out []site.QuestionRef
 	for _, q := range qs {
-		out = append(out, QuestionRef{ID: q.ID, Text: q.Text})
+		out = append(out, site.QuestionRef{ID: q.ID, Text: q.Text})
 	}
 	return out
 }
 
-func checkRefs(t *testing.T, r Refs, byCat [][]*Question) {
+func checkRefs(t *testing.T, r site.Refs, byCat [][]*site.Question) {
 	t.Helper()
 	for cat, qs := range byCat {
 		if got := r.Count(cat); got != len(qs) {
@@ -75,66 +54,59 @@ func checkRefs(t *testing.T, r Refs, byCat [][]*Question) {
 
 func TestRefsRoundTrip(t *testing.T) {
 	byCat := testQuestions()
-	r := packRefs(byCat)
+	r := site.PackRefs(byCat)
 	checkRefs(t, r, byCat)
 
-	store := &memStore{b: []byte("something already kept")}
+	store := &sitetest.Store{B: []byte("something already kept")}
 	moved, err := r.Move(store)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if moved.data != nil {
+	if moved.InMemory() {
 		t.Error("Move kept the block in memory")
 	}
 	checkRefs(t, moved, byCat)
 	again, err := moved.Move(store)
-	if err != nil || again.off != moved.off || len(store.b) != len("something already kept")+r.size {
-		t.Errorf("moving moved Refs again: %v, offset %d, store %d bytes", err, again.off, len(store.b))
+	if err != nil || again.Offset() != moved.Offset() || len(store.B) != len("something already kept")+r.Size() {
+		t.Errorf("moving moved Refs again: %v, offset %d, store %d bytes", err, again.Offset(), len(store.B))
 	}
-	checkRefs(t, Refs{}, [][]*Question{nil, nil})
+	checkRefs(t, site.Refs{}, [][]*site.Question{nil, nil})
 }
 
 func TestRefsMoveFailure(t *testing.T) {
 	byCat := testQuestions()
-	r := packRefs(byCat)
-	got, err := r.Move(&memStore{failAdd: true})
-	if err == nil || !strings.Contains(err.Error(), "disk full") {
+	r := site.PackRefs(byCat)
+	got, err := r.Move(&sitetest.Store{FailAdd: true})
+	if err == nil || !strings.Contains(err.Error(), "no space left on device") {
 		t.Fatalf("Move to a full store: err = %v", err)
 	}
 	checkRefs(t, got, byCat) // still in memory
 }
 
 func TestRefsReadBackFailure(t *testing.T) {
-	store := &memStore{}
-	r, err := packRefs(testQuestions()).Move(store)
+	store := &sitetest.Store{}
+	r, err := site.PackRefs(testQuestions()).Move(store)
 	if err != nil {
 		t.Fatal(err)
 	}
-	store.failAt = true
-	if _, err := r.In(0); err == nil || !strings.Contains(err.Error(), "device gone") {
+	store.FailRead = true
+	if _, err := r.In(0); err == nil || !strings.Contains(err.Error(), "input/output error") {
 		t.Errorf("In with a failing store: err = %v", err)
 	}
-	store.failAt = false
-	store.b = store.b[:len(store.b)-1] // cut short
+	store.FailRead = false
+	store.B = store.B[:len(store.B)-1] // cut short
 	if _, err := r.In(2); !errors.Is(err, io.EOF) {
 		t.Errorf("In from a short store: err = %v; want EOF", err)
 	}
 	// The same bytes, damaged where a length is.
-	for i := range r.size {
-		store := &memStore{}
-		r, _ := packRefs(testQuestions()).Move(store)
-		store.b[i] = 0xff
+	for i := range r.Size() {
+		store := &sitetest.Store{}
+		r, _ := site.PackRefs(testQuestions()).Move(store)
+		store.B[i] = 0xff
 		for cat := range 3 {
-			if _, err := r.In(cat); err != nil && !errors.Is(err, errCorrupt) {
+			if _, err := r.In(cat); err != nil && !errors.Is(err, site.ErrCorrupt) {
 				t.Fatalf("byte %d damaged, In(%d): %v", i, cat, err)
 			}
 		}
 	}
-}
-
-func ExampleRefs() {
-	r := packRefs([][]*Question{{{ID: "q-x", Text: "Why x?"}}, {{ID: "q-y", Text: "How y?"}}})
-	qs, _ := r.In(1)
-	fmt.Println(r.Count(0), r.Count(1), qs)
-	// Output: 1 1 [{q-y How y?}]
 }
