@@ -161,7 +161,7 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 	err = g.parse(ctx, &diags, func(r *site.Role, d *diag.List) error {
 		if sp != nil {
 			// On a failed write the questions stay in memory.
-			r.Entry.Refs, _ = r.Entry.Refs.Move(sp)
+			r.Entry.Refs = r.Entry.Refs.Move(sp)
 		}
 		t0 := time.Now()
 		err := sink.Put(search.RolePath(g.version, r.Index), search.RoleFile(g.version, r, len(g.site.Categories)))

@@ -96,7 +96,7 @@ func categorySize(s *site.Site, c *site.Category) int {
 		if k := int64(e.Refs.Count(c.Index)); k > 0 {
 			// The role's heading; each question's anchor and text (its
 			// share of the role's), link and list item.
-			share := int64(e.Refs.Size()) / max(int64(e.Questions), k) * k
+			share := int64(e.Refs.Len()) / max(int64(e.Questions), k) * k
 			n += 160 + 2*int64(len(e.Title)) + share + k*(int64(len(e.URL))+48)
 		}
 	}

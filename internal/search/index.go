@@ -19,7 +19,6 @@ package search
 
 import (
 	"encoding/binary"
-	"fmt"
 	"slices"
 	"sync"
 
@@ -65,12 +64,10 @@ type roleTerms struct {
 	// data holds every document's terms, one document after the other,
 	// each in increasing id as two uvarints: the difference from the
 	// previous id, and the weighted frequency in halves. A few bytes a term,
-	// where slices would take eight, in one allocation a role: the index of
-	// a large guide is held for the whole build. It is nil when the bytes
-	// were handed to the index's store, at off.
-	data []byte
-	off  int64
-	size int
+	// where slices would take eight, in one block a role, which a build
+	// keeps in its temporary file (see SetStore): the index of a large
+	// guide is held for the whole build.
+	data site.Block
 }
 
 type docTerms struct {
@@ -80,20 +77,8 @@ type docTerms struct {
 	end    uint32 // where its terms end in data; they start where the previous document's end
 }
 
-// load returns the role's data, from memory or read from store into buf.
-func (rt *roleTerms) load(store site.Store, buf []byte) ([]byte, error) {
-	if rt.data != nil || rt.size == 0 {
-		return rt.data, nil
-	}
-	buf = slices.Grow(buf[:0], rt.size)[:rt.size]
-	if _, err := store.ReadAt(buf, rt.off); err != nil {
-		return nil, fmt.Errorf("search: reading back a role's terms: %w: %w", site.ErrStore, err)
-	}
-	return buf, nil
-}
-
 // each calls fn with each term id and weighted frequency of document i,
-// from the role's data as load returned it.
+// from the role's data as its Bytes returned it.
 func (rt *roleTerms) each(data []byte, i int, fn func(term, freq uint32)) {
 	start := uint32(0)
 	if i > 0 {
@@ -242,18 +227,10 @@ func (x *Index) Add(r *site.Role, cats int) {
 	c.add(r.SummaryText, wSummary)
 	c.add(r.BodyText, wBody)
 	next(kindRole(cats), 0)
-	rt := &roleTerms{docs: slices.Clone(c.docs), size: len(c.data)}
 	x.mu.Lock()
 	store := x.store
 	x.mu.Unlock()
-	kept := false
-	if store != nil && rt.size > 0 {
-		off, err := store.Add(c.data)
-		rt.off, kept = off, err == nil
-	}
-	if !kept {
-		rt.data = slices.Clone(c.data)
-	}
+	rt := &roleTerms{docs: slices.Clone(c.docs), data: site.Keep(store, c.data)}
 	x.mu.Lock()
 	x.roles[r.File] = rt
 	x.mu.Unlock()

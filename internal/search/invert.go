@@ -86,11 +86,11 @@ func (inv *inverted) visit(w int, fn func(role int, rt *roleTerms, data []byte, 
 	first, roles := inv.run(w)
 	var buf []byte
 	for r, rt := range roles {
-		data, err := rt.load(inv.x.store, buf)
+		data, err := rt.data.Bytes(buf)
 		if err != nil {
-			return err
+			return fmt.Errorf("search: reading back a role's terms: %w", err)
 		}
-		if rt.data == nil && data != nil {
+		if !rt.data.InMemory() {
 			buf = data // read from the store: reuse its room for the next role
 		}
 		for i := range rt.docs {

@@ -8,8 +8,5 @@ var (
 	ErrCorrupt = errCorrupt
 )
 
-// InMemory reports whether r's block is held in memory.
-func (r Refs) InMemory() bool { return r.data != nil }
-
-// Offset is where r's block is in its store.
-func (r Refs) Offset() int64 { return r.off }
+// Offset is where k is in its store.
+func (k Block) Offset() int64 { return k.off }

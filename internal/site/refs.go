@@ -2,9 +2,7 @@ package site
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
-	"io"
 )
 
 // QuestionRef is a question as a category page lists it: as plain text, since
@@ -15,7 +13,7 @@ type QuestionRef struct {
 }
 
 // Refs is a role's questions as the category pages list them, by category,
-// packed into one block of bytes. Category pages are rendered after every
+// packed into one Block. Category pages are rendered after every
 // role, so a build keeps the Refs of every role until the end: packed, they
 // cost a third of what strings in slices would, and a build can move them
 // out of memory altogether (see Move).
@@ -24,19 +22,7 @@ type QuestionRef struct {
 // uvarint length and the bytes of the ID, then the same for the text.
 type Refs struct {
 	counts []uint32 // questions in each category
-	data   []byte   // the block, or nil once moved to a store
-	store  io.ReaderAt
-	off    int64
-	size   int
-}
-
-// Store keeps blocks of bytes that a build needs only at its end, out of
-// memory: the Refs of every role (see Refs.Move), the search index's terms.
-// Add is called from many goroutines at once.
-type Store interface {
-	io.ReaderAt
-	// Add keeps b and returns where ReadAt finds it.
-	Add(b []byte) (off int64, err error)
+	Block
 }
 
 // packRefs packs a role's questions, by category.
@@ -48,24 +34,19 @@ func packRefs(byCat [][]*Question) Refs {
 			size += len(q.ID) + len(q.Text) + 2*binary.MaxVarintLen64
 		}
 	}
-	r.data = make([]byte, 0, size)
+	data := make([]byte, 0, size)
 	for i, qs := range byCat {
 		r.counts[i] = uint32(len(qs))
 		for _, q := range qs {
-			r.data = binary.AppendUvarint(r.data, uint64(len(q.ID)))
-			r.data = append(r.data, q.ID...)
-			r.data = binary.AppendUvarint(r.data, uint64(len(q.Text)))
-			r.data = append(r.data, q.Text...)
+			data = binary.AppendUvarint(data, uint64(len(q.ID)))
+			data = append(data, q.ID...)
+			data = binary.AppendUvarint(data, uint64(len(q.Text)))
+			data = append(data, q.Text...)
 		}
 	}
-	r.data = r.data[:len(r.data):len(r.data)]
-	r.size = len(r.data)
+	r.Block = Block{data: data[:len(data):len(data)], size: len(data)}
 	return r
 }
-
-// Size is the number of bytes of the packed block: about the length of
-// the questions' anchors and text.
-func (r Refs) Size() int { return r.size }
 
 // Count returns how many questions of category cat the role has.
 func (r Refs) Count(cat int) int {
@@ -82,12 +63,9 @@ func (r Refs) In(cat int) ([]QuestionRef, error) {
 	if n == 0 {
 		return nil, nil
 	}
-	data := r.data
-	if data == nil {
-		data = make([]byte, r.size)
-		if _, err := r.store.ReadAt(data, r.off); err != nil {
-			return nil, fmt.Errorf("reading back a role's questions: %w: %w", ErrStore, err)
-		}
+	data, err := r.Bytes(nil)
+	if err != nil {
+		return nil, fmt.Errorf("reading back a role's questions: %w", err)
 	}
 	skip := 0
 	for _, c := range r.counts[:cat] {
@@ -111,10 +89,6 @@ func (r Refs) In(cat int) ([]QuestionRef, error) {
 	return out, nil
 }
 
-// ErrStore marks the errors of reading back from a Store: a failure of the
-// machine, not of the guide or its layouts.
-var ErrStore = errors.New("the build's temporary file failed")
-
 var errCorrupt = fmt.Errorf("%w: a role's questions came back damaged", ErrStore)
 
 // field cuts one length-prefixed field off b.
@@ -127,16 +101,9 @@ func field(b []byte) (f, rest []byte, ok bool) {
 }
 
 // Move hands the packed block to s and returns Refs that read it from there,
-// leaving only the counts in memory. Refs already moved, or empty, are
-// returned as they are.
-func (r Refs) Move(s Store) (Refs, error) {
-	if r.data == nil || r.size == 0 {
-		return r, nil
-	}
-	off, err := s.Add(r.data)
-	if err != nil {
-		return r, err
-	}
-	r.data, r.store, r.off = nil, s, off
-	return r, nil
+// leaving only the counts in memory. Refs already moved or empty, or that s
+// fails to keep, are returned as they are.
+func (r Refs) Move(s Store) Refs {
+	r.Block = r.Block.move(s)
+	return r
 }
