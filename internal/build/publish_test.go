@@ -14,6 +14,8 @@ import (
 
 	"github.com/guide-build/guide"
 	"github.com/guide-build/guide/internal/diag"
+
+	"github.com/guide-build/guide/internal/publish/publishtest"
 )
 
 // writeGuide puts the small test guide on disk.
@@ -202,7 +204,7 @@ func TestRebuildWithNothingNewStopsEarly(t *testing.T) {
 		c.change()
 		publish(c.opts, false)
 		want := snapshot(t, dest)
-		if fresh := buildElsewhere(t, src, c.opts); !maps.Equal(contents(t, dest), fresh) {
+		if fresh := buildElsewhere(t, src, c.opts); !maps.Equal(publishtest.Tree(t, dest), fresh) {
 			t.Errorf("%s: the destination differs from a fresh build", c.what)
 		}
 		publish(c.opts, true)
@@ -236,26 +238,7 @@ func buildElsewhere(t *testing.T, src string, opts Options) map[string]string {
 	if _, err := Publish(context.Background(), src, out, opts); err != nil {
 		t.Fatal(err)
 	}
-	return contents(t, out)
-}
-
-// contents reads every file under dir by its path relative to dir.
-func contents(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		rel, _ := filepath.Rel(dir, p)
-		out[filepath.ToSlash(rel)] = string(b)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return publishtest.Tree(t, out)
 }
 
 // otherTheme is the default theme with one layout changed.
@@ -309,7 +292,7 @@ func TestBuildsToOneDestinationAtOnce(t *testing.T) {
 		if _, err := Publish(context.Background(), src, dest, opts); err != nil {
 			t.Fatal(err)
 		}
-		if !maps.Equal(contents(t, dest), buildElsewhere(t, src, opts)) {
+		if !maps.Equal(publishtest.Tree(t, dest), buildElsewhere(t, src, opts)) {
 			t.Errorf("after builds at once, building %s does not give its site", filepath.Base(src))
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/guide-build/guide/internal/publish/publishtest"
 )
 
 func write(t *testing.T, d *Dir, files map[string]string) {
@@ -18,25 +20,6 @@ func write(t *testing.T, d *Dir, files map[string]string) {
 			t.Fatal(err)
 		}
 	}
-}
-
-// tree returns every file under dir with its content.
-func tree(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, e os.DirEntry, err error) error {
-		if err != nil || e.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		rel, _ := filepath.Rel(dir, p)
-		out[filepath.ToSlash(rel)] = string(b)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 func TestCommitReplacesTheWholeFolder(t *testing.T) {
@@ -58,7 +41,7 @@ func TestCommitReplacesTheWholeFolder(t *testing.T) {
 	if err := d.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	got := tree(t, dest)
+	got := publishtest.Tree(t, dest)
 	want := map[string]string{"index.html": "two", "roles/new/index.html": "new", Marker: markerText}
 	if len(got) != len(want) {
 		t.Fatalf("got files %v; want %v (the old role must be gone)", got, want)
@@ -95,13 +78,13 @@ func TestAbortLeavesDestinationAsItWas(t *testing.T) {
 	if err := d.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	before := tree(t, dest)
+	before := publishtest.Tree(t, dest)
 	d, _ = Open(dest, root+"/src", Options{})
 	write(t, d, map[string]string{"index.html": "half-built"})
 	if err := d.Abort(); err != nil {
 		t.Fatal(err)
 	}
-	after := tree(t, dest)
+	after := publishtest.Tree(t, dest)
 	if after["index.html"] != before["index.html"] || len(after) != len(before) {
 		t.Errorf("after abort: %v; want %v", after, before)
 	}
@@ -132,7 +115,7 @@ func TestOpenRefusesDangerousDestinations(t *testing.T) {
 			t.Errorf("Open(%s): got %v; want an error saying %q", tc.dest, err, tc.want)
 		}
 	}
-	if got := tree(t, foreign); got["handwritten.html"] != "mine" {
+	if got := publishtest.Tree(t, foreign); got["handwritten.html"] != "mine" {
 		t.Errorf("the foreign folder was touched: %v", got)
 	}
 	// An empty folder and a folder inside the source (public/) are fine.
@@ -244,7 +227,7 @@ func TestRecycledFolderHoldsOnlyTheNewBuild(t *testing.T) {
 		}
 		want := map[string]string{"index.html": "third", "roles/b/index.html": "b",
 			"was-file/index.html": "now a folder", "was-dir": "now a file", "keep/deep/x.js": "x", Marker: markerText}
-		got := tree(t, dest)
+		got := publishtest.Tree(t, dest)
 		if len(got) != len(want) {
 			t.Errorf("skip=%v: got files %v; want %v", skip, got, want)
 		}
@@ -321,7 +304,7 @@ func TestAbortKeepsTheRecycledFolderAsSpare(t *testing.T) {
 		t.Fatal(err)
 	}
 	d.Wait()
-	if got := tree(t, dest); got["index.html"] != "two" {
+	if got := publishtest.Tree(t, dest); got["index.html"] != "two" {
 		t.Errorf("after an aborted build index.html = %q; want two", got["index.html"])
 	}
 	entries, _ := os.ReadDir(root)
@@ -337,7 +320,7 @@ func TestAbortKeepsTheRecycledFolderAsSpare(t *testing.T) {
 		t.Errorf("%d spare folders; want 1", spares)
 	}
 	build(t, dest, Options{}, map[string]string{"index.html": "three"})
-	if got := tree(t, dest); len(got) != 2 || got["index.html"] != "three" {
+	if got := publishtest.Tree(t, dest); len(got) != 2 || got["index.html"] != "three" {
 		t.Errorf("the build after an aborted one: %v", got)
 	}
 }
@@ -365,7 +348,7 @@ func TestAdoptRenamesTheOlderVersionFolder(t *testing.T) {
 	if err := d.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	got := tree(t, dest)
+	got := publishtest.Tree(t, dest)
 	want := map[string]string{"search/meta.js": "v3", "search/v3/a.js": "same", "search/v3/new.js": "new", Marker: markerText}
 	if len(got) != len(want) {
 		t.Errorf("got %v; want %v", got, want)
@@ -403,7 +386,7 @@ func TestRecyclingNeverFollowsSymbolicLinks(t *testing.T) {
 	if entries, _ := os.ReadDir(filepath.Join(outside, "dir")); len(entries) > 0 {
 		t.Errorf("a folder a link pointed to was written into")
 	}
-	got := tree(t, dest)
+	got := publishtest.Tree(t, dest)
 	if got["robots.txt"] != "three" || got["roles/a/index.html"] != "a3" {
 		t.Errorf("got %v", got)
 	}
@@ -515,7 +498,7 @@ func TestRecycledFoldersAreMadeOnceUnderConcurrentWrites(t *testing.T) {
 			t.Fatal(err)
 		}
 		d.Wait()
-		if got := tree(t, dest); len(got) != 9 {
+		if got := publishtest.Tree(t, dest); len(got) != 9 {
 			t.Fatalf("got %v; want 8 files under a/b and the marker", got)
 		}
 	}

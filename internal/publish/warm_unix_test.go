@@ -8,6 +8,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/guide-build/guide/internal/publish/publishtest"
 )
 
 // A spare may hold anything someone put in the output: reading it ahead
@@ -33,7 +35,7 @@ func TestWarmingSkipsWhatIsNotAFile(t *testing.T) {
 		case <-time.After(20 * time.Second):
 			t.Fatalf("SkipSame=%v: a build recycling a folder with a FIFO and a link to /dev/zero never finished", skip)
 		}
-		if got := tree(t, dest); got["index.html"] != "three" || len(got) != 2 {
+		if got := publishtest.Tree(t, dest); got["index.html"] != "three" || len(got) != 2 {
 			t.Errorf("got %v", got)
 		}
 	}
