@@ -21,16 +21,20 @@ func Clip(s string, n int) string {
 			break
 		}
 	}
-	s = b.String()
+	return cut(b.String(), n)
+}
+
+// cut shortens s, whose white space is collapsed already, as Clip does.
+func cut(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	cut := strings.LastIndexByte(s[:n], ' ')
-	if cut < n/2 {
-		cut = n
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
+	at := strings.LastIndexByte(s[:n], ' ')
+	if at < n/2 {
+		at = n
+		for at > 0 && !utf8.RuneStart(s[at]) {
+			at--
 		}
 	}
-	return strings.TrimRight(s[:cut], " ,.;:") + "…"
+	return strings.TrimRight(s[:at], " ,.;:") + "…"
 }
