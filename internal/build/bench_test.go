@@ -3,6 +3,7 @@ package build
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"runtime/metrics"
@@ -16,6 +17,8 @@ import (
 	"github.com/guide-build/guide/internal/config"
 	"github.com/guide-build/guide/internal/content"
 	"github.com/guide-build/guide/internal/diag"
+	"github.com/guide-build/guide/internal/search"
+	"github.com/guide-build/guide/internal/site"
 )
 
 // discard is a sink that drops every file, so benchmarks measure the
@@ -116,6 +119,40 @@ func BenchmarkRenderRole(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkIndexRoles indexes parsed roles for search: Index.Add, without
+// parsing or writing. It uses the first 500 roles of $GUIDE_BENCH_SOURCE
+// when set (a realistic vocabulary), else a small synthetic guide.
+func BenchmarkIndexRoles(b *testing.B) {
+	var src fs.FS = corpus(100)
+	if dir := os.Getenv("GUIDE_BENCH_SOURCE"); dir != "" {
+		src = os.DirFS(dir)
+	}
+	g, diags, err := prepare(context.Background(), src, Options{Theme: guide.Theme})
+	if err != nil || g == nil {
+		b.Fatal(err, diags)
+	}
+	var roles []*site.Role
+	for _, f := range g.files[:min(len(g.files), 500)] {
+		var d diag.List
+		r, err := parseRole(src, g.site, f, &d)
+		if err != nil || r == nil || d.HasErrors() {
+			b.Fatal(f, err, d)
+		}
+		roles = append(roles, r)
+	}
+	cats := len(g.site.Categories)
+	// One index throughout, as in a build, where each worker's dictionary
+	// of words seen is warm after the first few roles.
+	x := search.NewIndex()
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, r := range roles {
+			x.Add(r, cats)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/float64(len(roles)), "µs/role")
 }
 
 func BenchmarkScanHeader(b *testing.B) {

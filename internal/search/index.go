@@ -62,8 +62,9 @@ type Index struct {
 type roleTerms struct {
 	docs []docTerms
 	// data holds every document's terms, one document after the other,
-	// each in increasing id as two uvarints: the difference from the
-	// previous id, and the weighted frequency in halves. A few bytes a term,
+	// each as two uvarints: the term id and the weighted frequency in
+	// halves, in the order the terms first occur (common words, seen early,
+	// have small ids and take a byte). A few bytes a term,
 	// where slices would take eight, in one block a role, which a build
 	// keeps in its temporary file (see SetStore): the index of a large
 	// guide is held for the whole build.
@@ -84,13 +85,12 @@ func (rt *roleTerms) each(data []byte, i int, fn func(term, freq uint32)) {
 	if i > 0 {
 		start = rt.docs[i-1].end
 	}
-	b, prev := data[start:rt.docs[i].end], uint64(0)
+	b := data[start:rt.docs[i].end]
 	for len(b) > 0 {
-		delta, n := binary.Uvarint(b)
+		id, n := binary.Uvarint(b)
 		freq, m := binary.Uvarint(b[n:])
 		b = b[n+m:]
-		prev += delta
-		fn(uint32(prev), uint32(freq))
+		fn(uint32(id), uint32(freq))
 	}
 }
 
@@ -121,7 +121,7 @@ func kindRole(cats int) int { return cats + 1 }
 // array indexed by term id.
 type counter struct {
 	x       *Index
-	words   map[string]int32 // word → term id, -1 for a word not indexed
+	words   wordIDs  // word → term id, -1 for a word not indexed
 	counts  []uint32         // weighted frequency by term id, in halves
 	touched []uint32         // ids counted in this document
 	length  uint32
@@ -130,18 +130,21 @@ type counter struct {
 	data []byte
 }
 
-var counters = sync.Pool{New: func() any { return &counter{words: map[string]int32{}} }}
+var counters = sync.Pool{New: func() any { return new(counter) }}
 
 func (c *counter) add(text string, weight uint32) {
 	words(text, func(w []byte) {
-		id, ok := c.words[string(w)]
+		id, ok := c.words.get(w)
 		if !ok {
 			word := string(w)
 			id = -1
 			if t, ok := term(word); ok {
 				id = int32(c.x.termID(t))
 			}
-			c.words[word] = id
+			if !c.words.put(w, id) {
+				c.words = wordIDs{} // a guide of very many distinct words
+				c.words.put(w, id)
+			}
 		}
 		if id < 0 {
 			return
@@ -158,19 +161,16 @@ func (c *counter) add(text string, weight uint32) {
 }
 
 // flush ends the document counted so far, if it has terms: it appends them
-// to the role's data in increasing term id, as pairs of uvarints (id
-// difference, frequency), and starts the next document.
+// to the role's data as pairs of uvarints (id, frequency), and starts the
+// next document.
 func (c *counter) flush(typ, idx int) {
 	if len(c.touched) == 0 {
 		return
 	}
-	slices.Sort(c.touched)
-	prev := uint32(0)
 	for _, id := range c.touched {
-		c.data = binary.AppendUvarint(c.data, uint64(id-prev))
+		c.data = binary.AppendUvarint(c.data, uint64(id))
 		c.data = binary.AppendUvarint(c.data, uint64(c.counts[id]))
 		c.counts[id] = 0
-		prev = id
 	}
 	c.docs = append(c.docs, docTerms{typ: uint16(typ), idx: uint32(idx), length: c.length, end: uint32(len(c.data))})
 	c.touched, c.length = c.touched[:0], 0
@@ -195,9 +195,9 @@ func (x *Index) termID(t string) uint32 {
 func (x *Index) Add(r *site.Role, cats int) {
 	c := counters.Get().(*counter)
 	defer counters.Put(c)
-	if c.x != x || len(c.words) > 1<<17 {
-		// Another index's ids, or a guide of very many distinct words.
-		c.x, c.words, c.counts = x, map[string]int32{}, nil
+	if c.x != x {
+		// Another index's ids.
+		c.x, c.words, c.counts = x, wordIDs{}, nil
 	}
 	c.docs, c.data = c.docs[:0], c.data[:0]
 	next := c.flush
