@@ -122,8 +122,8 @@ func kindRole(cats int) int { return cats + 1 }
 type counter struct {
 	x       *Index
 	words   wordIDs  // word → term id, -1 for a word not indexed
-	counts  []uint32         // weighted frequency by term id, in halves
-	touched []uint32         // ids counted in this document
+	counts  []uint32 // weighted frequency by term id, in halves
+	touched []uint32 // ids counted in this document
 	length  uint32
 	// The role's documents so far, copied out at the end of the role.
 	docs []docTerms
