@@ -1,13 +1,11 @@
 package search
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -44,15 +42,18 @@ const noteLen = 160
 // callback wraps every file: loading the file as a script calls it, which
 // works from file:// where fetch does not.
 func callback(name string, payload []byte) []byte {
-	var b bytes.Buffer
-	b.Grow(len(payload) + len(name) + 24)
-	b.WriteString("__guideSearch(")
-	nb, _ := json.Marshal(name)
-	b.Write(nb)
-	b.WriteByte(',')
-	b.Write(payload)
-	b.WriteString(")\n")
-	return b.Bytes()
+	return script(name, len(payload), func(b []byte) []byte { return append(b, payload...) })
+}
+
+// script is callback for a payload that payload appends, of about size
+// bytes.
+func script(name string, size int, payload func([]byte) []byte) []byte {
+	b := make([]byte, 0, size+len(name)+24)
+	b = append(b, "__guideSearch("...)
+	b = appendString(b, name)
+	b = append(b, ',')
+	b = payload(b)
+	return append(b, ")\n"...)
 }
 
 func mustJSON(v any) []byte {
@@ -68,8 +69,18 @@ func RolePath(version string, role int) string {
 	return fmt.Sprintf("%s%s/r/%d.js", Dir, version, role)
 }
 
-// roleFile is the payload of a role's documents file.
+// roleFile is the payload of a role's documents file, as a build makes it
+// (see appendJSON).
 type roleFile struct {
+	Title string
+	Slug  string
+	Dept  int
+	Kinds [][][]string // by kind, the documents: [anchor, text, note]
+}
+
+// readRoleFile is a role file as encoding/json reads it, as the reference
+// engine does.
+type readRoleFile struct {
 	Title string             `json:"t"`
 	Slug  string             `json:"u"`
 	Dept  int                `json:"d"`
@@ -78,7 +89,7 @@ type roleFile struct {
 
 // RoleFile returns a role's documents file: what a result shows.
 func RoleFile(version string, r *site.Role, cats int) []byte {
-	f := roleFile{Title: r.Title, Slug: r.Slug, Dept: r.Department.Index, Kinds: map[int][][]string{}}
+	f := roleFile{Title: r.Title, Slug: r.Slug, Dept: r.Department.Index, Kinds: make([][][]string, kindRole(cats)+1)}
 	for _, sec := range r.Sections {
 		for _, q := range sec.Questions {
 			f.Kinds[sec.Index] = append(f.Kinds[sec.Index], []string{q.ID, q.Text, site.Clip(q.LookForText, noteLen)})
@@ -88,7 +99,7 @@ func RoleFile(version string, r *site.Role, cats int) []byte {
 		f.Kinds[kindFAQ(cats)] = append(f.Kinds[kindFAQ(cats)], []string{q.ID, q.QuestionText, site.Clip(q.AnswerText, noteLen)})
 	}
 	f.Kinds[kindRole(cats)] = [][]string{{"", r.Title, site.Clip(r.SummaryText, noteLen)}}
-	return callback(strings.TrimSuffix(strings.TrimPrefix(RolePath(version, r.Index), Dir), ".js"), mustJSON(f))
+	return script(strings.TrimSuffix(strings.TrimPrefix(RolePath(version, r.Index), Dir), ".js"), 4<<10, f.appendJSON)
 }
 
 // meta is the payload of search/meta.js.
@@ -211,14 +222,19 @@ func writeShard(inv *inverted, base, version string, si int, g group, put func(s
 				continue
 			}
 			name := fmt.Sprintf("p/%d.%d.%d", si, ti, k+1)
-			if err := put(base+name+".js", callback(version+"/"+name, mustJSON(tier.encoded))); err != nil {
+			tierFile := script(version+"/"+name, len(tier.encoded)+2, func(b []byte) []byte { return appendString(b, tier.encoded) })
+			if err := put(base+name+".js", tierFile); err != nil {
 				return err
 			}
 		}
 		sh.Max = append(sh.Max, maxes)
 	}
 	name := "t/" + strconv.Itoa(si)
-	return put(base+name+".js", callback(version+"/"+name, mustJSON(sh)))
+	size := 0
+	for i, t := range sh.Terms {
+		size += len(t) + len(sh.First[i]) + 24
+	}
+	return put(base+name+".js", script(version+"/"+name, size, sh.appendJSON))
 }
 
 // tier is one slice of a term's postings.
@@ -227,61 +243,61 @@ type tier struct {
 	encoded string
 }
 
-// splitTiers orders postings by impact, cuts them into tiers of growing
-// size, and encodes each tier sorted by document.
+// splitTiers cuts postings into tiers of growing size by falling impact,
+// and encodes each tier in document order. A posting's rank is its place
+// by impact, highest first, and by document among equals; the first tier
+// holds the ranks below firstTier, and so on. Ranks come from counting the
+// impacts, the postings being in document order already, so that a term
+// of a hundred thousand postings needs no sort.
 func splitTiers(p postings) []tier {
-	// Postings by impact, highest first, and by document among equals: a
-	// counting sort, the impacts being bytes and the documents in order.
-	var start [257]int
+	// next[k] is the rank of the next posting of impact 255-k.
+	var next [257]int
 	for _, imp := range p.impacts {
-		start[255-int(imp)+1]++
+		next[255-int(imp)+1]++
 	}
-	for i := 1; i < len(start); i++ {
-		start[i] += start[i-1]
+	for i := 1; i < len(next); i++ {
+		next[i] += next[i-1]
 	}
-	order := make([]int, len(p.docs))
-	for i, imp := range p.impacts {
-		k := 255 - int(imp)
-		order[start[k]] = i
-		start[k]++
-	}
-	var tiers []tier
+	// Where each tier's ranks end.
+	var ends []int
 	size := firstTier
-	for start := 0; start < len(order); {
-		end := min(start+size, len(order))
-		if len(order)-end < size/2 {
-			end = len(order) // no tiny tail tier
+	for start := 0; start < len(p.docs); {
+		end := min(start+size, len(p.docs))
+		if len(p.docs)-end < size/2 {
+			end = len(p.docs) // no tiny tail tier
 		}
-		part := order[start:end]
-		t := tier{max: p.impacts[part[0]]}
-		slices.Sort(part) // by document, as p is
-		t.encoded = encode(p, part)
-		tiers = append(tiers, t)
+		ends = append(ends, end)
 		start = end
-		if len(tiers) == 1 {
+		if len(ends) == 1 {
 			size = secondTier
 		} else {
 			size *= tierGrowth
 		}
 	}
+	tiers := make([]tier, len(ends))
+	bufs := make([][]byte, len(ends))
+	prev := make([]uint32, len(ends))
+	for i, imp := range p.impacts {
+		rank := next[255-int(imp)]
+		next[255-int(imp)]++
+		k := 0
+		for rank >= ends[k] {
+			k++
+		}
+		tiers[k].max = max(tiers[k].max, imp)
+		bufs[k] = binary.AppendUvarint(bufs[k], uint64(p.docs[i]-prev[k]))
+		bufs[k] = append(bufs[k], imp)
+		prev[k] = p.docs[i]
+	}
+	for k, b := range bufs {
+		tiers[k].encoded = base64.StdEncoding.EncodeToString(b)
+	}
 	return tiers
 }
 
-// encode writes postings sorted by document as pairs of (document delta,
-// impact): the delta as an unsigned LEB128 varint, the impact as a byte; the
-// whole in base64.
-func encode(p postings, part []int) string {
-	buf := make([]byte, 0, len(part)*3)
-	prev := uint32(0)
-	for _, i := range part {
-		buf = binary.AppendUvarint(buf, uint64(p.docs[i]-prev))
-		buf = append(buf, p.impacts[i])
-		prev = p.docs[i]
-	}
-	return base64.StdEncoding.EncodeToString(buf)
-}
-
-// decode reverses encode.
+// decode reverses the encoding of a tier: pairs of (document delta,
+// impact), the delta as an unsigned LEB128 varint, the impact as a byte;
+// the whole in base64.
 func decode(s string) ([]uint32, []uint8, error) {
 	buf, err := base64.StdEncoding.DecodeString(s)
 	if err != nil {

@@ -61,6 +61,65 @@ func TestPostingsRoundTrip(t *testing.T) {
 	}
 }
 
+// TestTiersHoldTheBestPostings compares splitTiers with the plain
+// definition of tiers: postings sorted by falling impact, ties by document,
+// cut into tiers of firstTier, secondTier and growing, each tier in
+// document order.
+func TestTiersHoldTheBestPostings(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{1, 64, 95, 97, 1344, 1985, 2100, 7000, 30000} {
+		p := postings{}
+		for i := range n {
+			p.docs = append(p.docs, uint32(3*i+r.IntN(3)))
+			p.impacts = append(p.impacts, uint8(1+r.IntN(1+r.IntN(255))))
+		}
+		order := make([]int, n)
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortStableFunc(order, func(a, b int) int { return int(p.impacts[b]) - int(p.impacts[a]) })
+		tiers := splitTiers(p)
+		start, size := 0, firstTier
+		for k, tier := range tiers {
+			end := min(start+size, n)
+			if n-end < size/2 {
+				end = n
+			}
+			want := slices.Clone(order[start:end])
+			slices.Sort(want)
+			docs, imps := decodeTier(t, tier.encoded)
+			if len(docs) != len(want) {
+				t.Fatalf("n=%d tier %d: %d postings; want %d", n, k, len(docs), len(want))
+			}
+			for j, i := range want {
+				if docs[j] != p.docs[i] || imps[j] != p.impacts[i] {
+					t.Fatalf("n=%d tier %d posting %d: (%d, %d); want (%d, %d)", n, k, j, docs[j], imps[j], p.docs[i], p.impacts[i])
+				}
+			}
+			if tier.max != p.impacts[order[start]] {
+				t.Errorf("n=%d tier %d: max %d; want %d", n, k, tier.max, p.impacts[order[start]])
+			}
+			start = end
+			if k == 0 {
+				size = secondTier
+			} else {
+				size *= tierGrowth
+			}
+		}
+		if start != n {
+			t.Errorf("n=%d: the tiers hold %d postings", n, start)
+		}
+	}
+}
+
+func decodeTier(t *testing.T, s string) ([]uint32, []uint8) {
+	d, imps, err := decode(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d, imps
+}
+
 func decodeCount(t *testing.T, s string) []uint32 {
 	d, _, err := decode(s)
 	if err != nil {

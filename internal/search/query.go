@@ -24,7 +24,7 @@ type Engine struct {
 	meta   meta
 	shards map[int]*shard
 	tiers  map[string][]posting
-	roles  map[int]*roleFile
+	roles  map[int]*readRoleFile
 	// Loads counts the files read, for tests of how much a query costs.
 	Loads int
 }
@@ -36,7 +36,7 @@ type posting struct {
 
 // Open reads meta.js through load.
 func Open(load func(path string) ([]byte, error)) (*Engine, error) {
-	e := &Engine{load: load, shards: map[int]*shard{}, tiers: map[string][]posting{}, roles: map[int]*roleFile{}}
+	e := &Engine{load: load, shards: map[int]*shard{}, tiers: map[string][]posting{}, roles: map[int]*readRoleFile{}}
 	if err := e.read(MetaFile, &e.meta); err != nil {
 		return nil, err
 	}
@@ -543,7 +543,7 @@ func (e *Engine) boostPhrase(hits []Hit, words []qword) error {
 		h.Role, h.Kind, h.Idx = e.split(h.Doc)
 		rf, ok := e.roles[h.Role]
 		if !ok {
-			rf = &roleFile{}
+			rf = &readRoleFile{}
 			if err := e.read(fmt.Sprintf("%s%s/r/%d.js", Dir, e.meta.Version, h.Role), rf); err != nil {
 				return err
 			}
