@@ -2,6 +2,7 @@ package site
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -10,6 +11,9 @@ import (
 // white space become one space. Meta descriptions, cards and search
 // snippets use it.
 func Clip(s string, n int) string {
+	if spaced(s, n+1) {
+		return cut(s, n)
+	}
 	// Only the first n+1 bytes of s with its spaces collapsed matter.
 	var b strings.Builder
 	for f := range strings.FieldsSeq(s) {
@@ -23,6 +27,34 @@ func Clip(s string, n int) string {
 	}
 	return cut(b.String(), n)
 }
+
+// spaced reports whether the first n bytes of s have their white space
+// collapsed already: single spaces between words, none at either end. Most
+// text is, and is then cut as it stands.
+func spaced(s string, n int) bool {
+	if len(s) > 0 && (s[0] == ' ' || len(s) <= n && s[len(s)-1] == ' ') {
+		return false
+	}
+	for i := 0; i < min(n, len(s)); {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if unicode.IsSpace(r) {
+				return false
+			}
+			i += size
+			continue
+		}
+		if c == ' ' && i+1 < len(s) && s[i+1] == ' ' || c != ' ' && asciiSpace[c] {
+			return false
+		}
+		i++
+	}
+	return true
+}
+
+// asciiSpace holds the ASCII bytes that strings.Fields splits at.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
 // cut shortens s, whose white space is collapsed already, as Clip does.
 func cut(s string, n int) string {
