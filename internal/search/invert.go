@@ -80,11 +80,16 @@ func (inv *inverted) run(w int) (first int, roles []*roleTerms) {
 	return first, inv.list[first : len(inv.list)*(w+1)/inv.runs]
 }
 
+// errCorrupt is returned when a role's terms come back from the store as
+// flush did not write them.
+var errCorrupt = fmt.Errorf("search: %w: a role's terms came back damaged", site.ErrStore)
+
 // visit calls fn with every document of the roles of run w, in increasing
-// document number, and with its terms' data.
-func (inv *inverted) visit(w int, fn func(role int, rt *roleTerms, data []byte, i int)) error {
+// document number, and with its terms as decodeTerms gives them.
+func (inv *inverted) visit(w int, fn func(role int, d *docTerms, pairs []uint32)) error {
 	first, roles := inv.run(w)
 	var buf []byte
+	var pairs []uint32
 	for r, rt := range roles {
 		data, err := rt.data.Bytes(buf)
 		if err != nil {
@@ -94,7 +99,11 @@ func (inv *inverted) visit(w int, fn func(role int, rt *roleTerms, data []byte, 
 			buf = data // read from the store: reuse its room for the next role
 		}
 		for i := range rt.docs {
-			fn(first+r, rt, data, i)
+			var ok bool
+			if pairs, ok = decodeTerms(pairs[:0], rt.terms(data, i)); !ok {
+				return errCorrupt
+			}
+			fn(first+r, &rt.docs[i], pairs)
 		}
 	}
 	return nil
@@ -130,12 +139,13 @@ func (x *Index) invert(roles []*site.Entry, cats int) (*inverted, error) {
 	err := inv.each(func(w int) error {
 		s, df := &st[w], make([]uint32, len(x.terms))
 		inv.start[w], s.maxIdx = df, 1
-		return inv.visit(w, func(_ int, rt *roleTerms, data []byte, i int) {
-			d := &rt.docs[i]
+		return inv.visit(w, func(_ int, d *docTerms, pairs []uint32) {
 			s.maxIdx = max(s.maxIdx, int(d.idx)+1)
 			s.totalLen += float64(d.length)
 			s.docs++
-			rt.each(data, i, func(t, _ uint32) { df[t]++ })
+			for j := 0; j < len(pairs); j += 2 {
+				df[pairs[j]]++
+			}
 		})
 	})
 	if err != nil {
@@ -164,9 +174,11 @@ func (x *Index) invert(roles []*site.Entry, cats int) (*inverted, error) {
 	}
 	err = inv.each(func(w int) error {
 		s := &st[w]
-		return inv.visit(w, func(_ int, rt *roleTerms, data []byte, i int) {
-			dn := inv.norm(rt.docs[i].length)
-			rt.each(data, i, func(t, f uint32) { s.top = max(s.top, inv.score(t, f, dn)) })
+		return inv.visit(w, func(_ int, d *docTerms, pairs []uint32) {
+			dn := inv.norm(d.length)
+			for j := 0; j < len(pairs); j += 2 {
+				s.top = max(s.top, inv.score(pairs[j], pairs[j+1], dn))
+			}
 		})
 	})
 	if err != nil {
@@ -226,14 +238,14 @@ func (inv *inverted) fill(terms []int) error {
 	}
 	return inv.each(func(w int) error {
 		next := inv.start[w]
-		return inv.visit(w, func(role int, rt *roleTerms, data []byte, i int) {
-			d := &rt.docs[i]
+		return inv.visit(w, func(role int, d *docTerms, pairs []uint32) {
 			id := inv.id(role, int(d.typ), int(d.idx))
 			dn := inv.norm(d.length)
-			rt.each(data, i, func(t, f uint32) {
+			for j := 0; j < len(pairs); j += 2 {
+				t, f := pairs[j], pairs[j+1]
 				pos := inv.slot[t]
 				if pos == 0 {
-					return // another batch's
+					continue // another batch's
 				}
 				p := &inv.postings[pos-1]
 				q := math.Ceil(inv.score(t, f, dn) / inv.top * 255)
@@ -241,7 +253,7 @@ func (inv *inverted) fill(terms []int) error {
 				p.docs[k] = id
 				p.impacts[k] = uint8(min(max(q, 1), 255))
 				next[t] = k + 1
-			})
+			}
 		})
 	})
 }

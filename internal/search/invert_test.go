@@ -128,6 +128,23 @@ func TestIndexStoreFailures(t *testing.T) {
 	if !errors.Is(err, site.ErrStore) || !strings.Contains(err.Error(), "input/output error") {
 		t.Errorf("a store that cannot read back: err = %v; want site.ErrStore and the cause", err)
 	}
+	// A store that gives back other bytes than it was given: an error,
+	// not a panic or a wrong index.
+	for _, damage := range []byte{0xff, 0x80} {
+		x := NewIndex()
+		store := &sitetest.Store{}
+		x.SetStore(store)
+		for _, r := range roles {
+			x.Add(r, len(s.Categories))
+		}
+		for i := range store.B {
+			store.B[i] = damage
+		}
+		err = x.WriteOnce(s, "v", func(string, []byte) error { return nil })
+		if !errors.Is(err, site.ErrStore) || !strings.Contains(err.Error(), "damaged") {
+			t.Errorf("a store that gives back %#x bytes: err = %v; want site.ErrStore, damaged", damage, err)
+		}
+	}
 }
 
 func TestBatchesCoverEveryShardOnce(t *testing.T) {
