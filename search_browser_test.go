@@ -92,6 +92,18 @@ func TestBrowserSearch(t *testing.T) {
 			if !strings.Contains(first, "isolation level") || !strings.Contains(first, "Backend Developer") {
 				t.Errorf("first result %q; want the backend role's isolation-levels question", first)
 			}
+			// meta.js is asked for once, alongside search.js rather than
+			// after it.
+			if where == "http" {
+				got := evalString(t, ctx, `(() => {
+  const es = performance.getEntriesByType("resource");
+  const meta = es.filter(e => /\/search\/meta\.js$/.test(e.name)), js = es.find(e => /\/search\.[0-9a-f]+\.js$/.test(e.name));
+  return meta.length + " " + (meta.length > 0 && js !== undefined && meta[0].startTime < js.responseEnd);
+})()`)
+				if got != "1 true" {
+					t.Errorf("meta.js requests, and whether the first began before search.js had arrived: %q; want \"1 true\"", got)
+				}
+			}
 			if m := evalString(t, ctx, `document.querySelector("#search-listbox [role=option] mark").textContent.toLowerCase()`); m != "isolation" {
 				t.Errorf("highlighted %q; want the matched word", m)
 			}

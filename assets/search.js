@@ -366,10 +366,14 @@
   // ---- Loading files as scripts, which works from file:// too.
   var pending = {}; // name → {promise, resolve}
   var settled = {};
+  // site.js asks for meta.js along with this file (see its load): take
+  // over the calls that came first, and the request still on its way.
+  var early = (root.__guideSearch && root.__guideSearch.early) || { calls: [] };
   root.__guideSearch = function (name, data) {
     settled[name] = data;
     if (pending[name]) pending[name].resolve(data);
   };
+  early.calls.forEach(function (c) { root.__guideSearch(c[0], c[1]); });
   var script = document.currentScript;
   var base = new URL(script.getAttribute("data-root") || "./", location.href).href;
   var fileMode = location.protocol === "file:";
@@ -379,12 +383,21 @@
     var p = {};
     p.promise = new Promise(function (resolve, reject) {
       p.resolve = resolve;
-      var s = document.createElement("script");
-      s.src = base + "search/" + name + ".js" + (bust ? "?" + Date.now() : "");
-      s.async = true;
+      var s = null;
+      if (name === "meta" && !bust) {
+        // The request site.js made, if it has not ended: one that has
+        // ended either called back already (see settled) or failed.
+        if (!early.ended) s = early.meta || null;
+        early.meta = null;
+      }
+      if (!s) {
+        s = document.createElement("script");
+        s.src = base + "search/" + name + ".js" + (bust ? "?" + Date.now() : "");
+        s.async = true;
+      }
       s.onerror = function () { delete pending[name]; reject(new Error("could not load " + s.src)); };
       s.onload = function () { s.remove(); if (!(name in settled)) { delete pending[name]; reject(new Error(s.src + " did not register")); } };
-      document.head.appendChild(s);
+      if (!s.parentNode) document.head.appendChild(s);
     });
     pending[name] = p;
     return p.promise;

@@ -19,6 +19,15 @@
   function load() {
     if (loaded || !form) return;
     loaded = true;
+    // The index's table of contents is fetched alongside search.js rather
+    // than after it; if it comes first, its call waits here until
+    // search.js takes over.
+    var early = { calls: [], meta: document.createElement("script"), ended: false };
+    window.__guideSearch = function (name, data) { early.calls.push([name, data]); };
+    window.__guideSearch.early = early;
+    early.meta.src = form.getAttribute("data-root") + "search/meta.js";
+    early.meta.onload = early.meta.onerror = function () { early.ended = true; };
+    document.head.appendChild(early.meta);
     var s = document.createElement("script");
     s.src = form.getAttribute("data-src");
     s.setAttribute("data-root", form.getAttribute("data-root"));
