@@ -6,7 +6,9 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"runtime/metrics"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -195,6 +197,47 @@ func BenchmarkBuildDir(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkIndexCost publishes the guide in $GUIDE_BENCH_SOURCE to a
+// folder with the search index and to another without, in turn, as guide
+// build --no-cache does (each output recycled from one build to the next,
+// as in ../shared/bench/compare.sh), and reports the median time of each
+// and of their difference: what the index adds to a build.
+//
+//	GUIDE_BENCH_SOURCE=/tmp/guide-bench/corpus-10000 go test -run XXX \
+//	    -bench IndexCost -benchtime 5x ./internal/build
+func BenchmarkIndexCost(b *testing.B) {
+	dir := os.Getenv("GUIDE_BENCH_SOURCE")
+	if dir == "" {
+		b.Skip("set GUIDE_BENCH_SOURCE to a guide's folder")
+	}
+	out := b.TempDir()
+	publish := func(index bool) time.Duration {
+		dest := filepath.Join(out, map[bool]string{true: "index", false: "no-index"}[index])
+		t0 := time.Now()
+		opts := Options{Theme: guide.Theme, TuneGC: true, NoCache: true, noIndex: !index}
+		if _, err := Publish(context.Background(), dir, dest, opts); err != nil {
+			b.Fatal(err)
+		}
+		d := time.Since(t0)
+		if _, err := os.Stat(filepath.Join(dest, "search", "meta.js")); (err == nil) != index {
+			b.Fatalf("index %v: search/meta.js: %v", index, err)
+		}
+		return d
+	}
+	var with, without, diff []float64
+	for b.Loop() {
+		w, wo := publish(true).Seconds(), publish(false).Seconds()
+		with, without, diff = append(with, w), append(without, wo), append(diff, w-wo)
+	}
+	median := func(xs []float64) float64 {
+		slices.Sort(xs)
+		return xs[len(xs)/2]
+	}
+	b.ReportMetric(median(with), "s-with-index")
+	b.ReportMetric(median(without), "s-without")
+	b.ReportMetric(median(diff), "s-index-adds")
 }
 
 // reportPeakLive watches the live heap (what survived the latest

@@ -61,6 +61,10 @@ type Options struct {
 	// and every file is written, even where the folder it recycles holds it
 	// already.
 	NoCache bool
+
+	// noIndex leaves the search index out, for BenchmarkIndexCost to
+	// measure what it adds to a build.
+	noIndex bool
 }
 
 // Result describes a finished build.
@@ -138,10 +142,13 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 	if opts.TuneGC {
 		defer tuneGC(g.size)()
 	}
+	if opts.noIndex {
+		g.index = nil
+	}
 	// The search files' folder is named after their version: a sink that
 	// recycles an older output can rename the older version's folder, so
 	// that unchanged files need not be created again.
-	if a, ok := out.(adopter); ok {
+	if a, ok := out.(adopter); ok && !opts.noIndex {
 		if err := a.Adopt(strings.TrimSuffix(search.Dir, "/"), g.version); err != nil {
 			return nil, err
 		}
@@ -153,7 +160,9 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 	sp, err := newStore()
 	if err == nil {
 		defer sp.Close()
-		g.index.SetStore(sp)
+		if g.index != nil {
+			g.index.SetStore(sp)
+		}
 	}
 	// Each role's page and search file are written as soon as the role is
 	// parsed, so that no more than a few roles are in memory at once.
@@ -163,13 +172,15 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 			// On a failed write the questions stay in memory.
 			r.Entry.Refs = r.Entry.Refs.Move(sp)
 		}
-		t0 := time.Now()
-		err := sink.Put(search.RolePath(g.version, r.Index), search.RoleFile(g.version, r, len(g.site.Categories)))
-		roleFiles.since(t0)
-		if err != nil {
-			return err
+		if !opts.noIndex {
+			t0 := time.Now()
+			err := sink.Put(search.RolePath(g.version, r.Index), search.RoleFile(g.version, r, len(g.site.Categories)))
+			roleFiles.since(t0)
+			if err != nil {
+				return err
+			}
 		}
-		t0 = time.Now()
+		t0 := time.Now()
 		defer pages.since(t0)
 		return putRole(g.theme, g.site, r, sink, d)
 	})
@@ -228,7 +239,9 @@ func (g *loaded) finish(sink render.Sink) (pages, shards Phase, pagesErr, shards
 	})
 	wg.Go(func() {
 		t0 := time.Now()
-		shardsErr = g.index.WriteOnce(g.site, g.version, sink.Put)
+		if g.index != nil {
+			shardsErr = g.index.WriteOnce(g.site, g.version, sink.Put)
+		}
 		shards.Time = time.Since(t0)
 	})
 	wg.Wait()
@@ -255,9 +268,9 @@ type loaded struct {
 	cfg       *config.Config
 	theme     *render.Theme
 	site      *site.Site
-	siteDiags diag.List // what site.New found: problems across files
-	index     *search.Index
-	version   string // of the search files: see searchVersion
+	siteDiags diag.List     // what site.New found: problems across files
+	index     *search.Index // nil when the build leaves the index out
+	version   string        // of the search files: see searchVersion
 
 	src     fs.FS
 	files   []string // role files
@@ -315,8 +328,10 @@ func (g *loaded) parse(ctx context.Context, diags *diag.List, visit func(*site.R
 	cats := len(g.site.Categories)
 	err := parseRoles(ctx, g.src, g.site, g.files, g.failed, g.workers, diags, &g.parseTime, func(r *site.Role, d *diag.List) error {
 		t0 := time.Now()
-		g.index.Add(r, cats)
-		g.indexTime.since(t0)
+		if g.index != nil {
+			g.index.Add(r, cats)
+			g.indexTime.since(t0)
+		}
 		if visit != nil {
 			return visit(r, d)
 		}
