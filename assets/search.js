@@ -202,33 +202,41 @@
     return x.length < y.length;
   }
 
+  // loadAll loads shards at once, in one round of requests rather than one
+  // after the other, and returns them in order.
+  Engine.prototype.loadAll = function (sis) {
+    var all = Promise.all(sis.map(function (i) { return this.shard(i); }, this));
+    all.catch(function () {}); // a failure is reported where it is awaited
+    return all;
+  };
   Engine.prototype.alternatives = async function (w) {
     var si = this.shardFor(w.stem), self = this;
     if (si < 0) return [];
+    // The shards a word being typed may continue into load with its own.
+    var ps = w.partial && w.word.length >= 2 ? this.prefixShards(w.word) : [];
+    var prefixed = this.loadAll(ps);
     var s = await this.shard(si), alts = [];
     var exact = search(s.t, w.stem);
     if (exact >= 0) alts.push({ s: s, si: si, term: exact, factor: 1, loaded: 0 });
-    if (w.partial && w.word.length >= 2) {
-      var cands = [], ps = this.prefixShards(w.word);
-      for (var k = 0; k < ps.length; k++) {
-        var sh = await self.shard(ps[k]);
+    if (ps.length) {
+      var cands = [], shs = await prefixed;
+      shs.forEach(function (sh, k) {
         sh.t.forEach(function (t, ti) {
           if (continues(t, w.word) && t !== w.stem) cands.push({ a: { s: sh, si: ps[k], term: ti, factor: PREFIX, loaded: 0 }, df: sh.f[ti], t: t });
         });
-      }
+      });
       cands.sort(function (a, b) { return b.df - a.df || (byteLess(a.t, b.t) ? -1 : a.t === b.t ? 0 : 1); });
       cands.slice(0, MAX_PREFIX).forEach(function (c) { alts.push(c.a); });
     }
     var runes = Array.from(w.stem).length;
     if (exact < 0 && !w.partial && runes >= 4) {
       var limit = runes >= 8 ? 2 : 1, typos = [], ts = this.typoShards(w.stem, si);
-      for (var j = 0; j < ts.length; j++) {
-        var sh = await self.shard(ts[j]);
+      (await this.loadAll(ts)).forEach(function (sh, j) {
         sh.t.forEach(function (t, ti) {
           var d = distance(w.stem, t, limit);
           if (d <= limit) typos.push({ sh: sh, si: ts[j], ti: ti, d: d, df: sh.f[ti], t: t });
         });
-      }
+      });
       typos.sort(function (a, b) { return a.d - b.d || b.df - a.df || (byteLess(a.t, b.t) ? -1 : a.t === b.t ? 0 : 1); });
       typos.slice(0, MAX_TYPOS).forEach(function (c) {
         alts.push({ s: c.sh, si: c.si, term: c.ti, factor: c.d === 2 ? TYPO2 : TYPO1, loaded: 0 });
