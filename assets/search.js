@@ -130,7 +130,7 @@
   }
 
   // ---- Engine: internal/search/query.go, step for step.
-  var PREFIX = 0.8, TYPO1 = 0.6, TYPO2 = 0.4, MAX_PREFIX = 8, MAX_TYPOS = 3, PHRASE = 1.25, BASE_ROUNDS = 1;
+  var PREFIX = 0.8, TYPO1 = 0.6, TYPO2 = 0.4, MAX_PREFIX = 8, MAX_TYPOS = 3, PHRASE = 1.25, BASE_ROUNDS = 1, MIN_PREFIX = 2;
 
   function Engine(load, meta) {
     this.load = load; // name → Promise of payload
@@ -138,6 +138,7 @@
     this.shards = {};
     this.tiers = {};
     this.roles = {};
+    this.prefixFiles = {};
     this.v = meta.v + "/";
   }
   Engine.prototype.shardFor = function (term) {
@@ -162,13 +163,19 @@
     if (t.lastIndexOf(w, 0) === 0) return true;
     return t.length >= 3 && w.length - t.length <= STEM_SLACK && w.lastIndexOf(t, 0) === 0 && /^[a-z]+$/.test(w);
   }
-  Engine.prototype.prefixShards = function (p) {
-    var out = [], s = this.meta.s;
+  // prefixShards is internal/search.Engine.prefixShards: the shard of the
+  // terms that start with p, unless p has a prefix file (hinted), and those
+  // of the stems p may run past.
+  Engine.prototype.prefixShards = function (p, hinted) {
+    var out = [];
     function add(i) { if (i >= 0 && out.indexOf(i) < 0 && out.length < 4) out.push(i); }
-    add(this.shardFor(p));
+    if (!hinted) add(this.shardFor(p));
     if (/^[a-z]+$/.test(p)) for (var k = Math.max(3, p.length - STEM_SLACK); k < p.length; k++) add(this.shardFor(p.slice(0, k)));
-    for (var i = 0; i < s.length; i++) if (s[i].length > p.length && s[i].lastIndexOf(p, 0) === 0) add(i);
     return out;
+  };
+  Engine.prototype.prefixFile = function (n) {
+    if (!this.prefixFiles[n]) this.prefixFiles[n] = this.load(this.v + "h/" + n);
+    return this.prefixFiles[n];
   };
   // typoShards is internal/search.Engine.typoShards: the word's own shard,
   // and those a transposed or an extra letter within its prefix sent it
@@ -194,6 +201,12 @@
     while (lo < hi) { var m = (lo + hi) >> 1; if (byteLess(arr[m], x)) lo = m + 1; else hi = m; }
     return lo < arr.length && arr[lo] === x ? lo : -1;
   }
+  // utf8Length is the length of s in UTF-8 bytes, as Go's len counts it.
+  function utf8Length(s) {
+    var n = 0;
+    for (var ch of s) { var c = ch.codePointAt(0); n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4; }
+    return n;
+  }
   var enc = typeof TextEncoder !== "undefined" ? new TextEncoder() : null;
   function byteLess(a, b) {
     if (/^[\x00-\x7f]*$/.test(a + b)) return a < b;
@@ -211,25 +224,40 @@
   };
   Engine.prototype.alternatives = async function (w) {
     var si = this.shardFor(w.stem), self = this;
-    if (si < 0) return [];
-    // The shards a word being typed may continue into load with its own.
-    var ps = w.partial && w.word.length >= 2 ? this.prefixShards(w.word) : [];
-    var prefixed = this.loadAll(ps);
-    var s = await this.shard(si), alts = [];
-    var exact = search(s.t, w.stem);
-    if (exact >= 0) alts.push({ s: s, si: si, term: exact, factor: 1, loaded: 0 });
-    if (ps.length) {
-      var cands = [], shs = await prefixed;
-      shs.forEach(function (sh, k) {
-        sh.t.forEach(function (t, ti) {
-          if (continues(t, w.word) && t !== w.stem) cands.push({ a: { s: sh, si: ps[k], term: ti, factor: PREFIX, loaded: 0 }, df: sh.f[ti], t: t });
-        });
+    var prefixed = w.partial && utf8Length(w.word) >= MIN_PREFIX;
+    if (si < 0 && !prefixed) return [];
+    // What a word being typed may continue into loads with its own shard:
+    // its prefix file, where the terms that start with it span several
+    // shards, and the shards of the rest.
+    var hint = prefixed ? (this.meta.h || []).indexOf(w.word) : -1;
+    var ps = prefixed ? this.prefixShards(w.word, hint >= 0) : [];
+    var hinted = hint >= 0 ? this.prefixFile(hint) : null;
+    if (hinted) hinted.catch(function () {}); // a failure is reported where it is awaited
+    var more = this.loadAll(ps), alts = [], exact = -1;
+    if (si >= 0) {
+      var s = await this.shard(si);
+      exact = search(s.t, w.stem);
+      if (exact >= 0) alts.push({ s: s, si: si, term: exact, ti: exact, factor: 1, loaded: 0 });
+    }
+    if (prefixed) {
+      var cands = [];
+      // add considers term j of sh, which lives at position ti of shard si.
+      var add = function (sh, j, si, ti) {
+        var t = sh.t[j];
+        if (continues(t, w.word) && t !== w.stem) cands.push({ a: { s: sh, si: si, term: j, ti: ti, factor: PREFIX, loaded: 0 }, df: sh.f[j], t: t });
+      };
+      if (hinted) {
+        var pf = await hinted;
+        pf.t.forEach(function (t, j) { add(pf, j, pf.s[j], pf.i[j]); });
+      }
+      (await more).forEach(function (sh, k) {
+        sh.t.forEach(function (t, j) { add(sh, j, ps[k], j); });
       });
       cands.sort(function (a, b) { return b.df - a.df || (byteLess(a.t, b.t) ? -1 : a.t === b.t ? 0 : 1); });
       cands.slice(0, MAX_PREFIX).forEach(function (c) { alts.push(c.a); });
     }
     var runes = Array.from(w.stem).length;
-    if (exact < 0 && !w.partial && runes >= 4) {
+    if (si >= 0 && exact < 0 && !w.partial && runes >= 4) {
       var limit = runes >= 8 ? 2 : 1, typos = [], ts = this.typoShards(w.stem, si);
       (await this.loadAll(ts)).forEach(function (sh, j) {
         sh.t.forEach(function (t, ti) {
@@ -239,7 +267,7 @@
       });
       typos.sort(function (a, b) { return a.d - b.d || b.df - a.df || (byteLess(a.t, b.t) ? -1 : a.t === b.t ? 0 : 1); });
       typos.slice(0, MAX_TYPOS).forEach(function (c) {
-        alts.push({ s: c.sh, si: c.si, term: c.ti, factor: c.d === 2 ? TYPO2 : TYPO1, loaded: 0 });
+        alts.push({ s: c.sh, si: c.si, term: c.ti, ti: c.ti, factor: c.d === 2 ? TYPO2 : TYPO1, loaded: 0 });
       });
     }
     return alts;
@@ -252,7 +280,7 @@
     var k = a.loaded, enc;
     if (k === 0) enc = a.s.p[a.term];
     else {
-      var key = a.si + "." + a.term + "." + (k + 1);
+      var key = a.si + "." + a.ti + "." + (k + 1);
       if (!this.tiers[key]) this.tiers[key] = this.load(this.v + "p/" + key);
       enc = await this.tiers[key];
     }

@@ -65,6 +65,9 @@ type Options struct {
 	// noIndex leaves the search index out, for BenchmarkIndexCost to
 	// measure what it adds to a build.
 	noIndex bool
+	// shardBudget, when not 0, makes the index's term shards smaller, so
+	// that tests split a small guide's terms as a large guide's are.
+	shardBudget int
 }
 
 // Result describes a finished build.
@@ -144,6 +147,8 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 	}
 	if opts.noIndex {
 		g.index = nil
+	} else if opts.shardBudget > 0 {
+		g.index.SetShardBudget(opts.shardBudget)
 	}
 	// The search files' folder is named after their version: a sink that
 	// recycles an older output can rename the older version's folder, so

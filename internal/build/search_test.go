@@ -1,6 +1,8 @@
 package build
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,17 +11,23 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/guide-build/guide"
 	"github.com/guide-build/guide/internal/browsertest"
 	"github.com/guide-build/guide/internal/search"
+	"github.com/guide-build/guide/internal/site/sitetest"
 )
 
 // bundled builds the repository's own guide into memory.
 func bundled(t testing.TB) map[string][]byte {
+	return bundledWith(t, Options{Theme: guide.Theme})
+}
+
+func bundledWith(t testing.TB, opts Options) map[string][]byte {
 	t.Helper()
 	sink := &memSink{}
-	if _, err := Run(context.Background(), os.DirFS("../.."), Options{Theme: guide.Theme}, sink); err != nil {
+	if _, err := Run(context.Background(), os.DirFS("../.."), opts, sink); err != nil {
 		t.Fatal(err)
 	}
 	return sink.files
@@ -83,29 +91,60 @@ func TestSearchRanksTheBundledGuide(t *testing.T) {
 // and assets/search.js in Node, over the built bundled guide and the small
 // test guide, and compares every hit, score and count.
 func TestClientEngineAgreesWithGo(t *testing.T) {
-	queries := []struct {
+	type query struct {
 		q      string
 		prefix bool
 		f      search.Filter
-	}{
-		{"isolation", false, search.Filter{}},
-		{"isol", true, search.Filter{}},
-		{"isloation levels", false, search.Filter{}},
-		{"siolation levels", false, search.Filter{}},
-		{"xisolation", false, search.Filter{}},
-		{"aptience", false, search.Filter{}},
-		{"cache stampede", false, search.Filter{}},
-		{"database index", false, search.Filter{}},
-		{"the", false, search.Filter{}},
-		{"incident", false, search.Filter{Kinds: []int{1}}},
-		{"customer", false, search.Filter{Dept: ptr(2)}},
-		{"how do you handle a difficult stakeholder", true, search.Filter{}},
-		{"Ångström façade", false, search.Filter{}},
-		{"zzzz", false, search.Filter{}},
-		{"pagi", true, search.Filter{Kinds: []int{0, 3}}},
+		k      int // results asked for; 0 means 10
 	}
-	for name, files := range map[string]map[string][]byte{"bundled": bundled(t), "small": mustBuild(t, smallGuide(t), Options{})} {
+	queries := []query{
+		{"isolation", false, search.Filter{}, 0},
+		{"isol", true, search.Filter{}, 0},
+		{"isloation levels", false, search.Filter{}, 0},
+		{"siolation levels", false, search.Filter{}, 0},
+		{"xisolation", false, search.Filter{}, 0},
+		{"aptience", false, search.Filter{}, 0},
+		{"cache stampede", false, search.Filter{}, 0},
+		{"database index", false, search.Filter{}, 0},
+		{"the", false, search.Filter{}, 0},
+		{"incident", false, search.Filter{Kinds: []int{1}}, 0},
+		{"customer", false, search.Filter{Dept: ptr(2)}, 0},
+		{"how do you handle a difficult stakeholder", true, search.Filter{}, 0},
+		{"Ångström façade", false, search.Filter{}, 0},
+		{"zzzz", false, search.Filter{}, 0},
+		{"pagi", true, search.Filter{Kinds: []int{0, 3}}, 0},
+	}
+	corpora := map[string]map[string][]byte{
+		"bundled": bundled(t),
+		"small":   mustBuild(t, smallGuide(t), Options{}),
+		// Shards of half a kilobyte, as a large guide's terms are split:
+		// words being typed read prefix files.
+		"fine": bundledWith(t, Options{Theme: guide.Theme, shardBudget: 512}),
+		// Words so common that a prefix's results need later tiers, which
+		// a prefix file locates in other shards.
+		"common": mustBuild(t, commonWords(), Options{shardBudget: 512}),
+	}
+	for name, files := range corpora {
 		t.Run(name, func(t *testing.T) {
+			queries := queries
+			if name == "fine" {
+				var m struct {
+					Prefixes []string `json:"h"`
+				}
+				b := files[search.MetaFile]
+				if err := json.Unmarshal(b[bytes.IndexByte(b, ',')+1:bytes.LastIndexByte(b, ')')], &m); err != nil || len(m.Prefixes) < 10 {
+					t.Fatalf("meta.js names %d prefix files (%v); want 10 or more", len(m.Prefixes), err)
+				}
+				for i, p := range m.Prefixes[:10] {
+					queries = append(queries, query{p, true, search.Filter{}, 0})
+					queries = append(queries, query{"database " + p, true, search.Filter{Kinds: []int{i % 3}}, 0})
+				}
+			}
+			if name == "common" {
+				for _, q := range []string{"st", "sta", "stat", "steady st"} {
+					queries = append(queries, query{q, true, search.Filter{}, 200})
+				}
+			}
 			dir := t.TempDir()
 			for p, b := range files {
 				if strings.HasPrefix(p, search.Dir) {
@@ -124,7 +163,7 @@ func TestClientEngineAgreesWithGo(t *testing.T) {
 			}
 			var want []result
 			for _, q := range queries {
-				res, err := engine(t, files).Search(q.q, 10, q.prefix, q.f)
+				res, err := engine(t, files).Search(q.q, cmp.Or(q.k, 10), q.prefix, q.f)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -136,13 +175,14 @@ func TestClientEngineAgreesWithGo(t *testing.T) {
 			}
 			type jsQuery struct {
 				Q      string
+				K      int
 				Prefix bool
 				Kinds  []int
 				Dept   *int
 			}
 			var js []jsQuery
 			for _, q := range queries {
-				js = append(js, jsQuery{q.q, q.prefix, q.f.Kinds, q.f.Dept})
+				js = append(js, jsQuery{q.q, cmp.Or(q.k, 10), q.prefix, q.f.Kinds, q.f.Dept})
 			}
 			qs, _ := json.Marshal(js)
 			out := browsertest.Node(t, "../../assets/search.js", `
@@ -162,7 +202,7 @@ function load(name) {
     const f = {};
     if (q.Kinds) f.kinds = q.Kinds;
     if (q.Dept !== null) f.dept = q.Dept;
-    const r = await e.search(q.Q, 10, q.Prefix, f);
+    const r = await e.search(q.Q, q.K, q.Prefix, f);
     out.push({Hits: r.hits.map(h => ({Doc: h.doc, Score: h.score})), Count: r.count, Exact: r.exact});
   }
   console.log(JSON.stringify(out));
@@ -253,3 +293,13 @@ func TestSearchRanksTheSmallGuide(t *testing.T) {
 }
 
 func slicesEqual(a, b []string) bool { return strings.Join(a, "\x00") == strings.Join(b, "\x00") }
+
+// commonWords is sitetest.CommonWords as a guide folder.
+func commonWords() fstest.MapFS {
+	guideYAML, roles := sitetest.CommonWords()
+	fsys := fstest.MapFS{"guide.yaml": {Data: guideYAML}}
+	for name, b := range roles {
+		fsys["content/roles/"+name] = &fstest.MapFile{Data: b}
+	}
+	return fsys
+}

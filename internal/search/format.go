@@ -111,7 +111,8 @@ type meta struct {
 	Depts      [][]any    `json:"d"` // [name, first role]
 	Roles      int        `json:"r"`
 	Docs       int        `json:"n"`
-	Shards     []string   `json:"s"` // term shard prefixes, in file order
+	Shards     []string   `json:"s"`           // term shard prefixes, in file order
+	Prefixes   []string   `json:"h,omitempty"` // prefixes with a file of their commonest terms, in file order
 }
 
 // shard is the payload of a term shard.
@@ -155,11 +156,13 @@ func (x *Index) write(s *site.Site, version string, put func(path string, body [
 		}
 		m.Depts = append(m.Depts, []any{d.Name, first})
 	}
-	groups := shardTerms(inv)
+	groups, nodes := shardTerms(inv, x.budget)
+	pfs := choosePrefixes(inv, groups, nodes)
 	base := Dir + version + "/"
 	for _, g := range groups {
 		m.Shards = append(m.Shards, g.prefix)
 	}
+	m.Prefixes = pfs.names
 	// The postings are made for a batch of shards at a time, and the
 	// shards of a batch are encoded on every core.
 	for _, batch := range batches(groups, inv.df, x.batch) {
@@ -173,11 +176,14 @@ func (x *Index) write(s *site.Site, version string, put func(path string, body [
 		var g errgroup.Group
 		g.SetLimit(runtime.GOMAXPROCS(0))
 		for _, si := range batch {
-			g.Go(func() error { return writeShard(inv, base, version, si, groups[si], put) })
+			g.Go(func() error { return writeShard(inv, base, version, si, groups[si], pfs, put) })
 		}
 		if err := g.Wait(); err != nil {
 			return err
 		}
+	}
+	if err := pfs.write(inv, base, version, put); err != nil {
+		return err
 	}
 	if drop {
 		x.roles = map[string]*roleTerms{}
@@ -208,7 +214,7 @@ func batches(groups []group, df []int, budget int) [][]int {
 }
 
 // writeShard encodes one shard and the later tiers of its terms.
-func writeShard(inv *inverted, base, version string, si int, g group, put func(string, []byte) error) error {
+func writeShard(inv *inverted, base, version string, si int, g group, pfs *prefixes, put func(string, []byte) error) error {
 	sh := shard{}
 	for ti, t := range g.terms {
 		tiers := splitTiers(inv.postings[t])
@@ -228,6 +234,7 @@ func writeShard(inv *inverted, base, version string, si int, g group, put func(s
 			}
 		}
 		sh.Max = append(sh.Max, maxes)
+		pfs.record(t, tiers[0].encoded, maxes)
 	}
 	name := "t/" + strconv.Itoa(si)
 	size := 0
@@ -328,24 +335,26 @@ type group struct {
 // shardTerms partitions the sorted vocabulary by prefix: a prefix whose
 // terms would make a shard over budget is split by one more character, and
 // terms no longer than the prefix stay in the prefix's own shard. A term
-// belongs to the shard with the longest prefix of it.
-func shardTerms(inv *inverted) []group {
+// belongs to the shard with the longest prefix of it. nodes are the
+// prefixes that were split, each with all its terms, in byte order: their
+// terms lie in more than one shard.
+func shardTerms(inv *inverted, budget int) (groups, nodes []group) {
 	sizes := make([]int, len(inv.terms))
 	for i, t := range inv.terms {
 		n := inv.df[i]
 		sizes[i] = len(t) + 12 + min(n, firstTier)*4
 	}
-	var out []group
 	var split func(prefix string, terms []int)
 	split = func(prefix string, terms []int) {
 		total := 0
 		for _, t := range terms {
 			total += sizes[t]
 		}
-		if total <= shardBudget || len(terms) < 2 {
-			out = append(out, group{prefix: prefix, terms: terms})
+		if total <= budget || len(terms) < 2 {
+			groups = append(groups, group{prefix: prefix, terms: terms})
 			return
 		}
+		nodes = append(nodes, group{prefix: prefix, terms: terms})
 		var own []int
 		children := map[string][]int{}
 		var keys []string
@@ -363,7 +372,7 @@ func shardTerms(inv *inverted) []group {
 			children[k] = append(children[k], t)
 		}
 		if len(own) > 0 {
-			out = append(out, group{prefix: prefix, terms: own})
+			groups = append(groups, group{prefix: prefix, terms: own})
 		}
 		for _, k := range keys {
 			split(k, children[k])
@@ -382,5 +391,5 @@ func shardTerms(inv *inverted) []group {
 	for _, k := range firsts {
 		split(k, byFirst[k])
 	}
-	return out
+	return groups, nodes
 }

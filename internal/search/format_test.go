@@ -157,7 +157,7 @@ func TestShardsCoverTheVocabulary(t *testing.T) {
 	for range inv.terms {
 		inv.df = append(inv.df, 40)
 	}
-	groups := shardTerms(inv)
+	groups, _ := shardTerms(inv, shardBudget)
 	if len(groups) < 10 {
 		t.Fatalf("%d shards for 5000 terms; want them split", len(groups))
 	}

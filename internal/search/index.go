@@ -51,12 +51,13 @@ const (
 
 // Index collects the terms of every role. It is safe for concurrent use.
 type Index struct {
-	mu    sync.Mutex
-	ids   map[string]uint32 // term → id
-	terms []string
-	roles map[string]*roleTerms // by role file
-	store site.Store            // where the roles' terms wait, or nil: see SetStore
-	batch int                   // postings inverted at once: see invert
+	mu     sync.Mutex
+	ids    map[string]uint32 // term → id
+	terms  []string
+	roles  map[string]*roleTerms // by role file
+	store  site.Store            // where the roles' terms wait, or nil: see SetStore
+	batch  int                   // postings inverted at once: see invert
+	budget int                   // bytes of a term shard: see shardBudget
 }
 
 // roleTerms is one role's documents, as terms and weighted frequencies.
@@ -92,20 +93,20 @@ func (rt *roleTerms) terms(data []byte, i int) []byte {
 
 // decodeTerms appends the term ids and weighted frequencies of a
 // document's terms, as terms returned them, to pairs: t0, f0, t1, f1... It
-// reports false for data that flush did not write. The passes over the
-// index decode some fifty million pairs at 10,000 roles; most ids and
-// frequencies fit a byte.
-func decodeTerms(pairs []uint32, b []byte) ([]uint32, bool) {
+// reports false for data that flush did not write, or that names an id of
+// terms or more. The passes over the index decode some fifty million
+// pairs at 10,000 roles; most ids and frequencies fit a byte.
+func decodeTerms(pairs []uint32, b []byte, terms int) ([]uint32, bool) {
 	for p := 0; p < len(b); {
 		if p+1 < len(b) {
-			if t, f := uint32(b[p]), uint32(b[p+1]); t|f < 0x80 {
+			if t, f := uint32(b[p]), uint32(b[p+1]); t|f < 0x80 && int(t) < terms {
 				pairs = append(pairs, t, f)
 				p += 2
 				continue
 			}
 		}
 		id, n := binary.Uvarint(b[p:])
-		if n <= 0 || id > math.MaxUint32 {
+		if n <= 0 || id >= uint64(terms) {
 			return pairs, false
 		}
 		freq, m := binary.Uvarint(b[p+n:])
@@ -120,7 +121,7 @@ func decodeTerms(pairs []uint32, b []byte) ([]uint32, bool) {
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
-	return &Index{ids: map[string]uint32{}, roles: map[string]*roleTerms{}, batch: batchPostings}
+	return &Index{ids: map[string]uint32{}, roles: map[string]*roleTerms{}, batch: batchPostings, budget: shardBudget}
 }
 
 // SetStore hands the terms of every role added from now on to s, to be read
@@ -130,6 +131,15 @@ func NewIndex() *Index {
 func (x *Index) SetStore(s site.Store) {
 	x.mu.Lock()
 	x.store = s
+	x.mu.Unlock()
+}
+
+// SetShardBudget sets roughly how many bytes of dictionary and first tiers
+// a term shard holds (shardBudget unless set). Tests set a small one, so
+// that a small guide's terms are split into shards as a large guide's are.
+func (x *Index) SetShardBudget(n int) {
+	x.mu.Lock()
+	x.budget = n
 	x.mu.Unlock()
 }
 

@@ -100,7 +100,7 @@ func (inv *inverted) visit(w int, fn func(role int, d *docTerms, pairs []uint32)
 		}
 		for i := range rt.docs {
 			var ok bool
-			if pairs, ok = decodeTerms(pairs[:0], rt.terms(data, i)); !ok {
+			if pairs, ok = decodeTerms(pairs[:0], rt.terms(data, i), len(inv.x.terms)); !ok {
 				return errCorrupt
 			}
 			fn(first+r, &rt.docs[i], pairs)

@@ -61,7 +61,7 @@ func TestIndexSameInBatchesAndFromStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(batches(shardTerms(mustInvert(t, s, roles)), mustInvert(t, s, roles).df, batchPostings)); n != 1 {
+	if n := len(batches(shardGroups(mustInvert(t, s, roles)), mustInvert(t, s, roles).df, batchPostings)); n != 1 {
 		t.Errorf("the bundled guide's postings come in %d batches; want 1", n)
 	}
 	for _, tc := range []struct {
@@ -130,7 +130,7 @@ func TestIndexStoreFailures(t *testing.T) {
 	}
 	// A store that gives back other bytes than it was given: an error,
 	// not a panic or a wrong index.
-	for _, damage := range []byte{0xff, 0x80} {
+	for _, damage := range [][]byte{{0xff}, {0x80}, {0xff, 0xff, 0x7f}} { // the last, ids past the vocabulary
 		x := NewIndex()
 		store := &sitetest.Store{}
 		x.SetStore(store)
@@ -138,11 +138,11 @@ func TestIndexStoreFailures(t *testing.T) {
 			x.Add(r, len(s.Categories))
 		}
 		for i := range store.B {
-			store.B[i] = damage
+			store.B[i] = damage[i%len(damage)]
 		}
 		err = x.WriteOnce(s, "v", func(string, []byte) error { return nil })
 		if !errors.Is(err, site.ErrStore) || !strings.Contains(err.Error(), "damaged") {
-			t.Errorf("a store that gives back %#x bytes: err = %v; want site.ErrStore, damaged", damage, err)
+			t.Errorf("a store that gives back % x bytes: err = %v; want site.ErrStore, damaged", damage, err)
 		}
 	}
 }
@@ -162,4 +162,9 @@ func TestBatchesCoverEveryShardOnce(t *testing.T) {
 			t.Errorf("budget %d: %s; want %s", tc.budget, got, tc.want)
 		}
 	}
+}
+
+func shardGroups(inv *inverted) []group {
+	groups, _ := shardTerms(inv, shardBudget)
+	return groups
 }

@@ -25,6 +25,8 @@ type Engine struct {
 	shards map[int]*shard
 	tiers  map[string][]posting
 	roles  map[int]*readRoleFile
+	// prefixFiles are the prefix files read, by number.
+	prefixFiles map[int]*prefixFile
 	// Loads counts the files read, for tests of how much a query costs.
 	Loads int
 }
@@ -36,7 +38,7 @@ type posting struct {
 
 // Open reads meta.js through load.
 func Open(load func(path string) ([]byte, error)) (*Engine, error) {
-	e := &Engine{load: load, shards: map[int]*shard{}, tiers: map[string][]posting{}, roles: map[int]*readRoleFile{}}
+	e := &Engine{load: load, shards: map[int]*shard{}, tiers: map[string][]posting{}, roles: map[int]*readRoleFile{}, prefixFiles: map[int]*prefixFile{}}
 	if err := e.read(MetaFile, &e.meta); err != nil {
 		return nil, err
 	}
@@ -85,7 +87,8 @@ func (e *Engine) shard(i int) (*shard, error) {
 // alt is one dictionary term that a query word matches, with the weight of
 // that kind of match.
 type alt struct {
-	shard, term int
+	shard, term int // the term is s's term; it lives in shard
+	file        int // the term's position in its shard, which names its later tiers
 	factor      float64
 	loaded      int // tiers read
 	s           *shard
@@ -183,34 +186,55 @@ func foldOK(r rune) (string, bool) {
 // alternatives finds the dictionary terms a query word matches.
 func (e *Engine) alternatives(w qword) ([]*alt, error) {
 	si := e.shardFor(w.stem)
-	if si < 0 {
+	prefixed := w.partial && len(w.word) >= minPrefix
+	if si < 0 && !prefixed {
 		return nil, nil
 	}
-	s, err := e.shard(si)
-	if err != nil {
-		return nil, err
-	}
 	var alts []*alt
-	exact, found := slices.BinarySearch(s.Terms, w.stem)
-	if found {
-		alts = append(alts, &alt{shard: si, term: exact, factor: 1, s: s})
+	found := false
+	if si >= 0 {
+		s, err := e.shard(si)
+		if err != nil {
+			return nil, err
+		}
+		var exact int
+		if exact, found = slices.BinarySearch(s.Terms, w.stem); found {
+			alts = append(alts, &alt{shard: si, term: exact, file: exact, factor: 1, s: s})
+		}
 	}
-	if w.partial && len(w.word) >= 2 {
+	if prefixed {
 		type cand struct {
 			a  *alt
 			df int
 			t  string
 		}
 		var cands []cand
-		for _, i := range e.prefixShards(w.word) {
+		// add considers term j of s, which lives at position file of shard
+		// si.
+		add := func(s *shard, j, si, file int) {
+			if t := s.Terms[j]; continues(t, w.word) && t != w.stem {
+				cands = append(cands, cand{&alt{shard: si, term: j, file: file, factor: prefixFactor, s: s}, s.DF[j], t})
+			}
+		}
+		// The terms that start with the word are in its prefix file when
+		// they span several shards, else in the one shard that has them.
+		n, hinted := slices.BinarySearch(e.meta.Prefixes, w.word)
+		if hinted {
+			f, err := e.prefixFile(n)
+			if err != nil {
+				return nil, err
+			}
+			for j := range f.Terms {
+				add(&f.shard, j, f.Shard[j], f.Index[j])
+			}
+		}
+		for _, i := range e.prefixShards(w.word, hinted) {
 			ps, err := e.shard(i)
 			if err != nil {
 				return nil, err
 			}
-			for ti, t := range ps.Terms {
-				if continues(t, w.word) && t != w.stem {
-					cands = append(cands, cand{&alt{shard: i, term: ti, factor: prefixFactor, s: ps}, ps.DF[ti], t})
-				}
+			for ti := range ps.Terms {
+				add(ps, ti, i, ti)
 			}
 		}
 		slices.SortFunc(cands, func(a, b cand) int { return cmp.Or(cmp.Compare(b.df, a.df), cmp.Compare(a.t, b.t)) })
@@ -218,7 +242,7 @@ func (e *Engine) alternatives(w qword) ([]*alt, error) {
 			alts = append(alts, c.a)
 		}
 	}
-	if !found && !w.partial && utf8.RuneCountInString(w.stem) >= 4 {
+	if si >= 0 && !found && !w.partial && utf8.RuneCountInString(w.stem) >= 4 {
 		limit := 1
 		if utf8.RuneCountInString(w.stem) >= 8 {
 			limit = 2
@@ -248,7 +272,7 @@ func (e *Engine) alternatives(w qword) ([]*alt, error) {
 			if c.d == 2 {
 				f = typo2Factor
 			}
-			alts = append(alts, &alt{shard: c.shard, term: c.ti, factor: f, s: c.s})
+			alts = append(alts, &alt{shard: c.shard, term: c.ti, file: c.ti, factor: f, s: c.s})
 		}
 	}
 	return alts, nil
@@ -270,27 +294,40 @@ func continues(t, w string) bool {
 const stemSlack = 4
 
 // prefixShards lists the shards that can hold terms a user typing p is on
-// the way to: the one holding p, those holding the stems p may run past,
-// and those whose prefix starts with p; at most four in all.
-func (e *Engine) prefixShards(p string) []int {
+// the way to: the one holding the terms that start with p, unless p has a
+// prefix file (hinted), and those holding the stems p may run past; at
+// most four in all.
+func (e *Engine) prefixShards(p string, hinted bool) []int {
 	var out []int
 	add := func(i int) {
 		if i >= 0 && !slices.Contains(out, i) && len(out) < 4 {
 			out = append(out, i)
 		}
 	}
-	add(e.shardFor(p))
+	if !hinted {
+		add(e.shardFor(p))
+	}
 	if isASCIILetters(p) {
 		for k := max(3, len(p)-stemSlack); k < len(p); k++ {
 			add(e.shardFor(p[:k]))
 		}
 	}
-	for i, sp := range e.meta.Shards {
-		if len(sp) > len(p) && strings.HasPrefix(sp, p) {
-			add(i)
-		}
-	}
 	return out
+}
+
+func (e *Engine) prefixFile(n int) (*prefixFile, error) {
+	if f, ok := e.prefixFiles[n]; ok {
+		return f, nil
+	}
+	f := &prefixFile{}
+	if err := e.read(fmt.Sprintf("%s%s/h/%d.js", Dir, e.meta.Version, n), f); err != nil {
+		return nil, err
+	}
+	if len(f.Shard) != len(f.Terms) || len(f.Index) != len(f.Terms) || len(f.DF) != len(f.Terms) || len(f.Max) != len(f.Terms) || len(f.First) != len(f.Terms) {
+		return nil, fmt.Errorf("search: prefix file %d is damaged", n)
+	}
+	e.prefixFiles[n] = f
+	return f, nil
 }
 
 // typoShards lists the shards to look for a word's typo candidates in: its
@@ -359,7 +396,7 @@ func (e *Engine) postings(a *alt, k int) ([]posting, error) {
 	if k == 0 {
 		enc = a.s.First[a.term]
 	} else {
-		key := fmt.Sprintf("%d.%d.%d", a.shard, a.term, k+1)
+		key := fmt.Sprintf("%d.%d.%d", a.shard, a.file, k+1)
 		if p, ok := e.tiers[key]; ok {
 			return p, nil
 		}
@@ -376,7 +413,7 @@ func (e *Engine) postings(a *alt, k int) ([]posting, error) {
 		out[i] = posting{docs[i], imps[i]}
 	}
 	if k > 0 {
-		e.tiers[fmt.Sprintf("%d.%d.%d", a.shard, a.term, k+1)] = out
+		e.tiers[fmt.Sprintf("%d.%d.%d", a.shard, a.file, k+1)] = out
 	}
 	return out, nil
 }

@@ -32,7 +32,7 @@ func Clip(s string, n int) string {
 // collapsed already: single spaces between words, none at either end. Most
 // text is, and is then cut as it stands.
 func spaced(s string, n int) bool {
-	if len(s) > 0 && (s[0] == ' ' || len(s) <= n && s[len(s)-1] == ' ') {
+	if len(s) > 0 && s[0] == ' ' {
 		return false
 	}
 	for i := 0; i < min(n, len(s)); {
@@ -45,12 +45,23 @@ func spaced(s string, n int) bool {
 			i += size
 			continue
 		}
-		if c == ' ' && i+1 < len(s) && s[i+1] == ' ' || c != ' ' && asciiSpace[c] {
+		// A space must have a word after it, even past the first n bytes:
+		// "word \t" ends at "word".
+		if c == ' ' && (i+1 == len(s) || spaceAt(s, i+1)) || c != ' ' && asciiSpace[c] {
 			return false
 		}
 		i++
 	}
 	return true
+}
+
+// spaceAt reports whether s holds white space at i.
+func spaceAt(s string, i int) bool {
+	if s[i] < utf8.RuneSelf {
+		return asciiSpace[s[i]]
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsSpace(r)
 }
 
 // asciiSpace holds the ASCII bytes that strings.Fields splits at.

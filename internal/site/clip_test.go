@@ -25,6 +25,10 @@ func TestClip(t *testing.T) {
 		{"Supercalifragilisticexpialidocious words", 12, "Supercalifra…"},
 		{"Naïve café résumé déjà vu", 10, "Naïve…"},
 		{"Ends with a comma, then more words", 19, "Ends with a comma…"},
+		{"hello world \t", 11, "hello world"},
+		{"hello world \u00a0", 11, "hello world"},
+		{"hello world \n\n", 11, "hello world"},
+		{"hello world ", 11, "hello world"},
 	} {
 		if got := Clip(tc.in, tc.n); got != tc.want {
 			t.Errorf("Clip(%q, %d) = %q; want %q", tc.in, tc.n, got, tc.want)
@@ -42,4 +46,21 @@ func TestClip(t *testing.T) {
 			t.Fatalf("Clip(%q, %d) = %q; want %q", b.String(), n, got, want)
 		}
 	}
+}
+
+// FuzzClip holds Clip, with its shortcut for text spaced already, to
+// collapsing the whole text before cutting it.
+func FuzzClip(f *testing.F) {
+	for _, s := range []string{"hello world \t", "hello world \u00a0", "a b c", " lead", "two  spaces", "tail \n", "é\u2003x"} {
+		f.Add(s, 11)
+		f.Add(s, 1)
+	}
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		if n < 0 || n > 300 {
+			return
+		}
+		if got, want := Clip(s, n), clipAll(s, n); got != want {
+			t.Fatalf("Clip(%q, %d) = %q; want %q", s, n, got, want)
+		}
+	})
 }

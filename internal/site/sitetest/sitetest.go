@@ -6,10 +6,13 @@ package sitetest
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"maps"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -100,4 +103,33 @@ func Model(t testing.TB, guideYAML []byte, roles map[string][]byte) (*site.Site,
 		out = append(out, r)
 	}
 	return s, out
+}
+
+// CommonWords returns a guide of 40 roles whose questions are made of
+// words that share the prefix "st", two of them ("status", "state") in
+// most questions: a small guide whose commonest terms run into later tiers
+// of the search index, and whose terms under "st" fill several shards when
+// shards are small. It returns guide.yaml and the role files by name.
+func CommonWords() (guideYAML []byte, roles map[string][]byte) {
+	r := rand.New(rand.NewPCG(1, 2))
+	words := strings.Fields("stable stack staff stage stake stall stamp stand start state static status stay steady steer step stock stone stop store storm story")
+	text := func(n int) string {
+		ws := []string{"status", "state"}[:r.IntN(3)%2+1]
+		for range n {
+			ws = append(ws, words[r.IntN(len(words))])
+		}
+		r.Shuffle(len(ws), func(i, j int) { ws[i], ws[j] = ws[j], ws[i] })
+		return strings.Join(ws, " ")
+	}
+	roles = map[string][]byte{}
+	for i := range 40 {
+		var b strings.Builder
+		fmt.Fprintf(&b, "---\ntitle: Role %d\ndepartment: Dept %d\nsummary: %s.\nquestions:\n", i, i%3, text(5))
+		for range 8 {
+			fmt.Fprintf(&b, "  - q: %s?\n    category: technical\n    look-for: %s.\n", text(6), text(10))
+		}
+		b.WriteString("---\nBody.\n")
+		roles[fmt.Sprintf("role-%d.md", i)] = []byte(b.String())
+	}
+	return []byte("title: Common\nbase-url: https://example.org/\ncategories:\n  - {key: technical, title: Technical}\n"), roles
 }
