@@ -168,7 +168,7 @@
   // of the stems p may run past.
   Engine.prototype.prefixShards = function (p, hinted) {
     var out = [];
-    function add(i) { if (i >= 0 && out.indexOf(i) < 0 && out.length < 4) out.push(i); }
+    function add(i) { if (i >= 0 && out.indexOf(i) < 0) out.push(i); }
     if (!hinted) add(this.shardFor(p));
     if (/^[a-z]+$/.test(p)) for (var k = Math.max(3, p.length - STEM_SLACK); k < p.length; k++) add(this.shardFor(p.slice(0, k)));
     return out;

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -160,6 +161,33 @@ func TestPrefixFilesReadLaterTiers(t *testing.T) {
 		}
 		if !same {
 			t.Errorf("%q: fine shards find %d hits (count %d), the usual shards %d (count %d); want the same, over %d", q, len(a.Hits), a.Count, len(b.Hits), b.Count, firstTier)
+		}
+	}
+}
+
+// TestPrefixShardsReachEveryStem types a word that runs past four stems,
+// each in a shard of its own: every one must match, as in the usual
+// shards, where one shard holds them all.
+func TestPrefixShardsReachEveryStem(t *testing.T) {
+	stems := strings.Fields("bcd bcdf bcdfg bcdfgh bcdfghj bcdfghjk bcdfghjkm")
+	roles := map[string][]byte{}
+	for i, w := range stems {
+		roles[fmt.Sprintf("role-%d.md", i)] = fmt.Appendf(nil, "---\ntitle: Role %d\ndepartment: D\nsummary: %s.\nquestions:\n  - q: x?\n    category: technical\n    look-for: x.\n---\nBody.\n", i, w)
+	}
+	s, rs := sitetest.Model(t, []byte("title: S\nbase-url: https://example.org/\ncategories:\n  - {key: technical, title: Technical}\n"), roles)
+	_, fine := indexWith(t, s, rs, 1)
+	_, usual := indexWith(t, s, rs, shardBudget)
+	for _, q := range []string{"bcdfghjk", "bcdfghjkm"} {
+		a, err := fine.Search(q, 10, true, Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := usual.Search(q, 10, true, Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(a.Hits) != len(b.Hits) || a.Count != b.Count {
+			t.Errorf("%q: %d hits (count %d) in a shard a term; %d (count %d) in one shard", q, len(a.Hits), a.Count, len(b.Hits), b.Count)
 		}
 	}
 }

@@ -295,12 +295,11 @@ const stemSlack = 4
 
 // prefixShards lists the shards that can hold terms a user typing p is on
 // the way to: the one holding the terms that start with p, unless p has a
-// prefix file (hinted), and those holding the stems p may run past; at
-// most four in all.
+// prefix file (hinted), and those holding the stems p may run past.
 func (e *Engine) prefixShards(p string, hinted bool) []int {
 	var out []int
 	add := func(i int) {
-		if i >= 0 && !slices.Contains(out, i) && len(out) < 4 {
+		if i >= 0 && !slices.Contains(out, i) {
 			out = append(out, i)
 		}
 	}
