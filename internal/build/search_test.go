@@ -122,7 +122,9 @@ func TestClientEngineAgreesWithGo(t *testing.T) {
 		"fine": bundledWith(t, Options{Theme: guide.Theme, shardBudget: 512}),
 		// Words so common that a prefix's results need later tiers, which
 		// a prefix file locates in other shards.
-		"common": mustBuild(t, commonWords(), Options{shardBudget: 512}),
+		"common": mustBuild(t, guideFS(sitetest.CommonWords()), Options{shardBudget: 512}),
+		// A term to a shard: a word reaches the shards of all its stems.
+		"stems": mustBuild(t, guideFS(sitetest.Stems()), Options{shardBudget: 1}),
 	}
 	for name, files := range corpora {
 		t.Run(name, func(t *testing.T) {
@@ -139,6 +141,9 @@ func TestClientEngineAgreesWithGo(t *testing.T) {
 					queries = append(queries, query{p, true, search.Filter{}, 0})
 					queries = append(queries, query{"database " + p, true, search.Filter{Kinds: []int{i % 3}}, 0})
 				}
+			}
+			if name == "stems" {
+				queries = append(queries, query{"bcdfghjk", true, search.Filter{}, 0}, query{"bcdfghjkm", true, search.Filter{}, 0})
 			}
 			if name == "common" {
 				for _, q := range []string{"st", "sta", "stat", "steady st"} {
@@ -294,9 +299,8 @@ func TestSearchRanksTheSmallGuide(t *testing.T) {
 
 func slicesEqual(a, b []string) bool { return strings.Join(a, "\x00") == strings.Join(b, "\x00") }
 
-// commonWords is sitetest.CommonWords as a guide folder.
-func commonWords() fstest.MapFS {
-	guideYAML, roles := sitetest.CommonWords()
+// guideFS makes a guide folder of guide.yaml and role files by name.
+func guideFS(guideYAML []byte, roles map[string][]byte) fstest.MapFS {
 	fsys := fstest.MapFS{"guide.yaml": {Data: guideYAML}}
 	for name, b := range roles {
 		fsys["content/roles/"+name] = &fstest.MapFile{Data: b}

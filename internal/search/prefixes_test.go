@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 
@@ -169,12 +168,8 @@ func TestPrefixFilesReadLaterTiers(t *testing.T) {
 // each in a shard of its own: every one must match, as in the usual
 // shards, where one shard holds them all.
 func TestPrefixShardsReachEveryStem(t *testing.T) {
-	stems := strings.Fields("bcd bcdf bcdfg bcdfgh bcdfghj bcdfghjk bcdfghjkm")
-	roles := map[string][]byte{}
-	for i, w := range stems {
-		roles[fmt.Sprintf("role-%d.md", i)] = fmt.Appendf(nil, "---\ntitle: Role %d\ndepartment: D\nsummary: %s.\nquestions:\n  - q: x?\n    category: technical\n    look-for: x.\n---\nBody.\n", i, w)
-	}
-	s, rs := sitetest.Model(t, []byte("title: S\nbase-url: https://example.org/\ncategories:\n  - {key: technical, title: Technical}\n"), roles)
+	guideYAML, roles := sitetest.Stems()
+	s, rs := sitetest.Model(t, guideYAML, roles)
 	_, fine := indexWith(t, s, rs, 1)
 	_, usual := indexWith(t, s, rs, shardBudget)
 	for _, q := range []string{"bcdfghjk", "bcdfghjkm"} {

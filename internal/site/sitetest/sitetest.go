@@ -133,3 +133,16 @@ func CommonWords() (guideYAML []byte, roles map[string][]byte) {
 	}
 	return []byte("title: Common\nbase-url: https://example.org/\ncategories:\n  - {key: technical, title: Technical}\n"), roles
 }
+
+// Stems returns a guide of seven roles, each with one word of a chain in
+// which every word runs one letter past the one before ("bcd", "bcdf", ...
+// "bcdfghjkm"): with a term to a shard, typing the longest word must reach
+// the shards of the four stems it runs past as well as its own. It returns
+// guide.yaml and the role files by name.
+func Stems() (guideYAML []byte, roles map[string][]byte) {
+	roles = map[string][]byte{}
+	for i, w := range strings.Fields("bcd bcdf bcdfg bcdfgh bcdfghj bcdfghjk bcdfghjkm") {
+		roles[fmt.Sprintf("role-%d.md", i)] = fmt.Appendf(nil, "---\ntitle: Role %d\ndepartment: D\nsummary: %s.\nquestions:\n  - q: x?\n    category: technical\n    look-for: x.\n---\nBody.\n", i, w)
+	}
+	return []byte("title: Stems\nbase-url: https://example.org/\ncategories:\n  - {key: technical, title: Technical}\n"), roles
+}
