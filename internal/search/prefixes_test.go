@@ -58,6 +58,26 @@ func openFiles(t *testing.T, files map[string][]byte) *Engine {
 	return e
 }
 
+// sameSearch runs q on the files of two indexes of one guide and reports
+// whether they find the same hits, scores and count, with how many hits
+// the first found.
+func sameSearch(t *testing.T, q string, k int, x, y map[string][]byte) (same bool, hits int) {
+	t.Helper()
+	a, err := openFiles(t, x).Search(q, k, true, Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := openFiles(t, y).Search(q, k, true, Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	same = a.Count == b.Count && a.Exact == b.Exact && len(a.Hits) == len(b.Hits)
+	for i := 0; same && i < len(a.Hits); i++ {
+		same = a.Hits[i].Doc == b.Hits[i].Doc && a.Hits[i].Score == b.Hits[i].Score
+	}
+	return same, len(a.Hits)
+}
+
 // TestPrefixFilesHoldTheCommonestTerms splits the bundled guide's terms
 // into shards of half a kilobyte, as a large guide's are split, and types every
 // prefix that was split: its prefix matches must be the maxPrefix terms
@@ -114,20 +134,8 @@ func TestPrefixFilesChangeNoResults(t *testing.T) {
 	usual, _ := fineIndex(t, shardBudget)
 	for _, p := range append(e.meta.Prefixes, "isol", "manag", "pagin") {
 		for _, q := range []string{p, "database " + p} {
-			a, err := openFiles(t, fine).Search(q, 100, true, Filter{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, err := openFiles(t, usual).Search(q, 100, true, Filter{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			same := a.Count == b.Count && a.Exact == b.Exact && len(a.Hits) == len(b.Hits)
-			for i := 0; same && i < len(a.Hits); i++ {
-				same = a.Hits[i].Doc == b.Hits[i].Doc && a.Hits[i].Score == b.Hits[i].Score
-			}
-			if !same {
-				t.Errorf("%q: fine shards find %d hits (count %d), the usual shards %d (count %d)", q, len(a.Hits), a.Count, len(b.Hits), b.Count)
+			if same, _ := sameSearch(t, q, 100, fine, usual); !same {
+				t.Errorf("%q: fine shards and the usual ones find different results", q)
 			}
 		}
 	}
@@ -146,20 +154,8 @@ func TestPrefixFilesReadLaterTiers(t *testing.T) {
 		t.Fatalf("prefix files for %q; want st and sta among them", e.meta.Prefixes)
 	}
 	for _, q := range []string{"st", "sta", "stat", "steady st"} {
-		a, err := openFiles(t, fine).Search(q, 200, true, Filter{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := openFiles(t, usual).Search(q, 200, true, Filter{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		same := a.Count == b.Count && a.Exact == b.Exact && len(a.Hits) == len(b.Hits) && len(a.Hits) > firstTier
-		for i := 0; same && i < len(a.Hits); i++ {
-			same = a.Hits[i].Doc == b.Hits[i].Doc && a.Hits[i].Score == b.Hits[i].Score
-		}
-		if !same {
-			t.Errorf("%q: fine shards find %d hits (count %d), the usual shards %d (count %d); want the same, over %d", q, len(a.Hits), a.Count, len(b.Hits), b.Count, firstTier)
+		if same, hits := sameSearch(t, q, 200, fine, usual); !same || hits <= firstTier {
+			t.Errorf("%q: fine shards find %d hits; want the usual shards' results, over %d", q, hits, firstTier)
 		}
 	}
 }
@@ -170,19 +166,11 @@ func TestPrefixFilesReadLaterTiers(t *testing.T) {
 func TestPrefixShardsReachEveryStem(t *testing.T) {
 	guideYAML, roles := sitetest.Stems()
 	s, rs := sitetest.Model(t, guideYAML, roles)
-	_, fine := indexWith(t, s, rs, 1)
-	_, usual := indexWith(t, s, rs, shardBudget)
+	fine, _ := indexWith(t, s, rs, 1)
+	usual, _ := indexWith(t, s, rs, shardBudget)
 	for _, q := range []string{"bcdfghjk", "bcdfghjkm"} {
-		a, err := fine.Search(q, 10, true, Filter{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := usual.Search(q, 10, true, Filter{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(a.Hits) != len(b.Hits) || a.Count != b.Count {
-			t.Errorf("%q: %d hits (count %d) in a shard a term; %d (count %d) in one shard", q, len(a.Hits), a.Count, len(b.Hits), b.Count)
+		if same, hits := sameSearch(t, q, 10, fine, usual); !same {
+			t.Errorf("%q: %d hits with a term to a shard; want the results of one shard", q, hits)
 		}
 	}
 }

@@ -73,15 +73,26 @@ func (e *Engine) shardFor(term string) int {
 }
 
 func (e *Engine) shard(i int) (*shard, error) {
-	if s, ok := e.shards[i]; ok {
-		return s, nil
+	return readOnce(e, e.shards, i, "t", func(*shard) bool { return true })
+}
+
+// readOnce returns file n of a kind of file (t: term shards, h: prefix
+// files, r: role files), reading it the first time and keeping it in m. whole reports
+// whether a file read holds what its kind must.
+func readOnce[T any](e *Engine, m map[int]*T, n int, kind string, whole func(*T) bool) (*T, error) {
+	if v, ok := m[n]; ok {
+		return v, nil
 	}
-	s := &shard{}
-	if err := e.read(fmt.Sprintf("%s%s/t/%d.js", Dir, e.meta.Version, i), s); err != nil {
+	v := new(T)
+	path := fmt.Sprintf("%s%s/%s/%d.js", Dir, e.meta.Version, kind, n)
+	if err := e.read(path, v); err != nil {
 		return nil, err
 	}
-	e.shards[i] = s
-	return s, nil
+	if !whole(v) {
+		return nil, fmt.Errorf("search: %s is damaged", path)
+	}
+	m[n] = v
+	return v, nil
 }
 
 // alt is one dictionary term that a query word matches, with the weight of
@@ -315,18 +326,10 @@ func (e *Engine) prefixShards(p string, hinted bool) []int {
 }
 
 func (e *Engine) prefixFile(n int) (*prefixFile, error) {
-	if f, ok := e.prefixFiles[n]; ok {
-		return f, nil
-	}
-	f := &prefixFile{}
-	if err := e.read(fmt.Sprintf("%s%s/h/%d.js", Dir, e.meta.Version, n), f); err != nil {
-		return nil, err
-	}
-	if len(f.Shard) != len(f.Terms) || len(f.Index) != len(f.Terms) || len(f.DF) != len(f.Terms) || len(f.Max) != len(f.Terms) || len(f.First) != len(f.Terms) {
-		return nil, fmt.Errorf("search: prefix file %d is damaged", n)
-	}
-	e.prefixFiles[n] = f
-	return f, nil
+	return readOnce(e, e.prefixFiles, n, "h", func(f *prefixFile) bool {
+		k := len(f.Terms)
+		return len(f.Shard) == k && len(f.Index) == k && len(f.DF) == k && len(f.Max) == k && len(f.First) == k
+	})
 }
 
 // typoShards lists the shards to look for a word's typo candidates in: its
@@ -577,13 +580,9 @@ func (e *Engine) boostPhrase(hits []Hit, words []qword) error {
 	for i := range hits {
 		h := &hits[i]
 		h.Role, h.Kind, h.Idx = e.split(h.Doc)
-		rf, ok := e.roles[h.Role]
-		if !ok {
-			rf = &readRoleFile{}
-			if err := e.read(fmt.Sprintf("%s%s/r/%d.js", Dir, e.meta.Version, h.Role), rf); err != nil {
-				return err
-			}
-			e.roles[h.Role] = rf
+		rf, err := readOnce(e, e.roles, h.Role, "r", func(*readRoleFile) bool { return true })
+		if err != nil {
+			return err
 		}
 		if docs := rf.Kinds[h.Kind]; h.Idx < len(docs) {
 			h.Text = docs[h.Idx][1]
