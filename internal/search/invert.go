@@ -128,33 +128,38 @@ func (x *Index) invert(roles []*site.Entry, cats int) (*inverted, error) {
 		}
 	}
 	inv.runs = min(runtime.GOMAXPROCS(0), max(len(inv.list), 1))
-	type stats struct {
-		totalLen float64
-		docs     int
-		maxIdx   int
-		top      float64
+	// The documents' lengths and numbers are at hand, their terms in the
+	// store: the average length is known before the one pass over the
+	// terms, which counts each term's documents and finds its best
+	// length-normalised frequency, so that its best score follows from its
+	// idf once every term is counted.
+	maxIdx, totalLen := 1, 0.0
+	for _, rt := range inv.list {
+		for _, d := range rt.docs {
+			maxIdx, totalLen = max(maxIdx, int(d.idx)+1), totalLen+float64(d.length)
+		}
+		inv.docs += len(rt.docs)
 	}
-	st := make([]stats, inv.runs)
+	inv.avg = totalLen / float64(max(inv.docs, 1))
+	best := make([][]float64, inv.runs) // by run, by term id
 	inv.start = make([][]uint32, inv.runs)
 	err := inv.each(func(w int) error {
-		s, df := &st[w], make([]uint32, len(x.terms))
-		inv.start[w], s.maxIdx = df, 1
+		df, bw := make([]uint32, len(x.terms)), make([]float64, len(x.terms))
+		inv.start[w], best[w] = df, bw
 		return inv.visit(w, func(_ int, d *docTerms, pairs []uint32) {
-			s.maxIdx = max(s.maxIdx, int(d.idx)+1)
-			s.totalLen += float64(d.length)
-			s.docs++
+			dn := inv.norm(d.length)
 			for j := 0; j < len(pairs); j += 2 {
-				df[pairs[j]]++
+				t := pairs[j]
+				df[t]++
+				bw[t] = max(bw[t], saturate(pairs[j+1], dn))
 			}
 		})
 	})
 	if err != nil {
 		return nil, err
 	}
-	maxIdx, totalLen := 1, 0.0
 	df := make([]uint32, len(x.terms))
-	for w, s := range st {
-		maxIdx, inv.docs, totalLen = max(maxIdx, s.maxIdx), inv.docs+s.docs, totalLen+s.totalLen
+	for w := range inv.runs {
 		for t, f := range inv.start[w] {
 			df[t] += f
 		}
@@ -166,26 +171,15 @@ func (x *Index) invert(roles []*site.Entry, cats int) (*inverted, error) {
 	if bits.Len(uint(len(roles)))+int(inv.kindBits+inv.idxBits) > 32 {
 		return nil, fmt.Errorf("search: %d roles with up to %d questions of a kind do not fit the index", len(roles), maxIdx)
 	}
-	inv.avg = totalLen / float64(max(inv.docs, 1))
 	n := float64(inv.docs)
 	inv.idf = make([]float64, len(df))
 	for t, f := range df {
 		inv.idf[t] = math.Log(1 + (n-float64(f)+0.5)/(float64(f)+0.5))
-	}
-	err = inv.each(func(w int) error {
-		s := &st[w]
-		return inv.visit(w, func(_ int, d *docTerms, pairs []uint32) {
-			dn := inv.norm(d.length)
-			for j := 0; j < len(pairs); j += 2 {
-				s.top = max(s.top, inv.score(pairs[j], pairs[j+1], dn))
-			}
-		})
-	})
-	if err != nil {
-		return nil, err
-	}
-	for _, s := range st {
-		inv.top = max(inv.top, s.top)
+		// A positive factor keeps the order of floating-point numbers, so
+		// this is the largest score of the term as score computes it.
+		for w := range inv.runs {
+			inv.top = max(inv.top, inv.idf[t]*best[w][t])
+		}
 	}
 	// Where each run's postings of a term start: after the earlier runs'.
 	for t := range df {
@@ -217,8 +211,15 @@ func (inv *inverted) norm(length uint32) float64 {
 // score is the BM25 score of term t in a document, from its weighted
 // frequency and norm.
 func (inv *inverted) score(t uint32, freq uint32, norm float64) float64 {
+	return inv.idf[t] * saturate(freq, norm)
+}
+
+// saturate is the part of BM25's score that depends on the document: the
+// term's frequency (weighted, in halves), saturated and normalised by the
+// document's length.
+func saturate(freq uint32, norm float64) float64 {
 	tf := float64(freq) / 2
-	return inv.idf[t] * tf * (k1 + 1) / (tf + norm)
+	return tf * (k1 + 1) / (tf + norm)
 }
 
 // fill computes the postings of the terms at the given positions, and drops

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"os"
 	"strings"
 	"sync"
@@ -167,4 +168,67 @@ func TestBatchesCoverEveryShardOnce(t *testing.T) {
 func shardGroups(inv *inverted) []group {
 	groups, _ := shardTerms(inv, shardBudget)
 	return groups
+}
+
+// The statistics come from one pass over the terms: they must be those of
+// a count over every document, and the best score of all must be the one
+// that quantises to 255.
+func TestStatisticsMatchABruteForce(t *testing.T) {
+	s, roles := bundledRoles(t)
+	inv := mustInvert(t, s, roles)
+	df := map[uint32]int{}
+	docs, total := 0, 0.0
+	type pair struct{ t, f, length uint32 }
+	var pairs []pair
+	for _, rt := range inv.list {
+		data, err := rt.data.Bytes(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, d := range rt.docs {
+			ps, ok := decodeTerms(nil, rt.terms(data, i), len(inv.x.terms))
+			if !ok {
+				t.Fatal("damaged terms")
+			}
+			for j := 0; j < len(ps); j += 2 {
+				df[ps[j]]++
+				pairs = append(pairs, pair{ps[j], ps[j+1], d.length})
+			}
+			docs++
+			total += float64(d.length)
+		}
+	}
+	if inv.docs != docs || inv.avg != total/float64(docs) {
+		t.Errorf("%d documents of average length %v; want %d, %v", inv.docs, inv.avg, docs, total/float64(docs))
+	}
+	for i, id := range inv.ids {
+		if inv.df[i] != df[id] {
+			t.Errorf("%q is in %d documents; want %d", inv.terms[i], inv.df[i], df[id])
+		}
+	}
+	top := 0.0
+	for _, p := range pairs {
+		idf := math.Log(1 + (float64(docs)-float64(df[p.t])+0.5)/(float64(df[p.t])+0.5))
+		tf := float64(p.f) / 2
+		top = max(top, idf*(tf*(k1+1)/(tf+k1*(1-b+b*float64(p.length)/inv.avg))))
+	}
+	if inv.top != top {
+		t.Errorf("best score %v; want %v", inv.top, top)
+	}
+	all := make([]int, len(inv.terms))
+	for i := range all {
+		all[i] = i
+	}
+	if err := inv.fill(all); err != nil {
+		t.Fatal(err)
+	}
+	best := uint8(0)
+	for _, p := range inv.postings {
+		for _, imp := range p.impacts {
+			best = max(best, imp)
+		}
+	}
+	if best != 255 {
+		t.Errorf("the highest impact is %d; want 255", best)
+	}
 }
