@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -271,4 +272,49 @@ func reportPeakLive(b *testing.B) (stop func()) {
 		read()
 		b.ReportMetric(float64(peak)/1e6, "peak-live-MB")
 	}
+}
+
+// BenchmarkIndexWrite computes and encodes the search index of every role
+// of $GUIDE_BENCH_SOURCE (else a small synthetic guide) as a build does at
+// its end, with the roles' terms in a temporary file: Index.Write, without
+// parsing, indexing or writing files.
+func BenchmarkIndexWrite(b *testing.B) {
+	var src fs.FS = corpus(100)
+	if dir := os.Getenv("GUIDE_BENCH_SOURCE"); dir != "" {
+		src = os.DirFS(dir)
+	}
+	g, diags, err := prepare(context.Background(), src, Options{Theme: guide.Theme})
+	if err != nil || g == nil {
+		b.Fatal(err, diags)
+	}
+	sp, err := newStore()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer sp.Close()
+	x := search.NewIndex()
+	x.SetStore(sp)
+	cats := len(g.site.Categories)
+	for _, f := range g.files {
+		var d diag.List
+		r, err := parseRole(src, g.site, f, &d)
+		if err != nil || r == nil || d.HasErrors() {
+			b.Fatal(f, err, d)
+		}
+		x.Add(r, cats)
+	}
+	var files, bytes atomic.Int64
+	b.ReportAllocs()
+	for b.Loop() {
+		err := x.Write(g.site, "v", func(_ string, body []byte) error {
+			files.Add(1)
+			bytes.Add(int64(len(body)))
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(files.Load())/float64(b.N), "files/op")
+	b.ReportMetric(float64(bytes.Load())/float64(b.N)/1e6, "MB/op")
 }
