@@ -139,6 +139,7 @@
     this.tiers = {};
     this.roles = {};
     this.prefixFiles = {};
+    this.headFiles = {};
     this.v = meta.v + "/";
   }
   Engine.prototype.shardFor = function (term) {
@@ -225,7 +226,6 @@
   Engine.prototype.alternatives = async function (w) {
     var si = this.shardFor(w.stem), self = this;
     var prefixed = w.partial && utf8Length(w.word) >= MIN_PREFIX;
-    if (si < 0 && !prefixed) return [];
     // What a word being typed may continue into loads with its own shard:
     // its prefix file, where the terms that start with it span several
     // shards, and the shards of the rest.
@@ -256,22 +256,61 @@
       cands.sort(function (a, b) { return b.df - a.df || (byteLess(a.t, b.t) ? -1 : a.t === b.t ? 0 : 1); });
       cands.slice(0, MAX_PREFIX).forEach(function (c) { alts.push(c.a); });
     }
-    var runes = Array.from(w.stem).length;
-    if (si >= 0 && exact < 0 && !w.partial && runes >= 4) {
-      var limit = runes >= 8 ? 2 : 1, typos = [], ts = this.typoShards(w.stem, si);
-      (await this.loadAll(ts)).forEach(function (sh, j) {
-        sh.t.forEach(function (t, ti) {
-          var d = distance(w.stem, t, limit);
-          if (d <= limit) typos.push({ sh: sh, si: ts[j], ti: ti, d: d, df: sh.f[ti], t: t });
-        });
-      });
-      typos.sort(function (a, b) { return a.d - b.d || b.df - a.df || (byteLess(a.t, b.t) ? -1 : a.t === b.t ? 0 : 1); });
-      typos.slice(0, MAX_TYPOS).forEach(function (c) {
-        alts.push({ s: c.sh, si: c.si, term: c.ti, ti: c.ti, factor: c.d === 2 ? TYPO2 : TYPO1, loaded: 0 });
-      });
+    // A word being typed is corrected too when nothing starts with it.
+    if (exact < 0 && (!w.partial || !alts.length) && Array.from(w.stem).length >= 4) {
+      (await this.typos(w.stem, si)).forEach(function (a) { alts.push(a); });
     }
     return alts;
   };
+  // typos is internal/search.Engine.typos: the terms closest to a word not
+  // in the index, from its own shard and those typoShards names, and from
+  // the head files of its keys; si is -1 for a word without a shard.
+  Engine.prototype.typos = async function (stem, si) {
+    var limit = Array.from(stem).length >= 8 ? 2 : 1, cands = [], self = this, heads = this.meta.y || [];
+    var ts = si >= 0 ? this.typoShards(stem, si) : [];
+    var keys = headKeys(stem).filter(function (k) { return search(heads, headBucket(k)) >= 0; });
+    var files = Promise.all(keys.map(function (k) { return self.headFile(search(heads, headBucket(k))); }));
+    files.catch(function () {}); // a failure is reported where it is awaited
+    (await this.loadAll(ts)).forEach(function (sh, j) {
+      sh.t.forEach(function (t, ti) {
+        var d = distance(stem, t, limit);
+        if (d <= limit) cands.push({ si: ts[j], ti: ti, d: d, df: sh.f[ti], t: t });
+      });
+    });
+    (await files).forEach(function (f, n) {
+      var j = search(f.k, keys[n]);
+      if (j < 0) return;
+      f.t[j].forEach(function (t, m) {
+        var d = distance(stem, t, limit);
+        if (d <= limit) cands.push({ si: f.s[j][m], ti: f.i[j][m], d: d, df: f.f[j][m], t: t });
+      });
+    });
+    cands.sort(function (a, b) { return a.d - b.d || b.df - a.df || (byteLess(a.t, b.t) ? -1 : a.t === b.t ? 0 : 1); });
+    // A term found both ways comes twice, side by side.
+    cands = cands.filter(function (c, i) { return i === 0 || cands[i - 1].t !== c.t; }).slice(0, MAX_TYPOS);
+    var shards = await this.loadAll(cands.map(function (c) { return c.si; }));
+    return cands.map(function (c, i) {
+      if (shards[i].t[c.ti] !== c.t) throw new Error("head file and shard " + c.si + " disagree on " + c.t);
+      return { s: shards[i], si: c.si, term: c.ti, ti: c.ti, factor: c.d === 2 ? TYPO2 : TYPO1, loaded: 0 };
+    });
+  };
+  Engine.prototype.headFile = function (n) {
+    if (!this.headFiles[n]) this.headFiles[n] = this.load(this.v + "y/" + n);
+    return this.headFiles[n];
+  };
+  // headKeys and headBucket are internal/search's: a word's first three
+  // letters, and what is left of them when one is deleted; the head file
+  // of a key is named after its first two letters.
+  var HEAD_RUNES = 3;
+  function headKeys(w) {
+    var rs = Array.from(w), keys = [rs.slice(0, HEAD_RUNES).join("")];
+    for (var i = 0; i < Math.min(rs.length, HEAD_RUNES); i++) {
+      var k = rs.slice(0, i).concat(rs.slice(i + 1)).slice(0, HEAD_RUNES).join("");
+      if (keys.indexOf(k) < 0) keys.push(k);
+    }
+    return keys;
+  }
+  function headBucket(k) { return Array.from(k).slice(0, 2).join(""); }
   function next(a) {
     var m = a.s.x[a.term];
     return a.loaded >= m.length ? 0 : a.factor * m[a.loaded];

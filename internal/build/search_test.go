@@ -62,7 +62,9 @@ func TestSearchRanksTheBundledGuide(t *testing.T) {
 		{"siolation", false, "isolation level"},  // one in the first letters
 		{"xisolation", false, "isolation level"}, // an extra first letter
 		{"pagination", false, "paginat"},
-		{"paginaton", false, "paginat"}, // a letter missing
+		{"paginaton", false, "paginat"},         // a letter missing
+		{"osolation", false, "isolation level"}, // a wrong first letter
+		{"dtabase", false, "database"},          // a missing second letter
 		{"rate limiter", false, "rate limit"},
 		{"webhook duplicates", false, "webhook"},
 		{"optimistic locking", false, "optimistic"},
@@ -104,6 +106,15 @@ func TestClientEngineAgreesWithGo(t *testing.T) {
 		{"siolation levels", false, search.Filter{}, 0},
 		{"xisolation", false, search.Filter{}, 0},
 		{"aptience", false, search.Filter{}, 0},
+		// Typos in the first letters, found through the head files.
+		{"osolation levels", false, search.Filter{}, 0},
+		{"dtabase index", false, search.Filter{}, 0},
+		{"pqgination", false, search.Filter{}, 0},
+		{"wisolation", false, search.Filter{Kinds: []int{0}}, 0},
+		{"idwmpotency keys", false, search.Filter{}, 0},
+		{"osolation", true, search.Filter{}, 0},
+		{"database idnex", true, search.Filter{}, 0},
+		{"isloa", true, search.Filter{}, 0},
 		{"cache stampede", false, search.Filter{}, 0},
 		{"database index", false, search.Filter{}, 0},
 		{"the", false, search.Filter{}, 0},

@@ -27,6 +27,7 @@ type Engine struct {
 	roles  map[int]*readRoleFile
 	// prefixFiles are the prefix files read, by number.
 	prefixFiles map[int]*prefixFile
+	headFiles   map[int]*headFile
 	// Loads counts the files read, for tests of how much a query costs.
 	Loads int
 }
@@ -38,7 +39,7 @@ type posting struct {
 
 // Open reads meta.js through load.
 func Open(load func(path string) ([]byte, error)) (*Engine, error) {
-	e := &Engine{load: load, shards: map[int]*shard{}, tiers: map[string][]posting{}, roles: map[int]*readRoleFile{}, prefixFiles: map[int]*prefixFile{}}
+	e := &Engine{load: load, shards: map[int]*shard{}, tiers: map[string][]posting{}, roles: map[int]*readRoleFile{}, prefixFiles: map[int]*prefixFile{}, headFiles: map[int]*headFile{}}
 	if err := e.read(MetaFile, &e.meta); err != nil {
 		return nil, err
 	}
@@ -77,8 +78,9 @@ func (e *Engine) shard(i int) (*shard, error) {
 }
 
 // readOnce returns file n of a kind of file (t: term shards, h: prefix
-// files, r: role files), reading it the first time and keeping it in m. whole reports
-// whether a file read holds what its kind must.
+// files, y: head files, r: role files), reading it the first time and
+// keeping it in m. whole reports whether a file read holds what its kind
+// must.
 func readOnce[T any](e *Engine, m map[int]*T, n int, kind string, whole func(*T) bool) (*T, error) {
 	if v, ok := m[n]; ok {
 		return v, nil
@@ -198,9 +200,6 @@ func foldOK(r rune) (string, bool) {
 func (e *Engine) alternatives(w qword) ([]*alt, error) {
 	si := e.shardFor(w.stem)
 	prefixed := w.partial && len(w.word) >= minPrefix
-	if si < 0 && !prefixed {
-		return nil, nil
-	}
 	var alts []*alt
 	found := false
 	if si >= 0 {
@@ -253,40 +252,89 @@ func (e *Engine) alternatives(w qword) ([]*alt, error) {
 			alts = append(alts, c.a)
 		}
 	}
-	if si >= 0 && !found && !w.partial && utf8.RuneCountInString(w.stem) >= 4 {
-		limit := 1
-		if utf8.RuneCountInString(w.stem) >= 8 {
-			limit = 2
+	// A word being typed is corrected too when nothing starts with it:
+	// "isloation" is a typo rather than the start of a word.
+	if !found && (!w.partial || len(alts) == 0) && utf8.RuneCountInString(w.stem) >= 4 {
+		typos, err := e.typos(w.stem, si)
+		if err != nil {
+			return nil, err
 		}
-		type cand struct {
-			shard, ti, d, df int
-			t                string
-			s                *shard
-		}
-		var cands []cand
-		for _, i := range e.typoShards(w.stem, si) {
+		alts = append(alts, typos...)
+	}
+	return alts, nil
+}
+
+// typos returns the alternatives of a word not in the index: the terms
+// closest to it, one edit away (two for a word of eight letters or more),
+// found in its own shard and the shards typoShards names, and through the
+// head files of its keys. si is its shard, or -1 if it has none.
+func (e *Engine) typos(stem string, si int) ([]*alt, error) {
+	limit := 1
+	if utf8.RuneCountInString(stem) >= 8 {
+		limit = 2
+	}
+	type cand struct {
+		shard, ti, d, df int
+		t                string
+	}
+	var cands []cand
+	if si >= 0 {
+		for _, i := range e.typoShards(stem, si) {
 			ts, err := e.shard(i)
 			if err != nil {
 				return nil, err
 			}
 			for ti, t := range ts.Terms {
-				if d := distance(w.stem, t, limit); d <= limit {
-					cands = append(cands, cand{i, ti, d, ts.DF[ti], t, ts})
+				if d := distance(stem, t, limit); d <= limit {
+					cands = append(cands, cand{i, ti, d, ts.DF[ti], t})
 				}
 			}
 		}
-		slices.SortFunc(cands, func(a, b cand) int {
-			return cmp.Or(cmp.Compare(a.d, b.d), cmp.Compare(b.df, a.df), cmp.Compare(a.t, b.t))
-		})
-		for _, c := range cands[:min(len(cands), maxTypos)] {
-			f := typo1Factor
-			if c.d == 2 {
-				f = typo2Factor
+	}
+	for _, key := range headKeys(stem) {
+		n, ok := slices.BinarySearch(e.meta.Heads, headBucket(key))
+		if !ok {
+			continue
+		}
+		f, err := e.headFile(n)
+		if err != nil {
+			return nil, err
+		}
+		j, ok := slices.BinarySearch(f.Keys, key)
+		if !ok {
+			continue
+		}
+		for m, t := range f.Terms[j] {
+			if d := distance(stem, t, limit); d <= limit {
+				cands = append(cands, cand{f.Shard[j][m], f.Index[j][m], d, f.DF[j][m], t})
 			}
-			alts = append(alts, &alt{shard: c.shard, term: c.ti, file: c.ti, factor: f, s: c.s})
 		}
 	}
+	slices.SortFunc(cands, func(a, b cand) int {
+		return cmp.Or(cmp.Compare(a.d, b.d), cmp.Compare(b.df, a.df), cmp.Compare(a.t, b.t))
+	})
+	// A term found both ways comes twice, side by side.
+	cands = slices.CompactFunc(cands, func(a, b cand) bool { return a.t == b.t })
+	var alts []*alt
+	for _, c := range cands[:min(len(cands), maxTypos)] {
+		s, err := e.shard(c.shard)
+		if err != nil {
+			return nil, err
+		}
+		if c.ti >= len(s.Terms) || s.Terms[c.ti] != c.t {
+			return nil, fmt.Errorf("search: head file and shard %d disagree on %q", c.shard, c.t)
+		}
+		f := typo1Factor
+		if c.d == 2 {
+			f = typo2Factor
+		}
+		alts = append(alts, &alt{shard: c.shard, term: c.ti, file: c.ti, factor: f, s: s})
+	}
 	return alts, nil
+}
+
+func (e *Engine) headFile(n int) (*headFile, error) {
+	return readOnce(e, e.headFiles, n, "y", (*headFile).whole)
 }
 
 // continues reports whether the term t may be what a user typing w is on
@@ -336,7 +384,8 @@ func (e *Engine) prefixFile(n int) (*prefixFile, error) {
 // own shard si, and those that a transposed or an extra letter within that
 // shard's prefix sent it away from ("siolation" and "xisolation" belong
 // with "isolation"), at most four in all. A missing or wrong letter there
-// is not looked for: it could be any letter, and every one a shard.
+// could be any letter, and every one a shard: the head files find those
+// (see heads.go).
 func (e *Engine) typoShards(stem string, si int) []int {
 	out := []int{si}
 	add := func(i int) {

@@ -1,0 +1,179 @@
+package search
+
+import (
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// Two words one edit apart in their first letters share a key, whatever
+// the edit, in any script.
+func TestHeadKeysMeetWithinOneEdit(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	letters := []rune("abcdeéfgxyzжщ")
+	word := func(n int) []rune {
+		w := make([]rune, n)
+		for i := range w {
+			w[i] = letters[r.IntN(len(letters))]
+		}
+		return w
+	}
+	for range 20000 {
+		a := word(4 + r.IntN(6))
+		b := slices.Clone(a)
+		i := r.IntN(headRunes)
+		var edit string
+		switch r.IntN(4) {
+		case 0:
+			edit, b[i] = "wrong letter", letters[r.IntN(len(letters))]
+		case 1:
+			edit, b = "extra letter", slices.Insert(b, i, letters[r.IntN(len(letters))])
+		case 2:
+			edit, b = "missing letter", slices.Delete(b, i, i+1)
+		case 3: // the letter at i with the next, which may be the fourth
+			edit = "letters swapped"
+			b[i], b[i+1] = b[i+1], b[i]
+		}
+		ka, kb := headKeys(string(a)), headKeys(string(b))
+		if !slices.ContainsFunc(ka, func(k string) bool { return slices.Contains(kb, k) }) {
+			t.Fatalf("%s at %d: %q has keys %q, %q has %q: none shared", edit, i, string(a), ka, string(b), kb)
+		}
+	}
+	if got, want := headKeys("database"), []string{"dat", "ata", "dta", "daa"}; !slices.Equal(got, want) {
+		t.Errorf("keys of database: %q; want %q", got, want)
+	}
+	for _, k := range []string{"dat", "жщa", "éab"} {
+		if b := headBucket(k); b != string([]rune(k)[:2]) {
+			t.Errorf("bucket of %q: %q", k, b)
+		}
+	}
+}
+
+// Typos in a word's first letters find it however the vocabulary is
+// split: here a shard holds one term, so that every such typo leads to
+// another shard than the word's, or to none.
+func TestTyposInTheFirstLetters(t *testing.T) {
+	_, e := fineIndex(t, 1)
+	for _, tc := range []struct{ query, term string }{
+		{"osolation", "isolation"},  // a wrong first letter
+		{"solation", "isolation"},   // a missing one
+		{"wisolation", "isolation"}, // an extra one
+		{"siolation", "isolation"},  // two swapped
+		{"iaolation", "isolation"},  // a wrong second letter
+		{"dtabase", "databas"},      // a missing second letter: no shard starts "dt"
+		{"adtabase", "databas"},
+		{"pqgination", "pagination"},
+		{"idwmpotency", "idempotency"}, // two edits in a long word, one in its head
+	} {
+		// As a word typed in full, and as the word being typed, which has
+		// no term that starts with it either.
+		for _, prefix := range []bool{false, true} {
+			res, err := e.Search(tc.query, 5, prefix, Filter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Hits) == 0 {
+				t.Errorf("%q (being typed: %v): no results; want those of %q", tc.query, prefix, tc.term)
+				continue
+			}
+			want, err := e.Search(tc.term, 5, false, Filter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(want.Hits) == 0 || res.Hits[0].Doc != want.Hits[0].Doc {
+				t.Errorf("%q (being typed: %v): first hit %q; want %q's, %q", tc.query, prefix, res.Hits[0].Text, tc.term, want.Hits[0].Text)
+			}
+		}
+	}
+	// A word being typed that terms start with is on its way to them, not
+	// a typo of another term one edit away.
+	s, roles := bundledRoles(t)
+	terms := mustInvert(t, s, roles).terms
+	tried := 0
+	for _, term := range terms {
+		p := term[:len(term)-1]
+		if len(p) < 4 || !isASCIILetters(term) || slices.Contains(terms, p) {
+			continue
+		}
+		other := slices.ContainsFunc(terms, func(u string) bool { return !strings.HasPrefix(u, p) && distance(p, u, 1) <= 1 })
+		if !other {
+			continue
+		}
+		tried++
+		alts, err := e.alternatives(parse(p, true)[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range alts {
+			if a.factor < prefixFactor {
+				t.Errorf("%q, being typed: corrected to %q", p, a.s.Terms[a.term])
+			}
+		}
+	}
+	if tried == 0 {
+		t.Error("no word being typed both starts terms and is a typo of another")
+	}
+}
+
+// A head file keeps the commonest terms of each key, and points at where
+// each lives.
+func TestHeadFilesPointAtTheirTerms(t *testing.T) {
+	s, roles := bundledRoles(t)
+	inv := mustInvert(t, s, roles)
+	groups := shardGroups(inv)
+	names, files := heads(inv, groups)
+	if !slices.IsSorted(names) || len(names) != len(files) || len(names) == 0 {
+		t.Fatalf("%d head files named %q", len(files), names)
+	}
+	keys := 0
+	for n, f := range files {
+		if !f.whole() || !slices.IsSorted(f.Keys) {
+			t.Fatalf("head file %q is not whole and sorted: %+v", names[n], f)
+		}
+		for j, k := range f.Keys {
+			keys++
+			if headBucket(k) != names[n] {
+				t.Errorf("key %q is in head file %q", k, names[n])
+			}
+			if len(f.Terms[j]) == 0 || len(f.Terms[j]) > headTerms {
+				t.Errorf("key %q has %d terms", k, len(f.Terms[j]))
+			}
+			for m, term := range f.Terms[j] {
+				g := groups[f.Shard[j][m]]
+				if got := inv.terms[g.terms[f.Index[j][m]]]; got != term {
+					t.Errorf("key %q: term %q points at %q", k, term, got)
+				}
+				if !slices.Contains(headKeys(term), k) {
+					t.Errorf("key %q lists %q, whose keys are %q", k, term, headKeys(term))
+				}
+				if m > 0 && f.DF[j][m] > f.DF[j][m-1] {
+					t.Errorf("key %q: %q has more documents than the term before it", k, term)
+				}
+			}
+		}
+	}
+	// Every key of every term long enough is somewhere, with the term
+	// unless the key has headTerms commoner ones.
+	want := map[string]int{}
+	for _, term := range inv.terms {
+		if len([]rune(term)) >= minTypoTarget {
+			for _, k := range headKeys(term) {
+				want[k]++
+			}
+		}
+	}
+	if keys != len(want) {
+		t.Errorf("%d keys in the head files; the terms have %d", keys, len(want))
+	}
+	for _, f := range files {
+		for j, k := range f.Keys {
+			if n := min(want[k], headTerms); len(f.Terms[j]) != n {
+				t.Errorf("key %q has %d terms; want %d", k, len(f.Terms[j]), n)
+			}
+		}
+	}
+	if strings.Contains(strings.Join(names, ""), " ") {
+		t.Errorf("a head file is named after a space: %q", names)
+	}
+}
