@@ -75,7 +75,7 @@
     return w;
   }
   function terms(s) {
-    return words(s).filter(function (w) { return w.length <= MAX_WORD && !STOP[w]; }).map(stem);
+    return words(s).filter(function (w) { return utf8Length(w) <= MAX_WORD && !STOP[w]; }).map(stem);
   }
 
   // parse is internal/search.parse.
@@ -86,7 +86,7 @@
     var partialLast = prefix && ws.length > 0 && q !== "" && !(foldChar(last) === null && last !== "'" && last !== "’");
     var out = [], seen = {};
     ws.forEach(function (w, i) {
-      if (w.length > MAX_WORD || (STOP[w] && !allStop)) return;
+      if (utf8Length(w) > MAX_WORD || (STOP[w] && !allStop)) return; // MAX_WORD counts bytes, as Go's len does
       var st = stem(w);
       if (seen[st]) return;
       seen[st] = true;
@@ -233,7 +233,7 @@
     var ps = prefixed ? this.prefixShards(w.word, hint >= 0) : [];
     var hinted = hint >= 0 ? this.prefixFile(hint) : null;
     if (hinted) hinted.catch(function () {}); // a failure is reported where it is awaited
-    var more = this.loadAll(ps), alts = [], exact = -1;
+    var more = this.loadAll(ps), alts = [], exact = -1, starts = false;
     if (si >= 0) {
       var s = await this.shard(si);
       exact = search(s.t, w.stem);
@@ -253,11 +253,12 @@
       (await more).forEach(function (sh, k) {
         sh.t.forEach(function (t, j) { add(sh, j, ps[k], j); });
       });
+      starts = !!hinted || cands.some(function (c) { return c.t.lastIndexOf(w.word, 0) === 0; });
       cands.sort(function (a, b) { return b.df - a.df || (byteLess(a.t, b.t) ? -1 : a.t === b.t ? 0 : 1); });
       cands.slice(0, MAX_PREFIX).forEach(function (c) { alts.push(c.a); });
     }
-    // A word being typed is corrected too when nothing starts with it.
-    if (exact < 0 && (!w.partial || !alts.length) && Array.from(w.stem).length >= 4) {
+    // A word being typed is corrected too when no term starts with it.
+    if (exact < 0 && (!w.partial || !starts) && Array.from(w.stem).length >= 4) {
       (await this.typos(w.stem, si)).forEach(function (a) { alts.push(a); });
     }
     return alts;
@@ -295,7 +296,17 @@
     });
   };
   Engine.prototype.headFile = function (n) {
-    if (!this.headFiles[n]) this.headFiles[n] = this.load(this.v + "y/" + n);
+    if (!this.headFiles[n]) {
+      this.headFiles[n] = this.load(this.v + "y/" + n).then(function (f) {
+        var k = f.k.length, ok = f.t.length === k && f.s.length === k && f.i.length === k && f.f.length === k;
+        for (var j = 0; ok && j < k; j++) {
+          var m = f.t[j].length;
+          ok = f.s[j].length === m && f.i[j].length === m && f.f[j].length === m;
+        }
+        if (!ok) throw new Error("head file " + n + " is damaged");
+        return f;
+      });
+    }
     return this.headFiles[n];
   };
   // headKeys and headBucket are internal/search's: a word's first three

@@ -115,6 +115,10 @@ func TestClientEngineAgreesWithGo(t *testing.T) {
 		{"osolation", true, search.Filter{}, 0},
 		{"database idnex", true, search.Filter{}, 0},
 		{"isloa", true, search.Filter{}, 0},
+		{"databsae", true, search.Filter{}, 0},
+		{"replicaiton", true, search.Filter{}, 0},
+		// Over forty bytes, though not forty letters: not a word to look for.
+		{"ааааааааааааааааааааа isolation", false, search.Filter{}, 0},
 		{"cache stampede", false, search.Filter{}, 0},
 		{"database index", false, search.Filter{}, 0},
 		{"the", false, search.Filter{}, 0},

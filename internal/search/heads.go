@@ -12,29 +12,38 @@ import (
 // has no shard at all, "rpelication" has another one than "replication".
 // Head files find such words without reading the shards of every letter.
 //
-// A term's keys are its first headRunes letters, and what is left of them
-// when one of its first headRunes letters is deleted (taking in the next
-// letter): "database" has "dat", "ata", "dta" and "dab". Two words one
-// edit apart in their first letters share a key, whether the edit is a
-// wrong letter (both lose it), a missing or an extra one (one loses it),
-// or two letters swapped (each loses one of them). A head file holds the
-// keys that start with the same two letters, each with the headTerms
-// commonest terms that have it, and where those terms are; a typed word
-// reads the files of its own keys, at most three, and the shards of the
-// few terms it is then closest to.
+// A term's keys are its first headRunes letters, its own key, and what is
+// left of them when one of its first headRunes letters is deleted (taking
+// in the next letter): "database" has "dat", and "ata", "dta" and "daa".
+// Two words one edit apart in their first letters share a key, whether the
+// edit is a wrong letter (both lose it), a missing or an extra one (one
+// loses it), or two letters swapped (each loses one of them). A head file
+// holds the keys that start with the same two letters, each with the
+// headTerms commonest terms whose own key it is and the headTerms
+// commonest that have it otherwise, and where those terms are: kept apart,
+// the many terms that start with a key's letters would crowd out those one
+// letter away. A typed word reads the files of its keys, at most three,
+// and the shards of the few terms it is then closest to.
 const (
 	headRunes = 3
-	headTerms = 8
+	headTerms = 16
 )
 
 // headKeys returns the keys of a word, its own first, without repeats.
+// Keys of fewer than headRunes letters, which a word of three letters has,
+// are left out: a word to correct has four letters or more, and keys of
+// three.
 func headKeys(w string) []string {
 	rs := []rune(w)
-	key := func(rs []rune) string { return string(rs[:min(len(rs), headRunes)]) }
-	keys := []string{key(rs)}
-	for i := range min(len(rs), headRunes) {
-		if k := key(slices.Delete(slices.Clone(rs), i, i+1)); !slices.Contains(keys, k) {
-			keys = append(keys, k)
+	if len(rs) < headRunes {
+		return nil
+	}
+	keys := []string{string(rs[:headRunes])}
+	for i := range headRunes {
+		if rest := slices.Delete(slices.Clone(rs), i, i+1); len(rest) >= headRunes {
+			if k := string(rest[:headRunes]); !slices.Contains(keys, k) {
+				keys = append(keys, k)
+			}
 		}
 	}
 	return keys
@@ -48,8 +57,8 @@ func headBucket(key string) string {
 }
 
 // headFile is the payload of a head file: its keys in byte order, and for
-// each the terms that have it, commonest first, with each term's shard,
-// position in the shard and number of documents.
+// each the terms kept under it (see heads), commonest first, with each
+// term's shard, position in the shard and number of documents.
 type headFile struct {
 	Keys  []string   `json:"k"`
 	Terms [][]string `json:"t"`
@@ -91,21 +100,28 @@ func heads(inv *inverted, groups []group) ([]string, []headFile) {
 	better := func(a, b headEntry) int {
 		return cmp.Or(cmp.Compare(inv.df[b.term], inv.df[a.term]), cmp.Compare(inv.terms[a.term], inv.terms[b.term]))
 	}
-	byKey := map[string][]headEntry{}
+	// The terms of each key, in two lists: those whose own key it is,
+	// and the others.
+	byKey := map[string]*[2][]headEntry{}
 	for si, g := range groups {
 		for ti, t := range g.terms {
 			if utf8.RuneCountInString(inv.terms[t]) < minTypoTarget {
 				continue
 			}
 			e := headEntry{t, si, ti}
-			for _, k := range headKeys(inv.terms[t]) {
-				l := byKey[k]
-				if len(l) == headTerms && better(e, l[headTerms-1]) >= 0 {
+			for n, k := range headKeys(inv.terms[t]) {
+				lists := byKey[k]
+				if lists == nil {
+					lists = new([2][]headEntry)
+					byKey[k] = lists
+				}
+				l := &lists[min(n, 1)]
+				if len(*l) == headTerms && better(e, (*l)[headTerms-1]) >= 0 {
 					continue
 				}
-				i, _ := slices.BinarySearchFunc(l, e, better)
-				l = slices.Insert(l, i, e)
-				byKey[k] = l[:min(len(l), headTerms)]
+				i, _ := slices.BinarySearchFunc(*l, e, better)
+				*l = slices.Insert(*l, i, e)
+				*l = (*l)[:min(len(*l), headTerms)]
 			}
 		}
 	}
@@ -128,7 +144,10 @@ func heads(inv *inverted, groups []group) ([]string, []headFile) {
 		for _, k := range f.Keys {
 			var terms []string
 			var shards, index, df []int
-			for _, e := range byKey[k] {
+			lists := byKey[k]
+			all := append(slices.Clone(lists[0]), lists[1]...)
+			slices.SortFunc(all, better)
+			for _, e := range all {
 				terms, shards = append(terms, inv.terms[e.term]), append(shards, e.shard)
 				index, df = append(index, e.index), append(df, inv.df[e.term])
 			}

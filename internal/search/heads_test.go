@@ -1,8 +1,12 @@
 package search
 
 import (
+	"bytes"
+	"encoding/json"
+	"maps"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -86,6 +90,21 @@ func TestTyposInTheFirstLetters(t *testing.T) {
 			}
 		}
 	}
+	// A word being typed that runs past a stem, but that no term starts
+	// with, is corrected as well.
+	for _, tc := range []struct{ typed, term string }{{"databsae", "databas"}, {"replicaiton", "replication"}, {"latenyc", "latency"}} {
+		alts, err := e.alternatives(parse(tc.typed, true)[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(alts, func(a *alt) bool { return a.s.Terms[a.term] == tc.term }) {
+			var got []string
+			for _, a := range alts {
+				got = append(got, a.s.Terms[a.term])
+			}
+			t.Errorf("%q, being typed: alternatives %q; want %q among them", tc.typed, got, tc.term)
+		}
+	}
 	// A word being typed that terms start with is on its way to them, not
 	// a typo of another term one edit away.
 	s, roles := bundledRoles(t)
@@ -136,7 +155,7 @@ func TestHeadFilesPointAtTheirTerms(t *testing.T) {
 			if headBucket(k) != names[n] {
 				t.Errorf("key %q is in head file %q", k, names[n])
 			}
-			if len(f.Terms[j]) == 0 || len(f.Terms[j]) > headTerms {
+			if len(f.Terms[j]) == 0 || len(f.Terms[j]) > 2*headTerms {
 				t.Errorf("key %q has %d terms", k, len(f.Terms[j]))
 			}
 			for m, term := range f.Terms[j] {
@@ -154,26 +173,93 @@ func TestHeadFilesPointAtTheirTerms(t *testing.T) {
 		}
 	}
 	// Every key of every term long enough is somewhere, with the term
-	// unless the key has headTerms commoner ones.
-	want := map[string]int{}
+	// unless the key has headTerms commoner ones of the same kind: whose
+	// own key it is, or not.
+	own, other := map[string]int{}, map[string]int{}
 	for _, term := range inv.terms {
 		if len([]rune(term)) >= minTypoTarget {
-			for _, k := range headKeys(term) {
-				want[k]++
+			for n, k := range headKeys(term) {
+				if n == 0 {
+					own[k]++
+				} else {
+					other[k]++
+				}
 			}
 		}
 	}
-	if keys != len(want) {
-		t.Errorf("%d keys in the head files; the terms have %d", keys, len(want))
+	if want := len(own) + len(other); keys > want || keys < max(len(own), len(other)) {
+		t.Errorf("%d keys in the head files; the terms have %d and %d of each kind", keys, len(own), len(other))
 	}
 	for _, f := range files {
 		for j, k := range f.Keys {
-			if n := min(want[k], headTerms); len(f.Terms[j]) != n {
+			if n := min(own[k], headTerms) + min(other[k], headTerms); len(f.Terms[j]) != n {
 				t.Errorf("key %q has %d terms; want %d", k, len(f.Terms[j]), n)
 			}
+			delete(own, k)
+			delete(other, k)
 		}
 	}
-	if strings.Contains(strings.Join(names, ""), " ") {
-		t.Errorf("a head file is named after a space: %q", names)
+	if len(own)+len(other) > 0 {
+		t.Errorf("keys missing from the head files: %d", len(own)+len(other))
+	}
+}
+
+// A damaged head file, or one that disagrees with the shards, makes a
+// query fail with an error, never a panic or a wrong term.
+func TestDamagedHeadFiles(t *testing.T) {
+	files, e := fineIndex(t, 1)
+	// The head file, key and entry through which the query finds its term.
+	const query, term = "osolation", "isolation"
+	var (
+		name    string
+		n, j, m int
+		f       headFile
+	)
+	for _, k := range headKeys(Stem(query)) {
+		var ok bool
+		if n, ok = slices.BinarySearch(e.meta.Heads, headBucket(k)); !ok {
+			continue
+		}
+		name = Dir + "v/y/" + strconv.Itoa(n) + ".js"
+		b := files[name]
+		if err := json.Unmarshal(b[bytes.IndexByte(b, ',')+1:bytes.LastIndexByte(b, ')')], &f); err != nil {
+			t.Fatal(err)
+		}
+		if j, ok = slices.BinarySearch(f.Keys, k); ok {
+			if m = slices.Index(f.Terms[j], term); m >= 0 {
+				break
+			}
+		}
+		m = -1
+	}
+	if m < 0 {
+		t.Fatalf("no head file leads %q to %q", query, term)
+	}
+	for _, tc := range []struct {
+		name   string
+		damage func(f *headFile)
+	}{
+		{"index before the start", func(f *headFile) { f.Index[j][m] = -1 }},
+		{"index past the end", func(f *headFile) { f.Index[j][m] = 1 << 20 }},
+		{"shard past the end", func(f *headFile) { f.Shard[j][m] = 1 << 20 }},
+		{"the next term's place", func(f *headFile) { f.Index[j][m]++ }},
+		{"lists of different lengths", func(f *headFile) { f.DF[j] = f.DF[j][1:] }},
+		{"keys without terms", func(f *headFile) { f.Terms = f.Terms[:j] }},
+	} {
+		var g headFile
+		if err := json.Unmarshal(mustJSON(f), &g); err != nil {
+			t.Fatal(err)
+		}
+		tc.damage(&g)
+		damaged := maps.Clone(files)
+		damaged[name] = callback("v/y/"+strconv.Itoa(n), mustJSON(g))
+		if _, err := openFiles(t, damaged).Search(query, 5, false, Filter{}); err == nil {
+			t.Errorf("%s: no error", tc.name)
+		}
+	}
+	damaged := maps.Clone(files)
+	damaged[name] = []byte("__guideSearch(\"v/y/0\",{\"k\":[")
+	if _, err := openFiles(t, damaged).Search(query, 5, false, Filter{}); err == nil {
+		t.Error("cut short: no error")
 	}
 }

@@ -71,8 +71,8 @@ func (inv *inverted) each(fn func(w int) error) error {
 }
 
 // run returns the roles of run w: the roles are cut into one run per core.
-// Each pass goes over the runs at once; what they add up (counts, sums of
-// whole numbers, maxima) does not depend on the order, and each run writes
+// Each pass goes over the runs at once; what they add up (counts and
+// maxima) does not depend on the order, and each run writes
 // its postings to its own stretch of every term's list, so the result is
 // the same as one pass in order.
 func (inv *inverted) run(w int) (first int, roles []*roleTerms) {

@@ -202,6 +202,7 @@ func (e *Engine) alternatives(w qword) ([]*alt, error) {
 	prefixed := w.partial && len(w.word) >= minPrefix
 	var alts []*alt
 	found := false
+	starts := false // some term starts with the word being typed
 	if si >= 0 {
 		s, err := e.shard(si)
 		if err != nil {
@@ -247,14 +248,16 @@ func (e *Engine) alternatives(w qword) ([]*alt, error) {
 				add(ps, ti, i, ti)
 			}
 		}
+		starts = hinted || slices.ContainsFunc(cands, func(c cand) bool { return strings.HasPrefix(c.t, w.word) })
 		slices.SortFunc(cands, func(a, b cand) int { return cmp.Or(cmp.Compare(b.df, a.df), cmp.Compare(a.t, b.t)) })
 		for _, c := range cands[:min(len(cands), maxPrefix)] {
 			alts = append(alts, c.a)
 		}
 	}
-	// A word being typed is corrected too when nothing starts with it:
-	// "isloation" is a typo rather than the start of a word.
-	if !found && (!w.partial || len(alts) == 0) && utf8.RuneCountInString(w.stem) >= 4 {
+	// A word being typed is corrected too when no term starts with it:
+	// "isloation" is a typo rather than the start of a word, even if it
+	// runs past the stem "is".
+	if !found && (!w.partial || !starts) && utf8.RuneCountInString(w.stem) >= 4 {
 		typos, err := e.typos(w.stem, si)
 		if err != nil {
 			return nil, err
@@ -321,7 +324,7 @@ func (e *Engine) typos(stem string, si int) ([]*alt, error) {
 		if err != nil {
 			return nil, err
 		}
-		if c.ti >= len(s.Terms) || s.Terms[c.ti] != c.t {
+		if c.ti < 0 || c.ti >= len(s.Terms) || s.Terms[c.ti] != c.t {
 			return nil, fmt.Errorf("search: head file and shard %d disagree on %q", c.shard, c.t)
 		}
 		f := typo1Factor
