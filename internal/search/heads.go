@@ -19,14 +19,16 @@ import (
 // edit is a wrong letter (both lose it), a missing or an extra one (one
 // loses it), or two letters swapped (each loses one of them). A head file
 // holds the keys that start with the same two letters, each with the
-// headTerms commonest terms whose own key it is and the headTerms
-// commonest that have it otherwise, and where those terms are: kept apart,
-// the many terms that start with a key's letters would crowd out those one
-// letter away. A typed word reads the files of its keys, at most three,
-// and the shards of the few terms it is then closest to.
+// headTerms commonest terms whose own key it is, and the headTerms
+// commonest that have it with their first, their second, their third
+// letter deleted, and where those terms are: kept in one list, the many
+// terms that start with a key's letters would crowd out those one letter
+// away. A typed word reads the files of its keys, at most three, and the
+// shards of the few terms it is then closest to.
 const (
 	headRunes = 3
 	headTerms = 16
+	headLists = 1 + headRunes
 )
 
 // headKeys returns the keys of a word, its own first, without repeats.
@@ -34,19 +36,27 @@ const (
 // are left out: a word to correct has four letters or more, and keys of
 // three.
 func headKeys(w string) []string {
+	keys, _ := headKeyLists(w)
+	return keys
+}
+
+// headKeyLists returns the keys of a word, and for each the list a term
+// with those keys is kept in under it: 0 for its own key, 1+i for the key
+// left when its letter i is deleted.
+func headKeyLists(w string) (keys []string, lists []int) {
 	rs := []rune(w)
 	if len(rs) < headRunes {
-		return nil
+		return nil, nil
 	}
-	keys := []string{string(rs[:headRunes])}
+	keys, lists = []string{string(rs[:headRunes])}, []int{0}
 	for i := range headRunes {
 		if rest := slices.Delete(slices.Clone(rs), i, i+1); len(rest) >= headRunes {
 			if k := string(rest[:headRunes]); !slices.Contains(keys, k) {
-				keys = append(keys, k)
+				keys, lists = append(keys, k), append(lists, 1+i)
 			}
 		}
 	}
-	return keys
+	return keys, lists
 }
 
 // headBucket names the head file that holds a key: its first two letters.
@@ -100,22 +110,24 @@ func heads(inv *inverted, groups []group) ([]string, []headFile) {
 	better := func(a, b headEntry) int {
 		return cmp.Or(cmp.Compare(inv.df[b.term], inv.df[a.term]), cmp.Compare(inv.terms[a.term], inv.terms[b.term]))
 	}
-	// The terms of each key, in two lists: those whose own key it is,
-	// and the others.
-	byKey := map[string]*[2][]headEntry{}
+	// The terms of each key, in headLists lists: those whose own key it
+	// is, and those that have it with their first, second or third letter
+	// deleted.
+	byKey := map[string]*[headLists][]headEntry{}
 	for si, g := range groups {
 		for ti, t := range g.terms {
 			if utf8.RuneCountInString(inv.terms[t]) < minTypoTarget {
 				continue
 			}
 			e := headEntry{t, si, ti}
-			for n, k := range headKeys(inv.terms[t]) {
+			keys, which := headKeyLists(inv.terms[t])
+			for n, k := range keys {
 				lists := byKey[k]
 				if lists == nil {
-					lists = new([2][]headEntry)
+					lists = new([headLists][]headEntry)
 					byKey[k] = lists
 				}
-				l := &lists[min(n, 1)]
+				l := &lists[which[n]]
 				if len(*l) == headTerms && better(e, (*l)[headTerms-1]) >= 0 {
 					continue
 				}
@@ -144,8 +156,10 @@ func heads(inv *inverted, groups []group) ([]string, []headFile) {
 		for _, k := range f.Keys {
 			var terms []string
 			var shards, index, df []int
-			lists := byKey[k]
-			all := append(slices.Clone(lists[0]), lists[1]...)
+			var all []headEntry
+			for _, l := range byKey[k] {
+				all = append(all, l...)
+			}
 			slices.SortFunc(all, better)
 			for _, e := range all {
 				terms, shards = append(terms, inv.terms[e.term]), append(shards, e.shard)

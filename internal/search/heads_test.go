@@ -2,6 +2,7 @@ package search
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"maps"
 	"math/rand/v2"
@@ -155,7 +156,7 @@ func TestHeadFilesPointAtTheirTerms(t *testing.T) {
 			if headBucket(k) != names[n] {
 				t.Errorf("key %q is in head file %q", k, names[n])
 			}
-			if len(f.Terms[j]) == 0 || len(f.Terms[j]) > 2*headTerms {
+			if len(f.Terms[j]) == 0 || len(f.Terms[j]) > headLists*headTerms {
 				t.Errorf("key %q has %d terms", k, len(f.Terms[j]))
 			}
 			for m, term := range f.Terms[j] {
@@ -172,35 +173,45 @@ func TestHeadFilesPointAtTheirTerms(t *testing.T) {
 			}
 		}
 	}
-	// Every key of every term long enough is somewhere, with the term
-	// unless the key has headTerms commoner ones of the same kind: whose
-	// own key it is, or not.
-	own, other := map[string]int{}, map[string]int{}
-	for _, term := range inv.terms {
+	// Under each key, exactly the headTerms commonest terms of each list
+	// (whose own key it is, or that have it with their first, second or
+	// third letter deleted), commonest first, ties in byte order.
+	type entry struct {
+		t  string
+		df int
+	}
+	rank := func(a, b entry) int { return cmp.Or(cmp.Compare(b.df, a.df), cmp.Compare(a.t, b.t)) }
+	lists := map[string]*[headLists][]entry{}
+	for i, term := range inv.terms {
 		if len([]rune(term)) >= minTypoTarget {
-			for n, k := range headKeys(term) {
-				if n == 0 {
-					own[k]++
-				} else {
-					other[k]++
+			keys, which := headKeyLists(term)
+			for n, k := range keys {
+				if lists[k] == nil {
+					lists[k] = new([headLists][]entry)
 				}
+				lists[k][which[n]] = append(lists[k][which[n]], entry{term, inv.df[i]})
 			}
 		}
 	}
-	if want := len(own) + len(other); keys > want || keys < max(len(own), len(other)) {
-		t.Errorf("%d keys in the head files; the terms have %d and %d of each kind", keys, len(own), len(other))
+	if keys != len(lists) {
+		t.Errorf("%d keys in the head files; the terms have %d", keys, len(lists))
 	}
 	for _, f := range files {
 		for j, k := range f.Keys {
-			if n := min(own[k], headTerms) + min(other[k], headTerms); len(f.Terms[j]) != n {
-				t.Errorf("key %q has %d terms; want %d", k, len(f.Terms[j]), n)
+			var want []string
+			var kept []entry
+			for _, l := range lists[k] {
+				slices.SortFunc(l, rank)
+				kept = append(kept, l[:min(len(l), headTerms)]...)
 			}
-			delete(own, k)
-			delete(other, k)
+			slices.SortFunc(kept, rank)
+			for _, e := range kept {
+				want = append(want, e.t)
+			}
+			if !slices.Equal(f.Terms[j], want) {
+				t.Errorf("key %q keeps %q; want %q", k, f.Terms[j], want)
+			}
 		}
-	}
-	if len(own)+len(other) > 0 {
-		t.Errorf("keys missing from the head files: %d", len(own)+len(other))
 	}
 }
 
