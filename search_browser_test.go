@@ -151,6 +151,22 @@ func TestBrowserSearch(t *testing.T) {
 			}
 			browsertest.WaitJS(t, ctx, labels+`.length > 0 && `+labels+`.every(l => l.endsWith("· Behavioral"))`)
 
+			// A typo is read as the word it stands for, and the count says
+			// so, spelt as the guide spells it.
+			if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](`(() => { const s = document.querySelector("form.search .search-cat"); s.value = ""; s.dispatchEvent(new Event("change")); })()`)); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](setQuery+`("osolation")`)); err != nil {
+				t.Fatal(err)
+			}
+			browsertest.WaitJS(t, ctx, `document.querySelector("form.search [role=status]").textContent.includes("“osolation”, read as “isolation”")`)
+			if first := evalString(t, ctx, `document.querySelector("#search-listbox [role=option]").innerText.toLowerCase()`); !strings.Contains(first, "isolation") {
+				t.Errorf("osolation: first result %q; want the isolation question", first)
+			}
+			if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](`(() => { const s = document.querySelector("form.search .search-cat"); s.value = "1"; s.dispatchEvent(new Event("change")); })()`)); err != nil {
+				t.Fatal(err)
+			}
+
 			// A query with no results says so and helps.
 			if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](setQuery+`("qwxzv")`)); err != nil {
 				t.Fatal(err)

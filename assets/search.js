@@ -355,7 +355,7 @@
   Engine.prototype.search = async function (q, k, prefix, f) {
     f = f || {};
     var ws = parse(q, prefix), self = this, n = ws.length;
-    if (!n) return { hits: [], count: 0, exact: true, words: ws, matched: {} };
+    if (!n) return { hits: [], count: 0, exact: true, words: ws, matched: {}, corrected: [] };
     var alts = await Promise.all(ws.map(function (w) { return self.alternatives(w); })), i;
     var contrib = new Map();
     function add(i, a, ps) {
@@ -411,11 +411,16 @@
       exact = exact && next(a) === 0;
       if (!f.kinds && f.dept == null) count = Math.max(count, a.s.f[a.term]);
     }
-    var matched = {};
+    var matched = {}, corrected = [];
     for (i = 0; i < n; i++) for (a of alts[i]) matched[a.s.t[a.term]] = true;
+    for (i = 0; i < n; i++) {
+      if (alts[i].length && alts[i].every(function (a) { return a.factor < PREFIX; })) {
+        corrected.push(alts[i].map(function (a) { return a.s.t[a.term]; }));
+      }
+    }
     var top = ranked.slice(0, k);
     await this.boost(top, ws);
-    return { hits: top, count: count, exact: exact, words: ws, matched: matched };
+    return { hits: top, count: count, exact: exact, words: ws, matched: matched, corrected: corrected };
   };
 
   // boost loads the hits' roles, fills in what to show, and moves up hits
@@ -560,7 +565,19 @@
   function countText(res, q) {
     if (!res.hits.length) return "No results for “" + q + "”";
     var n = Math.max(res.count, res.hits.length);
-    return (res.exact ? n : n + "+") + (n === 1 ? " result" : " results") + " for “" + q + "”";
+    var read = res.corrected.map(function (ts) { return "“" + reading(ts, res.hits) + "”"; });
+    return (res.exact ? n : n + "+") + (n === 1 ? " result" : " results") + " for “" + q + "”" +
+      (read.length ? ", read as " + read.join(" and ") : "");
+  }
+  // reading returns what a mistyped word was read as: the first word of
+  // the results, best first, whose term is one of ts (its typo terms), as
+  // the guide spells it ("kubernetes" for the term "kubernet"); else the
+  // closest term.
+  function reading(ts, hits) {
+    for (var h of hits) {
+      for (var w of words(h.text + " " + h.note)) if (ts.indexOf(stem(w)) >= 0) return w;
+    }
+    return ts[0];
   }
   function filterOf(catSel, deptSel) {
     var f = {};

@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -177,9 +178,10 @@ func TestClientEngineAgreesWithGo(t *testing.T) {
 				Score float64
 			}
 			type result struct {
-				Hits  []hit
-				Count int
-				Exact bool
+				Hits      []hit
+				Count     int
+				Exact     bool
+				Corrected [][]string
 			}
 			var want []result
 			for _, q := range queries {
@@ -187,7 +189,7 @@ func TestClientEngineAgreesWithGo(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				r := result{Count: res.Count, Exact: res.Exact, Hits: []hit{}}
+				r := result{Count: res.Count, Exact: res.Exact, Hits: []hit{}, Corrected: append([][]string{}, res.Corrected...)}
 				for _, h := range res.Hits {
 					r.Hits = append(r.Hits, hit{h.Doc, h.Score})
 				}
@@ -223,7 +225,7 @@ function load(name) {
     if (q.Kinds) f.kinds = q.Kinds;
     if (q.Dept !== null) f.dept = q.Dept;
     const r = await e.search(q.Q, q.K, q.Prefix, f);
-    out.push({Hits: r.hits.map(h => ({Doc: h.doc, Score: h.score})), Count: r.count, Exact: r.exact});
+    out.push({Hits: r.hits.map(h => ({Doc: h.doc, Score: h.score})), Count: r.count, Exact: r.exact, Corrected: r.corrected});
   }
   console.log(JSON.stringify(out));
 })();
@@ -234,7 +236,7 @@ function load(name) {
 			}
 			for i, q := range queries {
 				g, w := got[i], want[i]
-				same := g.Count == w.Count && g.Exact == w.Exact && len(g.Hits) == len(w.Hits)
+				same := g.Count == w.Count && g.Exact == w.Exact && len(g.Hits) == len(w.Hits) && slices.EqualFunc(g.Corrected, w.Corrected, slices.Equal)
 				for j := 0; same && j < len(g.Hits); j++ {
 					same = g.Hits[j].Doc == w.Hits[j].Doc && math.Abs(g.Hits[j].Score-w.Hits[j].Score) < 1e-9
 				}

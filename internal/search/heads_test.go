@@ -60,16 +60,16 @@ func TestHeadKeysMeetWithinOneEdit(t *testing.T) {
 // another shard than the word's, or to none.
 func TestTyposInTheFirstLetters(t *testing.T) {
 	_, e := fineIndex(t, 1)
-	for _, tc := range []struct{ query, term string }{
-		{"osolation", "isolation"},  // a wrong first letter
-		{"solation", "isolation"},   // a missing one
-		{"wisolation", "isolation"}, // an extra one
-		{"siolation", "isolation"},  // two swapped
-		{"iaolation", "isolation"},  // a wrong second letter
-		{"dtabase", "databas"},      // a missing second letter: no shard starts "dt"
-		{"adtabase", "databas"},
-		{"pqgination", "pagination"},
-		{"idwmpotency", "idempotency"}, // two edits in a long word, one in its head
+	for _, tc := range []struct{ query, word, term string }{
+		{"osolation", "isolation", "isolation"},  // a wrong first letter
+		{"solation", "isolation", "isolation"},   // a missing one
+		{"wisolation", "isolation", "isolation"}, // an extra one
+		{"siolation", "isolation", "isolation"},  // two swapped
+		{"iaolation", "isolation", "isolation"},  // a wrong second letter
+		{"dtabase", "database", "databas"},       // a missing second letter: no shard starts "dt"
+		{"adtabase", "database", "databas"},
+		{"pqgination", "pagination", "pagination"},
+		{"idwmpotency", "idempotency", "idempotency"}, // two edits in a long word, one in its head
 	} {
 		// As a word typed in full, and as the word being typed, which has
 		// no term that starts with it either.
@@ -79,15 +79,18 @@ func TestTyposInTheFirstLetters(t *testing.T) {
 				t.Fatal(err)
 			}
 			if len(res.Hits) == 0 {
-				t.Errorf("%q (being typed: %v): no results; want those of %q", tc.query, prefix, tc.term)
+				t.Errorf("%q (being typed: %v): no results; want those of %q", tc.query, prefix, tc.word)
 				continue
 			}
-			want, err := e.Search(tc.term, 5, false, Filter{})
+			want, err := e.Search(tc.word, 5, false, Filter{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if len(want.Hits) == 0 || res.Hits[0].Doc != want.Hits[0].Doc {
-				t.Errorf("%q (being typed: %v): first hit %q; want %q's, %q", tc.query, prefix, res.Hits[0].Text, tc.term, want.Hits[0].Text)
+				t.Errorf("%q (being typed: %v): first hit %q; want %q's, %q", tc.query, prefix, res.Hits[0].Text, tc.word, want.Hits[0].Text)
+			}
+			if len(res.Corrected) != 1 || !slices.Contains(res.Corrected[0], tc.term) || want.Corrected != nil {
+				t.Errorf("%q (being typed: %v): read as %q, %q as %q; want %q among one word's, and nothing", tc.query, prefix, res.Corrected, tc.word, want.Corrected, tc.term)
 			}
 		}
 	}

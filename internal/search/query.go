@@ -150,6 +150,10 @@ type Result struct {
 	Hits  []Hit
 	Count int  // documents matching any word (a lower bound unless Exact)
 	Exact bool // every posting was read, so Count is exact
+	// Corrected holds, for each word matched only as a typo of other
+	// terms, in query order, those terms, closest first: what the word
+	// may have been meant as.
+	Corrected [][]string
 }
 
 // qword is one word of a query.
@@ -607,6 +611,13 @@ func (e *Engine) Search(q string, k int, prefix bool, f Filter) (*Result, error)
 	// filter, at least as many as the commonest term has.
 	res := &Result{Exact: true, Count: len(contrib)}
 	for i := range alts {
+		if len(alts[i]) > 0 && !slices.ContainsFunc(alts[i], func(a *alt) bool { return a.factor >= prefixFactor }) {
+			var terms []string
+			for _, a := range alts[i] {
+				terms = append(terms, a.s.Terms[a.term])
+			}
+			res.Corrected = append(res.Corrected, terms)
+		}
 		for _, a := range alts[i] {
 			res.Exact = res.Exact && a.next() == 0
 			if f.Kinds == nil && f.Dept == nil {
