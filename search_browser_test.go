@@ -151,18 +151,31 @@ func TestBrowserSearch(t *testing.T) {
 			}
 			browsertest.WaitJS(t, ctx, labels+`.length > 0 && `+labels+`.every(l => l.endsWith("· Behavioral"))`)
 
-			// A typo is read as the word it stands for, and the count says
+			// A typo is read as the word it stands for, and the results say
 			// so, spelt as the guide spells it.
 			if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](`(() => { const s = document.querySelector("form.search .search-cat"); s.value = ""; s.dispatchEvent(new Event("change")); })()`)); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](setQuery+`("osolation")`)); err != nil {
+			for _, tc := range []struct{ typed, read, first string }{
+				{"osolation", "isolation", "isolation"},
+				{"dtabase index", "database", "index"},    // the term is "databas"
+				{"postgrsql", "PostgreSQL", "postgresql"}, // the term is "postgresql"
+			} {
+				if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](setQuery+`(`+mustJSON(tc.typed)+`)`)); err != nil {
+					t.Fatal(err)
+				}
+				browsertest.WaitJS(t, ctx, `document.querySelector("form.search [role=status]").textContent.includes(`+mustJSON("“"+tc.typed+"”, read as “"+tc.read+"”")+`)`)
+				if note := evalString(t, ctx, `(n => n.hidden ? "" : n.textContent)(document.querySelector("form.search .search-note"))`); note != "Read as “"+tc.read+"”" {
+					t.Errorf("%s: the note above the results says %q; want Read as “%s”", tc.typed, note, tc.read)
+				}
+				if first := evalString(t, ctx, `document.querySelector("#search-listbox [role=option]").innerText.toLowerCase()`); !strings.Contains(first, tc.first) {
+					t.Errorf("%s: first result %q; want one about %s", tc.typed, first, tc.first)
+				}
+			}
+			if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](setQuery+`("isolation")`)); err != nil {
 				t.Fatal(err)
 			}
-			browsertest.WaitJS(t, ctx, `document.querySelector("form.search [role=status]").textContent.includes("“osolation”, read as “isolation”")`)
-			if first := evalString(t, ctx, `document.querySelector("#search-listbox [role=option]").innerText.toLowerCase()`); !strings.Contains(first, "isolation") {
-				t.Errorf("osolation: first result %q; want the isolation question", first)
-			}
+			browsertest.WaitJS(t, ctx, `document.querySelector("form.search [role=status]").textContent.includes("“isolation”") && document.querySelector("form.search .search-note").hidden`)
 			if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](`(() => { const s = document.querySelector("form.search .search-cat"); s.value = "1"; s.dispatchEvent(new Event("change")); })()`)); err != nil {
 				t.Fatal(err)
 			}

@@ -351,7 +351,9 @@
     return true;
   };
 
-  // search returns {hits, count, exact, words, matched}: the k best documents.
+  // search returns {hits, count, exact, words, matched, corrected}: the k
+  // best documents; corrected has, for each word matched as a typo, its
+  // typo terms, closest first.
   Engine.prototype.search = async function (q, k, prefix, f) {
     f = f || {};
     var ws = parse(q, prefix), self = this, n = ws.length;
@@ -414,9 +416,8 @@
     var matched = {}, corrected = [];
     for (i = 0; i < n; i++) for (a of alts[i]) matched[a.s.t[a.term]] = true;
     for (i = 0; i < n; i++) {
-      if (alts[i].length && alts[i].every(function (a) { return a.factor < PREFIX; })) {
-        corrected.push(alts[i].map(function (a) { return a.s.t[a.term]; }));
-      }
+      var typos = alts[i].filter(function (a) { return a.factor < PREFIX; });
+      if (typos.length) corrected.push(typos.map(function (a) { return a.s.t[a.term]; }));
     }
     var top = ranked.slice(0, k);
     await this.boost(top, ws);
@@ -518,7 +519,7 @@
   // highlight writes text into el, marking the words a query matched.
   function highlight(el, text, res) {
     var partial = res.words.length && res.words[res.words.length - 1].partial ? res.words[res.words.length - 1].word : "";
-    var parts = text.split(/([\p{L}\p{Nd}'’\p{Mn}]+)/u);
+    var parts = text.split(WORD);
     parts.forEach(function (part, i) {
       if (!part) return;
       var w = i % 2 === 1 ? words(part)[0] || "" : "";
@@ -564,20 +565,36 @@
   function deptName(i) { return metaCache && metaCache.d[i] ? metaCache.d[i][0] : ""; }
   function countText(res, q) {
     if (!res.hits.length) return "No results for “" + q + "”";
-    var n = Math.max(res.count, res.hits.length);
-    var read = res.corrected.map(function (ts) { return "“" + reading(ts, res.hits) + "”"; });
+    var n = Math.max(res.count, res.hits.length), read = readings(res);
     return (res.exact ? n : n + "+") + (n === 1 ? " result" : " results") + " for “" + q + "”" +
-      (read.length ? ", read as " + read.join(" and ") : "");
+      (read ? ", read as " + read : "");
   }
-  // reading returns what a mistyped word was read as: the first word of
-  // the results, best first, whose term is one of ts (its typo terms), as
-  // the guide spells it ("kubernetes" for the term "kubernet"); else the
-  // closest term.
+  // readings says what the query's mistyped words were read as
+  // ("“isolation” and “PostgreSQL”"), or "" if none was.
+  function readings(res) {
+    var out = [];
+    res.corrected.forEach(function (ts) {
+      var r = reading(ts, res.hits);
+      if (r && out.indexOf(r) < 0) out.push(r);
+    });
+    return out.map(function (r) { return "“" + r + "”"; }).join(" and ");
+  }
+  // reading returns a mistyped word's closest term that the results show,
+  // as their text spells it ("PostgreSQL" for the term "postgresql",
+  // "Kubernetes" for "kubernet"): ts are its typo terms, closest first.
+  // null if the results' text shows none of them (they matched a tag, say).
+  var WORD = /([\p{L}\p{Nd}'’\p{Mn}]+)/u;
   function reading(ts, hits) {
-    for (var h of hits) {
-      for (var w of words(h.text + " " + h.note)) if (ts.indexOf(stem(w)) >= 0) return w;
+    for (var t of ts) {
+      for (var h of hits) {
+        var parts = (h.text + " " + h.note).split(WORD);
+        for (var i = 1; i < parts.length; i += 2) {
+          var p = parts[i].replace(/['’]s$/i, ""), w = words(p)[0];
+          if (w && stem(w) === t) return p;
+        }
+      }
     }
-    return ts[0];
+    return null;
   }
   function filterOf(catSel, deptSel) {
     var f = {};
@@ -620,6 +637,7 @@
     var panel = form.querySelector(".search-panel");
     var list = form.querySelector("[role=listbox]");
     var status = form.querySelector("[role=status]");
+    var note = form.querySelector(".search-note"); // what typos were read as; a layout may leave it out
     var catSel = form.querySelector(".search-cat"), deptSel = form.querySelector(".search-dept");
     var all = form.querySelector(".search-all");
     var hits = [], active = -1, seq = 0;
@@ -657,6 +675,7 @@
         list.textContent = "";
         empty.textContent = "Search is not available right now. Reload the page to try again.";
         status.textContent = empty.textContent;
+        if (note) note.hidden = true;
         open(true);
         return;
       }
@@ -677,6 +696,11 @@
         list.appendChild(li);
       });
       status.textContent = countText(res, q.trim());
+      if (note) {
+        var read = readings(res);
+        note.textContent = read ? "Read as " + read : "";
+        note.hidden = !read;
+      }
       open(true);
     };
     var later = debounce(update, 20);

@@ -45,8 +45,17 @@ func TestHeadKeysMeetWithinOneEdit(t *testing.T) {
 			t.Fatalf("%s at %d: %q has keys %q, %q has %q: none shared", edit, i, string(a), ka, string(b), kb)
 		}
 	}
-	if got, want := headKeys("database"), []string{"dat", "ata", "dta", "daa"}; !slices.Equal(got, want) {
-		t.Errorf("keys of database: %q; want %q", got, want)
+	keys, lists := headKeyLists("database")
+	if want := []string{"dat", "ata", "dta", "daa"}; !slices.Equal(keys, want) {
+		t.Errorf("keys of database: %q; want %q", keys, want)
+	}
+	// Each key in its own list: a wrong first letter must not compete for
+	// a place with a wrong second or third.
+	if want := []int{0, 1, 2, 3}; !slices.Equal(lists, want) {
+		t.Errorf("lists of database's keys: %d; want %d", lists, want)
+	}
+	if keys, lists := headKeyLists("aaab"); !slices.Equal(keys, []string{"aaa", "aab"}) || !slices.Equal(lists, []int{0, 1}) {
+		t.Errorf("keys of aaab: %q in lists %d; want aaa, aab in 0, 1", keys, lists)
 	}
 	for _, k := range []string{"dat", "жщa", "éab"} {
 		if b := headBucket(k); b != string([]rune(k)[:2]) {

@@ -150,9 +150,9 @@ type Result struct {
 	Hits  []Hit
 	Count int  // documents matching any word (a lower bound unless Exact)
 	Exact bool // every posting was read, so Count is exact
-	// Corrected holds, for each word matched only as a typo of other
-	// terms, in query order, those terms, closest first: what the word
-	// may have been meant as.
+	// Corrected holds, for each word matched as a typo of other terms, in
+	// query order, those terms, closest first: what the word may have been
+	// meant as.
 	Corrected [][]string
 }
 
@@ -611,12 +611,14 @@ func (e *Engine) Search(q string, k int, prefix bool, f Filter) (*Result, error)
 	// filter, at least as many as the commonest term has.
 	res := &Result{Exact: true, Count: len(contrib)}
 	for i := range alts {
-		if len(alts[i]) > 0 && !slices.ContainsFunc(alts[i], func(a *alt) bool { return a.factor >= prefixFactor }) {
-			var terms []string
-			for _, a := range alts[i] {
-				terms = append(terms, a.s.Terms[a.term])
+		var typos []string
+		for _, a := range alts[i] {
+			if a.factor < prefixFactor {
+				typos = append(typos, a.s.Terms[a.term])
 			}
-			res.Corrected = append(res.Corrected, terms)
+		}
+		if typos != nil {
+			res.Corrected = append(res.Corrected, typos)
 		}
 		for _, a := range alts[i] {
 			res.Exact = res.Exact && a.next() == 0
