@@ -128,23 +128,7 @@ func BenchmarkRenderRole(b *testing.B) {
 // parsing or writing. It uses the first 500 roles of $GUIDE_BENCH_SOURCE
 // when set (a realistic vocabulary), else a small synthetic guide.
 func BenchmarkIndexRoles(b *testing.B) {
-	var src fs.FS = corpus(100)
-	if dir := os.Getenv("GUIDE_BENCH_SOURCE"); dir != "" {
-		src = os.DirFS(dir)
-	}
-	g, diags, err := prepare(context.Background(), src, Options{Theme: guide.Theme})
-	if err != nil || g == nil {
-		b.Fatal(err, diags)
-	}
-	var roles []*site.Role
-	for _, f := range g.files[:min(len(g.files), 500)] {
-		var d diag.List
-		r, err := parseRole(src, g.site, f, &d)
-		if err != nil || r == nil || d.HasErrors() {
-			b.Fatal(f, err, d)
-		}
-		roles = append(roles, r)
-	}
+	g, roles := benchRoles(b, 500)
 	cats := len(g.site.Categories)
 	// One index throughout, as in a build, where each worker's dictionary
 	// of words seen is warm after the first few roles.
@@ -279,14 +263,6 @@ func reportPeakLive(b *testing.B) (stop func()) {
 // its end, with the roles' terms in a temporary file: Index.Write, without
 // parsing, indexing or writing files.
 func BenchmarkIndexWrite(b *testing.B) {
-	var src fs.FS = corpus(100)
-	if dir := os.Getenv("GUIDE_BENCH_SOURCE"); dir != "" {
-		src = os.DirFS(dir)
-	}
-	g, diags, err := prepare(context.Background(), src, Options{Theme: guide.Theme})
-	if err != nil || g == nil {
-		b.Fatal(err, diags)
-	}
 	sp, err := newStore()
 	if err != nil {
 		b.Fatal(err)
@@ -294,14 +270,9 @@ func BenchmarkIndexWrite(b *testing.B) {
 	defer sp.Close()
 	x := search.NewIndex()
 	x.SetStore(sp)
-	cats := len(g.site.Categories)
-	for _, f := range g.files {
-		var d diag.List
-		r, err := parseRole(src, g.site, f, &d)
-		if err != nil || r == nil || d.HasErrors() {
-			b.Fatal(f, err, d)
-		}
-		x.Add(r, cats)
+	g, roles := benchRoles(b, -1)
+	for _, r := range roles {
+		x.Add(r, len(g.site.Categories))
 	}
 	var files, bytes atomic.Int64
 	b.ReportAllocs()
@@ -317,4 +288,33 @@ func BenchmarkIndexWrite(b *testing.B) {
 	}
 	b.ReportMetric(float64(files.Load())/float64(b.N), "files/op")
 	b.ReportMetric(float64(bytes.Load())/float64(b.N)/1e6, "MB/op")
+}
+
+// benchRoles loads the guide in $GUIDE_BENCH_SOURCE when set (a realistic
+// vocabulary), else a small synthetic guide, and parses its first n roles,
+// or all of them if n < 0.
+func benchRoles(b *testing.B, n int) (*loaded, []*site.Role) {
+	b.Helper()
+	var src fs.FS = corpus(100)
+	if dir := os.Getenv("GUIDE_BENCH_SOURCE"); dir != "" {
+		src = os.DirFS(dir)
+	}
+	g, diags, err := prepare(context.Background(), src, Options{Theme: guide.Theme})
+	if err != nil || g == nil {
+		b.Fatal(err, diags)
+	}
+	files := g.files
+	if n >= 0 {
+		files = files[:min(len(files), n)]
+	}
+	var roles []*site.Role
+	for _, f := range files {
+		var d diag.List
+		r, err := parseRole(src, g.site, f, &d)
+		if err != nil || r == nil || d.HasErrors() {
+			b.Fatal(f, err, d)
+		}
+		roles = append(roles, r)
+	}
+	return g, roles
 }
