@@ -314,9 +314,13 @@
   // of a key is named after its first two letters.
   var HEAD_RUNES = 3;
   function headKeys(w) {
-    var rs = Array.from(w), keys = [rs.slice(0, HEAD_RUNES).join("")];
-    for (var i = 0; i < Math.min(rs.length, HEAD_RUNES); i++) {
-      var k = rs.slice(0, i).concat(rs.slice(i + 1)).slice(0, HEAD_RUNES).join("");
+    var rs = Array.from(w);
+    if (rs.length < HEAD_RUNES) return [];
+    var keys = [rs.slice(0, HEAD_RUNES).join("")];
+    for (var i = 0; i < HEAD_RUNES; i++) {
+      var rest = rs.slice(0, i).concat(rs.slice(i + 1));
+      if (rest.length < HEAD_RUNES) continue;
+      var k = rest.slice(0, HEAD_RUNES).join("");
       if (keys.indexOf(k) < 0) keys.push(k);
     }
     return keys;
@@ -451,7 +455,7 @@
     return false;
   }
 
-  var api = { foldChar: foldChar, words: words, stem: stem, terms: terms, parse: parse, distance: distance, decode: decode, Engine: Engine };
+  var api = { foldChar: foldChar, words: words, stem: stem, terms: terms, parse: parse, distance: distance, decode: decode, headKeys: headKeys, headBucket: headBucket, Engine: Engine };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   if (typeof document === "undefined") return;
 

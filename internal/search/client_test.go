@@ -94,3 +94,25 @@ func TestClientStopwordsMatch(t *testing.T) {
 		t.Errorf("the client keeps %q of the stopwords; want only the non-stopword", got)
 	}
 }
+
+// TestClientHeadKeysLikeGo compares the keys of words, short and long, in
+// several scripts, and the head files they name.
+func TestClientHeadKeysLikeGo(t *testing.T) {
+	ws := []string{"", "a", "ab", "abc", "abcd", "aaab", "database", "ｆｕｌｌ", "жщаб", "日本語の", "𐐨𐐩ab", "éaéb"}
+	in, _ := json.Marshal(ws)
+	out := Node(t, `console.log(JSON.stringify(`+string(in)+`.map(w => ({keys: api.headKeys(w), buckets: api.headKeys(w).map(api.headBucket)}))));`)
+	var got []struct{ Keys, Buckets []string }
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	for i, w := range ws {
+		keys := headKeys(w)
+		var buckets []string
+		for _, k := range keys {
+			buckets = append(buckets, headBucket(k))
+		}
+		if strings.Join(got[i].Keys, " ") != strings.Join(keys, " ") || strings.Join(got[i].Buckets, " ") != strings.Join(buckets, " ") {
+			t.Errorf("%q: go keys %q in %q, js %q in %q", w, keys, buckets, got[i].Keys, got[i].Buckets)
+		}
+	}
+}
