@@ -269,8 +269,12 @@
   Engine.prototype.typos = async function (stem, si) {
     var limit = Array.from(stem).length >= 8 ? 2 : 1, cands = [], self = this, heads = this.meta.y || [];
     var ts = si >= 0 ? this.typoShards(stem, si) : [];
-    var keys = headKeys(stem).filter(function (k) { return search(heads, headBucket(k)) >= 0; });
-    var files = Promise.all(keys.map(function (k) { return self.headFile(search(heads, headBucket(k))); }));
+    var keys = [], named = [];
+    headKeys(stem).forEach(function (k) {
+      var n = search(heads, headBucket(k));
+      if (n >= 0) { keys.push(k); named.push(n); }
+    });
+    var files = Promise.all(named.map(function (n) { return self.headFile(n); }));
     files.catch(function () {}); // a failure is reported where it is awaited
     (await this.loadAll(ts)).forEach(function (sh, j) {
       sh.t.forEach(function (t, ti) {
@@ -567,9 +571,10 @@
   }
   var metaCache = null;
   function deptName(i) { return metaCache && metaCache.d[i] ? metaCache.d[i][0] : ""; }
-  function countText(res, q) {
+  // countText is the count for the live region; read is readings(res).
+  function countText(res, q, read) {
     if (!res.hits.length) return "No results for “" + q + "”";
-    var n = Math.max(res.count, res.hits.length), read = readings(res);
+    var n = Math.max(res.count, res.hits.length);
     return (res.exact ? n : n + "+") + (n === 1 ? " result" : " results") + " for “" + q + "”" +
       (read ? ", read as " + read : "");
   }
@@ -699,9 +704,9 @@
         li.addEventListener("click", function () { go(i); });
         list.appendChild(li);
       });
-      status.textContent = countText(res, q.trim());
+      var read = readings(res);
+      status.textContent = countText(res, q.trim(), read);
       if (note) {
-        var read = readings(res);
         note.textContent = read ? "Read as " + read : "";
         note.hidden = !read;
       }
@@ -778,7 +783,7 @@
         li.appendChild(a);
         list.appendChild(li);
       });
-      status.textContent = countText(res, q);
+      status.textContent = countText(res, q, readings(res));
       more.hidden = res.hits.length < k || (res.exact && res.count <= k);
     }
     var later = debounce(function () { k = 20; update(); }, 120);

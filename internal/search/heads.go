@@ -2,6 +2,7 @@ package search
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strconv"
 	"unicode/utf8"
@@ -142,13 +143,7 @@ func heads(inv *inverted, groups []group) ([]string, []headFile) {
 		b := headBucket(k)
 		byBucket[b] = append(byBucket[b], k)
 	}
-	names := slices.Sorted(func(yield func(string) bool) {
-		for b := range byBucket {
-			if !yield(b) {
-				return
-			}
-		}
-	})
+	names := slices.Sorted(maps.Keys(byBucket))
 	files := make([]headFile, len(names))
 	for n, b := range names {
 		f := &files[n]
