@@ -19,45 +19,36 @@ import (
 // Two words one edit apart in their first letters share a key, whether the
 // edit is a wrong letter (both lose it), a missing or an extra one (one
 // loses it), or two letters swapped (each loses one of them). A head file
-// holds the keys that start with the same two letters, each with the
-// headTerms commonest terms whose own key it is, and the headTerms
-// commonest that have it with their first, their second, their third
-// letter deleted, and where those terms are: kept in one list, the many
-// terms that start with a key's letters would crowd out those one letter
-// away. A typed word reads the files of its keys, at most three, and the
-// shards of the few terms it is then closest to.
-const (
-	headRunes = 3
-	headTerms = 16
-	headLists = 1 + headRunes
-)
+// holds the keys that start with the same two letters, each with every
+// term that has it, and where those terms are. A typed word reads the
+// files of its keys, at most three, and the shards of the few terms it is
+// then closest to.
+//
+// Every term is kept, however many share a key: kept to the commonest few
+// of each key, the terms of a few documents were crowded out by commoner
+// ones, and a wrong first letter found a third of them at 10,000 roles.
+// Kept whole, the head files of that guide are 700 KB compressed (555 KB
+// kept to sixteen a list), and the largest 12 KB.
+const headRunes = 3
 
 // headKeys returns the keys of a word, its own first, without repeats.
 // Keys of fewer than headRunes letters, which a word of three letters has,
 // are left out: a word to correct has four letters or more, and keys of
 // three.
 func headKeys(w string) []string {
-	keys, _ := headKeyLists(w)
-	return keys
-}
-
-// headKeyLists returns the keys of a word, and for each the list a term
-// with those keys is kept in under it: 0 for its own key, 1+i for the key
-// left when its letter i is deleted.
-func headKeyLists(w string) (keys []string, lists []int) {
 	rs := []rune(w)
 	if len(rs) < headRunes {
-		return nil, nil
+		return nil
 	}
-	keys, lists = []string{string(rs[:headRunes])}, []int{0}
+	keys := []string{string(rs[:headRunes])}
 	for i := range headRunes {
 		if rest := slices.Delete(slices.Clone(rs), i, i+1); len(rest) >= headRunes {
 			if k := string(rest[:headRunes]); !slices.Contains(keys, k) {
-				keys, lists = append(keys, k), append(lists, 1+i)
+				keys = append(keys, k)
 			}
 		}
 	}
-	return keys, lists
+	return keys
 }
 
 // headBucket names the head file that holds a key: its first two letters.
@@ -68,7 +59,7 @@ func headBucket(key string) string {
 }
 
 // headFile is the payload of a head file: its keys in byte order, and for
-// each the terms kept under it (see heads), commonest first, with each
+// each every term that has it, commonest first, with each
 // term's shard, position in the shard and number of documents.
 type headFile struct {
 	Keys  []string   `json:"k"`
@@ -111,30 +102,14 @@ func heads(inv *inverted, groups []group) ([]string, []headFile) {
 	better := func(a, b headEntry) int {
 		return cmp.Or(cmp.Compare(inv.df[b.term], inv.df[a.term]), cmp.Compare(inv.terms[a.term], inv.terms[b.term]))
 	}
-	// The terms of each key, in headLists lists: those whose own key it
-	// is, and those that have it with their first, second or third letter
-	// deleted.
-	byKey := map[string]*[headLists][]headEntry{}
+	byKey := map[string][]headEntry{}
 	for si, g := range groups {
 		for ti, t := range g.terms {
 			if utf8.RuneCountInString(inv.terms[t]) < minTypoTarget {
 				continue
 			}
-			e := headEntry{t, si, ti}
-			keys, which := headKeyLists(inv.terms[t])
-			for n, k := range keys {
-				lists := byKey[k]
-				if lists == nil {
-					lists = new([headLists][]headEntry)
-					byKey[k] = lists
-				}
-				l := &lists[which[n]]
-				if len(*l) == headTerms && better(e, (*l)[headTerms-1]) >= 0 {
-					continue
-				}
-				i, _ := slices.BinarySearchFunc(*l, e, better)
-				*l = slices.Insert(*l, i, e)
-				*l = (*l)[:min(len(*l), headTerms)]
+			for _, k := range headKeys(inv.terms[t]) {
+				byKey[k] = append(byKey[k], headEntry{t, si, ti})
 			}
 		}
 	}
@@ -151,10 +126,7 @@ func heads(inv *inverted, groups []group) ([]string, []headFile) {
 		for _, k := range f.Keys {
 			var terms []string
 			var shards, index, df []int
-			var all []headEntry
-			for _, l := range byKey[k] {
-				all = append(all, l...)
-			}
+			all := byKey[k]
 			slices.SortFunc(all, better)
 			for _, e := range all {
 				terms, shards = append(terms, inv.terms[e.term]), append(shards, e.shard)

@@ -3,16 +3,20 @@ package search
 import (
 	"cmp"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/guide-build/guide/internal/site/sitetest"
 )
 
 // TestTypoRecall measures how often a typo finds the word it stands for in
 // a built guide: for terms of a range of documents, one edit at each of
-// the first four letters, it counts the cases where the term is among the
+// the first six letters, it counts the cases where the term is among the
 // typo alternatives the engine keeps, out of those where an exhaustive
 // search of the whole dictionary has it among its best three. It runs only
 // when asked (docs/search.md has the results):
@@ -25,7 +29,101 @@ func TestTypoRecall(t *testing.T) {
 	if site == "" {
 		t.Skip("set GUIDE_TYPO_SITE to a built guide to measure typo recall")
 	}
+	lo, hi := 0, 0
+	if r := os.Getenv("GUIDE_TYPO_DF"); r != "" {
+		if _, err := fmt.Sscanf(r, "%d-%d", &lo, &hi); err != nil {
+			t.Fatalf("GUIDE_TYPO_DF=%q: want a range such as 50-400", r)
+		}
+	}
 	load := func(p string) ([]byte, error) { return os.ReadFile(filepath.Join(site, filepath.FromSlash(p))) }
+	found, reachable := typoRecall(t, load, lo, hi)
+	for _, edit := range typoEdits {
+		line := ""
+		for at := range recallLetters {
+			k := typoCase{edit, at}
+			line += fmt.Sprintf("  %d: %3d/%3d %3.0f%%", at+1, found[k], reachable[k], 100*float64(found[k])/float64(max(reachable[k], 1)))
+		}
+		t.Logf("%-8s%s", edit, line)
+	}
+}
+
+// Every typo of one edit that an exhaustive search of the dictionary
+// corrects, the engine corrects too, wherever the edit is, in the bundled
+// guide and in one where many terms share their first letters, most of
+// them common and some in one document: with a term in each shard, so
+// that a typo in a word's first letters leads to another shard than the
+// word's, or to none.
+func TestTypoRecallIsWhole(t *testing.T) {
+	bundled, _ := fineIndex(t, 1)
+	guideYAML, files := crowdedGuide()
+	s, roles := sitetest.Model(t, guideYAML, files)
+	crowded, _ := indexWith(t, s, roles, 1)
+	for name, files := range map[string]map[string][]byte{"bundled": bundled, "crowded": crowded} {
+		load := func(p string) ([]byte, error) {
+			if b, ok := files[p]; ok {
+				return b, nil
+			}
+			return nil, fs.ErrNotExist
+		}
+		found, reachable := typoRecall(t, load, 0, 0)
+		total := 0
+		for k, n := range reachable {
+			total += n
+			if found[k] != n {
+				t.Errorf("%s guide, %s letter %d: %d of %d typos corrected", name, k.edit, k.at+1, found[k], n)
+			}
+		}
+		if total < 1000 {
+			t.Errorf("%s guide: only %d typos tried", name, total)
+		}
+	}
+}
+
+// crowdedGuide returns a guide whose words start with one of three heads,
+// forty words to a head, the first in every role and the last in one.
+func crowdedGuide() (guideYAML []byte, roles map[string][]byte) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var words []string
+	for _, head := range []string{"sta", "con", "pre"} {
+		for range 40 {
+			w := []byte(head)
+			for range 3 + r.IntN(4) {
+				w = append(w, "bcdfgklmnprstvz"[r.IntN(15)], "aeiou"[r.IntN(5)])
+			}
+			words = append(words, string(w))
+		}
+	}
+	roles = map[string][]byte{}
+	for i := range 40 {
+		var text []string
+		for j, w := range words {
+			if i < 40-j%40 {
+				text = append(text, w)
+			}
+		}
+		r.Shuffle(len(text), func(i, j int) { text[i], text[j] = text[j], text[i] })
+		roles[fmt.Sprintf("role-%d.md", i)] = fmt.Appendf(nil, "---\ntitle: Role %d\ndepartment: D\nsummary: S.\nquestions:\n  - q: %s?\n    category: technical\n    look-for: x.\n---\nBody.\n", i, strings.Join(text, " "))
+	}
+	return []byte("title: Crowded\nbase-url: https://example.org/\ncategories:\n  - {key: technical, title: Technical}\n"), roles
+}
+
+// typoEdits are the edits typoRecall makes, at each of the first
+// recallLetters letters.
+var typoEdits = []string{"wrong", "missing", "extra", "swapped"}
+
+const recallLetters = 6
+
+type typoCase struct {
+	edit string
+	at   int
+}
+
+// typoRecall makes one-edit typos of up to 300 terms of the index that
+// load reads (those in lo to hi documents, or the commonest if hi is 0),
+// and counts, for each edit and letter, those where the engine finds the
+// term and those where an exhaustive search of the dictionary does.
+func typoRecall(t *testing.T, load func(string) ([]byte, error), lo, hi int) (found, reachable map[typoCase]int) {
+	t.Helper()
 	e, err := Open(load)
 	if err != nil {
 		t.Fatal(err)
@@ -71,12 +169,6 @@ func TestTypoRecall(t *testing.T) {
 		return out
 	}
 	var targets []term
-	lo, hi := 0, 0
-	if r := os.Getenv("GUIDE_TYPO_DF"); r != "" {
-		if _, err := fmt.Sscanf(r, "%d-%d", &lo, &hi); err != nil {
-			t.Fatalf("GUIDE_TYPO_DF=%q: want a range such as 50-400", r)
-		}
-	}
 	for _, x := range all {
 		if len(x.t) >= 5 && isASCIILetters(x.t) && (hi == 0 || x.df >= lo && x.df < hi) {
 			targets = append(targets, x)
@@ -89,16 +181,14 @@ func TestTypoRecall(t *testing.T) {
 		r.Shuffle(len(targets), func(i, j int) { targets[i], targets[j] = targets[j], targets[i] })
 	}
 	targets = targets[:min(len(targets), 300)]
-	edits := []string{"wrong", "missing", "extra", "swapped"}
-	type key struct {
-		edit string
-		at   int
-	}
-	found, reachable := map[key]int{}, map[key]int{}
+	found, reachable = map[typoCase]int{}, map[typoCase]int{}
 	for _, tg := range targets {
-		for at := range 4 {
-			for _, edit := range edits {
+		for at := range recallLetters {
+			for _, edit := range typoEdits {
 				v := []rune(tg.t)
+				if at+1 >= len(v) {
+					continue
+				}
 				letter := rune('a' + r.IntN(26))
 				switch edit {
 				case "wrong":
@@ -131,19 +221,12 @@ func TestTypoRecall(t *testing.T) {
 				if slices.ContainsFunc(alts, func(a *alt) bool { return a.factor == 1 }) {
 					continue // the typo is itself a term
 				}
-				reachable[key{edit, at}]++
+				reachable[typoCase{edit, at}]++
 				if slices.ContainsFunc(alts, func(a *alt) bool { return a.s.Terms[a.term] == tg.t }) {
-					found[key{edit, at}]++
+					found[typoCase{edit, at}]++
 				}
 			}
 		}
 	}
-	for _, edit := range edits {
-		line := ""
-		for at := range 4 {
-			k := key{edit, at}
-			line += fmt.Sprintf("  letter %d: %3d of %3d (%3.0f %%)", at+1, found[k], reachable[k], 100*float64(found[k])/float64(max(reachable[k], 1)))
-		}
-		t.Logf("%-8s%s", edit, line)
-	}
+	return found, reachable
 }
