@@ -267,31 +267,42 @@
   // in the index, from its own shard and those typoShards names, and from
   // the head files of its keys; si is -1 for a word without a shard.
   Engine.prototype.typos = async function (stem, si) {
-    var limit = Array.from(stem).length >= 8 ? 2 : 1, cands = [], self = this, heads = this.meta.y || [];
+    var limit = Array.from(stem).length >= 8 ? 2 : 1, cands = [], self = this, headNames = this.meta.y || [];
     var ts = si >= 0 ? this.typoShards(stem, si) : [];
-    var keys = [], named = [];
-    headKeys(stem).forEach(function (k) {
-      var n = search(heads, headBucket(k));
-      if (n >= 0) { keys.push(k); named.push(n); }
-    });
-    var files = Promise.all(named.map(function (n) { return self.headFile(n); }));
-    files.catch(function () {}); // a failure is reported where it is awaited
+    // heads reads the head files of the word's keys, of one edit ("y") or
+    // two ("z"), and adds the candidates listed under them.
+    function heads(kind) {
+      var keys = [], named = [];
+      headKeys(stem, kind === "z").forEach(function (k) {
+        var n = search(headNames, headBucket(k));
+        if (n >= 0) { keys.push(k); named.push(n); }
+      });
+      var files = Promise.all(named.map(function (n) { return self.headFile(kind, n); }));
+      files.catch(function () {}); // a failure is reported where it is awaited
+      return async function () {
+        (await files).forEach(function (f, n) {
+          var j = search(f.k, keys[n]);
+          if (j < 0) return;
+          f.t[j].forEach(function (t, m) {
+            var d = distance(stem, t, limit);
+            if (d <= limit) cands.push({ si: f.s[j][m], ti: f.i[j][m], d: d, df: f.f[j][m], t: t });
+          });
+        });
+      };
+    }
+    var one = heads("y");
     (await this.loadAll(ts)).forEach(function (sh, j) {
       sh.t.forEach(function (t, ti) {
         var d = distance(stem, t, limit);
         if (d <= limit) cands.push({ si: ts[j], ti: ti, d: d, df: sh.f[ti], t: t });
       });
     });
-    (await files).forEach(function (f, n) {
-      var j = search(f.k, keys[n]);
-      if (j < 0) return;
-      f.t[j].forEach(function (t, m) {
-        var d = distance(stem, t, limit);
-        if (d <= limit) cands.push({ si: f.s[j][m], ti: f.i[j][m], d: d, df: f.f[j][m], t: t });
-      });
-    });
+    await one();
+    // A word long enough for two edits, and none of its candidates one
+    // edit away, may have two in its first letters.
+    if (limit === 2 && !cands.some(function (c) { return c.d <= 1; })) await heads("z")();
     cands.sort(function (a, b) { return a.d - b.d || b.df - a.df || (byteLess(a.t, b.t) ? -1 : a.t === b.t ? 0 : 1); });
-    // A term found both ways comes twice, side by side.
+    // A term found more than one way comes more than once, side by side.
     cands = cands.filter(function (c, i) { return i === 0 || cands[i - 1].t !== c.t; }).slice(0, MAX_TYPOS);
     var shards = await this.loadAll(cands.map(function (c) { return c.si; }));
     return cands.map(function (c, i) {
@@ -299,33 +310,42 @@
       return { s: shards[i], si: c.si, term: c.ti, ti: c.ti, factor: c.d === 2 ? TYPO2 : TYPO1, loaded: 0 };
     });
   };
-  Engine.prototype.headFile = function (n) {
-    if (!this.headFiles[n]) {
-      this.headFiles[n] = this.load(this.v + "y/" + n).then(function (f) {
+  Engine.prototype.headFile = function (kind, n) {
+    var name = kind + "/" + n;
+    if (!this.headFiles[name]) {
+      this.headFiles[name] = this.load(this.v + name).then(function (f) {
         var k = f.k.length, ok = f.t.length === k && f.s.length === k && f.i.length === k && f.f.length === k;
         for (var j = 0; ok && j < k; j++) {
           var m = f.t[j].length;
           ok = f.s[j].length === m && f.i[j].length === m && f.f[j].length === m;
         }
-        if (!ok) throw new Error("head file " + n + " is damaged");
+        if (!ok) throw new Error("head file " + name + " is damaged");
         return f;
       });
     }
-    return this.headFiles[n];
+    return this.headFiles[name];
   };
   // headKeys and headBucket are internal/search's: a word's first three
-  // letters, and what is left of them when one is deleted; the head file
-  // of a key is named after its first two letters.
+  // letters, what is left of them when one is deleted, and with two set,
+  // when two of the first four are; the head file of a key is named after
+  // its first two letters.
   var HEAD_RUNES = 3;
-  function headKeys(w) {
+  function headKeys(w, two) {
     var rs = Array.from(w);
     if (rs.length < HEAD_RUNES) return [];
     var keys = [rs.slice(0, HEAD_RUNES).join("")];
-    for (var i = 0; i < HEAD_RUNES; i++) {
-      var rest = rs.slice(0, i).concat(rs.slice(i + 1));
-      if (rest.length < HEAD_RUNES) continue;
+    function add(rest) {
+      if (rest.length < HEAD_RUNES) return;
       var k = rest.slice(0, HEAD_RUNES).join("");
       if (keys.indexOf(k) < 0) keys.push(k);
+    }
+    for (var i = 0; i < HEAD_RUNES; i++) add(rs.slice(0, i).concat(rs.slice(i + 1)));
+    if (two) {
+      for (i = 0; i < HEAD_RUNES; i++) {
+        for (var j = i + 1; j <= HEAD_RUNES && j < rs.length; j++) {
+          add(rs.slice(0, i).concat(rs.slice(i + 1, j), rs.slice(j + 1)));
+        }
+      }
     }
     return keys;
   }

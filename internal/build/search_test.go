@@ -118,6 +118,10 @@ func TestClientEngineAgreesWithGo(t *testing.T) {
 		{"isloa", true, search.Filter{}, 0},
 		{"databsae", true, search.Filter{}, 0},
 		{"replicaiton", true, search.Filter{}, 0},
+		// Two edits in a long word's first letters: the head files of two
+		// edits.
+		{"osilation levels", false, search.Filter{}, 0},
+		{"rpelicaiton", true, search.Filter{}, 0},
 		// Over forty bytes, though not forty letters: not a word to look for.
 		{"ааааааааааааааааааааа isolation", false, search.Filter{}, 0},
 		{"cache stampede", false, search.Filter{}, 0},

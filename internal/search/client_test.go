@@ -98,21 +98,25 @@ func TestClientStopwordsMatch(t *testing.T) {
 // TestClientHeadKeysLikeGo compares the keys of words, short and long, in
 // several scripts, and the head files they name.
 func TestClientHeadKeysLikeGo(t *testing.T) {
-	ws := []string{"", "a", "ab", "abc", "abcd", "aaab", "database", "ｆｕｌｌ", "жщаб", "日本語の", "𐐨𐐩ab", "éaéb"}
+	ws := []string{"", "a", "ab", "abc", "abcd", "aaab", "database", "ｆｕｌｌ", "жщаб", "日本語の", "𐐨𐐩ab", "éaéb", "abcdefgh", "aabbaabb", "жщабвгде", "𐐨𐐩ab𐐨𐐩ab"}
 	in, _ := json.Marshal(ws)
-	out := Node(t, `console.log(JSON.stringify(`+string(in)+`.map(w => ({keys: api.headKeys(w), buckets: api.headKeys(w).map(api.headBucket)}))));`)
+	out := Node(t, `console.log(JSON.stringify(`+string(in)+`.flatMap(w => [false, true].map(two => ({keys: api.headKeys(w, two), buckets: api.headKeys(w, two).map(api.headBucket)})))));`)
 	var got []struct{ Keys, Buckets []string }
 	if err := json.Unmarshal(out, &got); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
-	for i, w := range ws {
-		keys := headKeys(w)
+	if len(got) != 2*len(ws) {
+		t.Fatalf("%d answers for %d words", len(got), len(ws))
+	}
+	for i := range got {
+		w, two := ws[i/2], i%2 == 1
+		keys := headKeys(w, two)
 		var buckets []string
 		for _, k := range keys {
 			buckets = append(buckets, headBucket(k))
 		}
 		if strings.Join(got[i].Keys, " ") != strings.Join(keys, " ") || strings.Join(got[i].Buckets, " ") != strings.Join(buckets, " ") {
-			t.Errorf("%q: go keys %q in %q, js %q in %q", w, keys, buckets, got[i].Keys, got[i].Buckets)
+			t.Errorf("%q (two edits: %v): go keys %q in %q, js %q in %q", w, two, keys, buckets, got[i].Keys, got[i].Buckets)
 		}
 	}
 }

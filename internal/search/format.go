@@ -113,7 +113,7 @@ type meta struct {
 	Docs       int        `json:"n"`
 	Shards     []string   `json:"s"`           // term shard prefixes, in file order
 	Prefixes   []string   `json:"h,omitempty"` // prefixes with a file of their commonest terms, in file order
-	Heads      []string   `json:"y,omitempty"` // the first two letters of the keys of each head file, in file order
+	Heads      []string   `json:"y,omitempty"` // the first two letters of the keys of each head file of one edit (y) and two (z), in file order
 }
 
 // shard is the payload of a term shard.
@@ -164,8 +164,8 @@ func (x *Index) write(s *site.Site, version string, put func(path string, body [
 		m.Shards = append(m.Shards, g.prefix)
 	}
 	m.Prefixes = pfs.names
-	var hfs []headFile
-	m.Heads, hfs = heads(inv, groups)
+	var heads1, heads2 []headFile
+	m.Heads, heads1, heads2 = heads(inv, groups)
 	// The postings are made for a batch of shards at a time, and the
 	// shards of a batch are encoded on every core.
 	for _, batch := range batches(groups, inv.df, x.batch) {
@@ -188,7 +188,7 @@ func (x *Index) write(s *site.Site, version string, put func(path string, body [
 	if err := pfs.write(inv, base, version, put); err != nil {
 		return err
 	}
-	if err := writeHeads(hfs, base, version, put); err != nil {
+	if err := writeHeads(heads1, heads2, base, version, put); err != nil {
 		return err
 	}
 	if drop {

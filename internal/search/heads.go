@@ -18,33 +18,54 @@ import (
 // in the next letter): "database" has "dat", and "ata", "dta" and "daa".
 // Two words one edit apart in their first letters share a key, whether the
 // edit is a wrong letter (both lose it), a missing or an extra one (one
-// loses it), or two letters swapped (each loses one of them). A head file
-// holds the keys that start with the same two letters, each with every
-// term that has it, and where those terms are. A typed word reads the
-// files of its keys, at most three, and the shards of the few terms it is
-// then closest to.
+// loses it), or two letters swapped (each loses one of them). Words long
+// enough for two edits (see twoEditTerm) also have the keys left when two
+// of their first headRunes+1 letters are deleted: "database" adds "tab",
+// "aab", "atb", "dab" and "dtb", so that two words two edits apart,
+// one of them or both in the first letters, share a key as well. A head
+// file holds the keys that start with the same two letters, each with
+// every term that has it, and where those terms are. A typed word reads
+// the files of its keys, at most three (seven for a long word), and the
+// shards of the few terms it is then closest to.
 //
 // Every term is kept, however many share a key: kept to the commonest few
 // of each key, the terms of a few documents were crowded out by commoner
 // ones, and a wrong first letter found a third of them at 10,000 roles.
-// Kept whole, the head files of that guide are 700 KB compressed (555 KB
-// kept to sixteen a list), and the largest 12 KB.
 const headRunes = 3
 
-// headKeys returns the keys of a word, its own first, without repeats.
-// Keys of fewer than headRunes letters, which a word of three letters has,
-// are left out: a word to correct has four letters or more, and keys of
-// three.
-func headKeys(w string) []string {
+// twoEdits reports whether a word of n letters may be corrected by two
+// edits (eight letters or more), and twoEditTerm whether a term of n
+// letters may be what such a word stands for.
+func twoEdits(n int) bool    { return n >= 8 }
+func twoEditTerm(n int) bool { return n >= 6 }
+
+// headKeys returns the keys of a word, its own first, without repeats,
+// with those of two deletions if two is set. Keys of fewer than headRunes
+// letters, which a word of three letters has, are left out: a word to
+// correct has four letters or more, and keys of three.
+func headKeys(w string, two bool) []string {
 	rs := []rune(w)
 	if len(rs) < headRunes {
 		return nil
 	}
 	keys := []string{string(rs[:headRunes])}
-	for i := range headRunes {
-		if rest := slices.Delete(slices.Clone(rs), i, i+1); len(rest) >= headRunes {
+	add := func(rest []rune) {
+		if len(rest) >= headRunes {
 			if k := string(rest[:headRunes]); !slices.Contains(keys, k) {
 				keys = append(keys, k)
+			}
+		}
+	}
+	for i := range headRunes {
+		add(slices.Delete(slices.Clone(rs), i, i+1))
+	}
+	if two {
+		// A deletion past the first headRunes+1 letters leaves the key
+		// of the other deletion alone.
+		for i := range headRunes {
+			for j := i + 1; j <= headRunes && j < len(rs); j++ {
+				rest := slices.Delete(slices.Clone(rs), j, j+1)
+				add(slices.Delete(rest, i, i+1))
 			}
 		}
 	}
@@ -95,56 +116,80 @@ type headEntry struct {
 const minTypoTarget = 3
 
 // heads makes the head files of the shards in groups: their names (the
-// two letters their keys start with, in byte order) and their payloads.
-func heads(inv *inverted, groups []group) ([]string, []headFile) {
+// two letters their keys start with, in byte order), the payloads of those
+// of one edit, for every term of minTypoTarget letters or more, and of
+// those of two, for the terms a word long enough for two edits may stand
+// for. Every name has a file of each kind, which may hold no key.
+func heads(inv *inverted, groups []group) (names []string, one, two []headFile) {
+	byKey := [2]map[string][]headEntry{{}, {}}
+	for si, g := range groups {
+		for ti, t := range g.terms {
+			n := utf8.RuneCountInString(inv.terms[t])
+			if n < minTypoTarget {
+				continue
+			}
+			for _, k := range headKeys(inv.terms[t], false) {
+				byKey[0][k] = append(byKey[0][k], headEntry{t, si, ti})
+			}
+			if twoEditTerm(n) {
+				for _, k := range headKeys(inv.terms[t], true) {
+					byKey[1][k] = append(byKey[1][k], headEntry{t, si, ti})
+				}
+			}
+		}
+	}
+	buckets := map[string]bool{}
+	for _, m := range byKey {
+		for k := range m {
+			buckets[headBucket(k)] = true
+		}
+	}
+	names = slices.Sorted(maps.Keys(buckets))
+	return names, headFiles(inv, names, byKey[0]), headFiles(inv, names, byKey[1])
+}
+
+// headFiles makes a head file for each of names, with the keys of byKey
+// that start with it.
+func headFiles(inv *inverted, names []string, byKey map[string][]headEntry) []headFile {
 	// better orders a key's terms as the engines rank typo candidates of
 	// one distance: most documents first, then in byte order.
 	better := func(a, b headEntry) int {
 		return cmp.Or(cmp.Compare(inv.df[b.term], inv.df[a.term]), cmp.Compare(inv.terms[a.term], inv.terms[b.term]))
 	}
-	byKey := map[string][]headEntry{}
-	for si, g := range groups {
-		for ti, t := range g.terms {
-			if utf8.RuneCountInString(inv.terms[t]) < minTypoTarget {
-				continue
-			}
-			for _, k := range headKeys(inv.terms[t]) {
-				byKey[k] = append(byKey[k], headEntry{t, si, ti})
-			}
-		}
-	}
-	byBucket := map[string][]string{}
-	for k := range byKey {
-		b := headBucket(k)
-		byBucket[b] = append(byBucket[b], k)
-	}
-	names := slices.Sorted(maps.Keys(byBucket))
 	files := make([]headFile, len(names))
-	for n, b := range names {
-		f := &files[n]
-		f.Keys = slices.Sorted(slices.Values(byBucket[b]))
-		for _, k := range f.Keys {
-			var terms []string
-			var shards, index, df []int
-			all := byKey[k]
-			slices.SortFunc(all, better)
-			for _, e := range all {
-				terms, shards = append(terms, inv.terms[e.term]), append(shards, e.shard)
-				index, df = append(index, e.index), append(df, inv.df[e.term])
-			}
-			f.Terms, f.Shard = append(f.Terms, terms), append(f.Shard, shards)
-			f.Index, f.DF = append(f.Index, index), append(f.DF, df)
-		}
+	for n := range files {
+		// A file without keys is written as empty lists, not null.
+		files[n] = headFile{Keys: []string{}, Terms: [][]string{}, Shard: [][]int{}, Index: [][]int{}, DF: [][]int{}}
 	}
-	return names, files
+	for _, k := range slices.Sorted(maps.Keys(byKey)) {
+		n, _ := slices.BinarySearch(names, headBucket(k))
+		f := &files[n]
+		var terms []string
+		var shards, index, df []int
+		all := byKey[k]
+		slices.SortFunc(all, better)
+		for _, e := range all {
+			terms, shards = append(terms, inv.terms[e.term]), append(shards, e.shard)
+			index, df = append(index, e.index), append(df, inv.df[e.term])
+		}
+		f.Keys, f.Terms, f.Shard = append(f.Keys, k), append(f.Terms, terms), append(f.Shard, shards)
+		f.Index, f.DF = append(f.Index, index), append(f.DF, df)
+	}
+	return files
 }
 
-// writeHeads hands the head files to put.
-func writeHeads(files []headFile, base, version string, put func(string, []byte) error) error {
-	for n := range files {
-		name := "y/" + strconv.Itoa(n)
-		if err := put(base+name+".js", callback(version+"/"+name, mustJSON(files[n]))); err != nil {
-			return err
+// writeHeads hands the head files to put: those of one edit in folder y,
+// those of two in z.
+func writeHeads(one, two []headFile, base, version string, put func(string, []byte) error) error {
+	for _, kind := range []struct {
+		dir   string
+		files []headFile
+	}{{"y/", one}, {"z/", two}} {
+		for n, f := range kind.files {
+			name := kind.dir + strconv.Itoa(n)
+			if err := put(base+name+".js", callback(version+"/"+name, mustJSON(f))); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -13,7 +13,8 @@ import (
 )
 
 // Two words one edit apart in their first letters share a key, whatever
-// the edit, in any script.
+// the edit, in any script; so do two words two edits apart, anywhere, when
+// the longer has eight letters and the shorter six.
 func TestHeadKeysMeetWithinOneEdit(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	letters := []rune("abcdeéfgxyzжщ")
@@ -24,31 +25,55 @@ func TestHeadKeysMeetWithinOneEdit(t *testing.T) {
 		}
 		return w
 	}
-	for range 20000 {
-		a := word(4 + r.IntN(6))
-		b := slices.Clone(a)
-		i := r.IntN(headRunes)
-		var edit string
+	// edit makes one edit at i, which is less than len(w)-1.
+	edit := func(w []rune, i int) ([]rune, string) {
+		w = slices.Clone(w)
 		switch r.IntN(4) {
 		case 0:
-			edit, b[i] = "wrong letter", letters[r.IntN(len(letters))]
+			w[i] = letters[r.IntN(len(letters))]
+			return w, "wrong letter"
 		case 1:
-			edit, b = "extra letter", slices.Insert(b, i, letters[r.IntN(len(letters))])
+			return slices.Insert(w, i, letters[r.IntN(len(letters))]), "extra letter"
 		case 2:
-			edit, b = "missing letter", slices.Delete(b, i, i+1)
-		case 3: // the letter at i with the next, which may be the fourth
-			edit = "letters swapped"
-			b[i], b[i+1] = b[i+1], b[i]
-		}
-		ka, kb := headKeys(string(a)), headKeys(string(b))
-		if !slices.ContainsFunc(ka, func(k string) bool { return slices.Contains(kb, k) }) {
-			t.Fatalf("%s at %d: %q has keys %q, %q has %q: none shared", edit, i, string(a), ka, string(b), kb)
+			return slices.Delete(w, i, i+1), "missing letter"
+		default: // the letter at i with the next, which may be the fourth
+			w[i], w[i+1] = w[i+1], w[i]
+			return w, "letters swapped"
 		}
 	}
-	if keys, want := headKeys("database"), []string{"dat", "ata", "dta", "daa"}; !slices.Equal(keys, want) {
+	shared := func(a, b []rune) bool {
+		ka := headKeys(string(a), twoEditTerm(len(a)))
+		kb := headKeys(string(b), twoEdits(len(b)))
+		return slices.ContainsFunc(ka, func(k string) bool { return slices.Contains(kb, k) })
+	}
+	for range 20000 {
+		a := word(4 + r.IntN(6))
+		i := r.IntN(headRunes)
+		b, what := edit(a, i)
+		if !shared(a, b) && !shared(b, a) {
+			t.Fatalf("%s at %d: %q has keys %q, %q has %q: none shared", what, i, string(a), headKeys(string(a), false), string(b), headKeys(string(b), false))
+		}
+	}
+	for range 50000 {
+		a := word(6 + r.IntN(6))
+		i := r.IntN(headRunes + 1)
+		b, what1 := edit(a, i)
+		j := r.IntN(len(b) - 1)
+		b, what2 := edit(b, j)
+		if len(b) < 8 {
+			continue
+		}
+		if !shared(a, b) {
+			t.Fatalf("%s at %d, then %s at %d: %q has keys %q, %q has %q: none shared", what1, i, what2, j, string(a), headKeys(string(a), true), string(b), headKeys(string(b), true))
+		}
+	}
+	if keys, want := headKeys("database", false), []string{"dat", "ata", "dta", "daa"}; !slices.Equal(keys, want) {
 		t.Errorf("keys of database: %q; want %q", keys, want)
 	}
-	if keys, want := headKeys("aaab"), []string{"aaa", "aab"}; !slices.Equal(keys, want) {
+	if keys, want := headKeys("database", true), []string{"dat", "ata", "dta", "daa", "tab", "aab", "atb", "dab", "dtb"}; !slices.Equal(keys, want) {
+		t.Errorf("keys of database, two edits: %q; want %q", keys, want)
+	}
+	if keys, want := headKeys("aaab", false), []string{"aaa", "aab"}; !slices.Equal(keys, want) {
 		t.Errorf("keys of aaab: %q; want %q", keys, want)
 	}
 	for _, k := range []string{"dat", "жщa", "éab"} {
@@ -143,79 +168,75 @@ func TestTyposInTheFirstLetters(t *testing.T) {
 }
 
 // A head file keeps every term of each key, and points at where each
-// lives.
+// lives: those of one edit for every term, those of two for the terms of
+// six letters or more.
 func TestHeadFilesPointAtTheirTerms(t *testing.T) {
 	s, roles := bundledRoles(t)
 	inv := mustInvert(t, s, roles)
 	groups := shardGroups(inv)
-	names, files := heads(inv, groups)
-	if !slices.IsSorted(names) || len(names) != len(files) || len(names) == 0 {
-		t.Fatalf("%d head files named %q", len(files), names)
+	names, one, two := heads(inv, groups)
+	if !slices.IsSorted(names) || len(names) != len(one) || len(names) != len(two) || len(names) == 0 {
+		t.Fatalf("%d and %d head files named %q", len(one), len(two), names)
 	}
-	keys := 0
-	for n, f := range files {
-		if !f.whole() || !slices.IsSorted(f.Keys) {
-			t.Fatalf("head file %q is not whole and sorted: %+v", names[n], f)
+	for _, kind := range []struct {
+		name  string
+		files []headFile
+		two   bool
+	}{{"one edit", one, false}, {"two edits", two, true}} {
+		// Under each key, exactly the terms that have it, commonest
+		// first, ties in byte order.
+		type entry struct {
+			t  string
+			df int
 		}
-		for j, k := range f.Keys {
-			keys++
-			if headBucket(k) != names[n] {
-				t.Errorf("key %q is in head file %q", k, names[n])
-			}
-			if len(f.Terms[j]) == 0 {
-				t.Errorf("key %q has no terms", k)
-			}
-			for m, term := range f.Terms[j] {
-				g := groups[f.Shard[j][m]]
-				if got := inv.terms[g.terms[f.Index[j][m]]]; got != term {
-					t.Errorf("key %q: term %q points at %q", k, term, got)
-				}
-				if !slices.Contains(headKeys(term), k) {
-					t.Errorf("key %q lists %q, whose keys are %q", k, term, headKeys(term))
-				}
-				if m > 0 && f.DF[j][m] > f.DF[j][m-1] {
-					t.Errorf("key %q: %q has more documents than the term before it", k, term)
+		rank := func(a, b entry) int { return cmp.Or(cmp.Compare(b.df, a.df), cmp.Compare(a.t, b.t)) }
+		lists := map[string][]entry{}
+		for i, term := range inv.terms {
+			if n := len([]rune(term)); n >= minTypoTarget && (!kind.two || twoEditTerm(n)) {
+				for _, k := range headKeys(term, kind.two) {
+					lists[k] = append(lists[k], entry{term, inv.df[i]})
 				}
 			}
 		}
-	}
-	// Under each key, exactly the terms that have it, commonest first,
-	// ties in byte order.
-	type entry struct {
-		t  string
-		df int
-	}
-	rank := func(a, b entry) int { return cmp.Or(cmp.Compare(b.df, a.df), cmp.Compare(a.t, b.t)) }
-	lists := map[string][]entry{}
-	for i, term := range inv.terms {
-		if len([]rune(term)) >= minTypoTarget {
-			for _, k := range headKeys(term) {
-				lists[k] = append(lists[k], entry{term, inv.df[i]})
+		keys, crowded := 0, 0
+		for n, f := range kind.files {
+			if !f.whole() || !slices.IsSorted(f.Keys) {
+				t.Fatalf("%s: head file %q is not whole and sorted: %+v", kind.name, names[n], f)
+			}
+			for j, k := range f.Keys {
+				keys++
+				if headBucket(k) != names[n] {
+					t.Errorf("%s: key %q is in head file %q", kind.name, k, names[n])
+				}
+				for m, term := range f.Terms[j] {
+					g := groups[f.Shard[j][m]]
+					if got := inv.terms[g.terms[f.Index[j][m]]]; got != term {
+						t.Errorf("%s: key %q: term %q points at %q", kind.name, k, term, got)
+					}
+					if f.DF[j][m] != inv.df[g.terms[f.Index[j][m]]] {
+						t.Errorf("%s: key %q: term %q has %d documents, not %d", kind.name, k, term, inv.df[g.terms[f.Index[j][m]]], f.DF[j][m])
+					}
+				}
+				l := lists[k]
+				slices.SortFunc(l, rank)
+				var want []string
+				for _, e := range l {
+					want = append(want, e.t)
+				}
+				if !slices.Equal(f.Terms[j], want) {
+					t.Errorf("%s: key %q keeps %q; want %q", kind.name, k, f.Terms[j], want)
+				}
+				if len(want) > 16 {
+					crowded++
+				}
 			}
 		}
-	}
-	if keys != len(lists) {
-		t.Errorf("%d keys in the head files; the terms have %d", keys, len(lists))
-	}
-	crowded := 0
-	for _, f := range files {
-		for j, k := range f.Keys {
-			l := lists[k]
-			slices.SortFunc(l, rank)
-			var want []string
-			for _, e := range l {
-				want = append(want, e.t)
-			}
-			if !slices.Equal(f.Terms[j], want) {
-				t.Errorf("key %q keeps %q; want %q", k, f.Terms[j], want)
-			}
-			if len(want) > 16 {
-				crowded++
-			}
+		if keys != len(lists) {
+			t.Errorf("%s: %d keys in the head files; the terms have %d", kind.name, keys, len(lists))
 		}
-	}
-	if crowded == 0 {
-		t.Error("no key has more than 16 terms: the test does not show that crowded keys keep them all")
+		if crowded == 0 {
+			t.Errorf("%s: no key has more than 16 terms: the test does not show that crowded keys keep them all", kind.name)
+		}
 	}
 }
 
@@ -223,19 +244,29 @@ func TestHeadFilesPointAtTheirTerms(t *testing.T) {
 // query fail with an error, never a panic or a wrong term.
 func TestDamagedHeadFiles(t *testing.T) {
 	files, e := fineIndex(t, 1)
-	// The head file, key and entry through which the query finds its term.
-	const query, term = "osolation", "isolation"
+	for _, c := range []struct{ query, term, kind string }{
+		{"osolation", "isolation", "y"}, // one edit
+		{"osilation", "isolation", "z"}, // two, both in the first letters
+	} {
+		damagedHeadFile(t, files, e, c.query, c.term, c.kind)
+	}
+}
+
+// damagedHeadFile damages, in turn, the head file of a kind through which
+// query finds term.
+func damagedHeadFile(t *testing.T, files map[string][]byte, e *Engine, query, term, kind string) {
+	t.Helper()
 	var (
 		name    string
 		n, j, m int
 		f       headFile
 	)
-	for _, k := range headKeys(Stem(query)) {
+	for _, k := range headKeys(Stem(query), kind == "z") {
 		var ok bool
 		if n, ok = slices.BinarySearch(e.meta.Heads, headBucket(k)); !ok {
 			continue
 		}
-		name = Dir + "v/y/" + strconv.Itoa(n) + ".js"
+		name = Dir + "v/" + kind + "/" + strconv.Itoa(n) + ".js"
 		b := files[name]
 		if err := json.Unmarshal(b[bytes.IndexByte(b, ',')+1:bytes.LastIndexByte(b, ')')], &f); err != nil {
 			t.Fatal(err)
@@ -248,7 +279,7 @@ func TestDamagedHeadFiles(t *testing.T) {
 		m = -1
 	}
 	if m < 0 {
-		t.Fatalf("no head file leads %q to %q", query, term)
+		t.Fatalf("no head file of kind %s leads %q to %q", kind, query, term)
 	}
 	for _, tc := range []struct {
 		name   string
@@ -267,14 +298,14 @@ func TestDamagedHeadFiles(t *testing.T) {
 		}
 		tc.damage(&g)
 		damaged := maps.Clone(files)
-		damaged[name] = callback("v/y/"+strconv.Itoa(n), mustJSON(g))
+		damaged[name] = callback("v/"+kind+"/"+strconv.Itoa(n), mustJSON(g))
 		if _, err := openFiles(t, damaged).Search(query, 5, false, Filter{}); err == nil {
-			t.Errorf("%s: no error", tc.name)
+			t.Errorf("%s, %s: no error", name, tc.name)
 		}
 	}
 	damaged := maps.Clone(files)
-	damaged[name] = []byte("__guideSearch(\"v/y/0\",{\"k\":[")
+	damaged[name] = []byte("__guideSearch(\"v/" + kind + "/" + strconv.Itoa(n) + "\",{\"k\":[")
 	if _, err := openFiles(t, damaged).Search(query, 5, false, Filter{}); err == nil {
-		t.Error("cut short: no error")
+		t.Errorf("%s cut short: no error", name)
 	}
 }

@@ -27,7 +27,7 @@ type Engine struct {
 	roles  map[int]*readRoleFile
 	// prefixFiles are the prefix files read, by number.
 	prefixFiles map[int]*prefixFile
-	headFiles   map[int]*headFile
+	headFiles   map[string]map[int]*headFile // by kind, y or z
 	// Loads counts the files read, for tests of how much a query costs.
 	Loads int
 }
@@ -39,7 +39,7 @@ type posting struct {
 
 // Open reads meta.js through load.
 func Open(load func(path string) ([]byte, error)) (*Engine, error) {
-	e := &Engine{load: load, shards: map[int]*shard{}, tiers: map[string][]posting{}, roles: map[int]*readRoleFile{}, prefixFiles: map[int]*prefixFile{}, headFiles: map[int]*headFile{}}
+	e := &Engine{load: load, shards: map[int]*shard{}, tiers: map[string][]posting{}, roles: map[int]*readRoleFile{}, prefixFiles: map[int]*prefixFile{}, headFiles: map[string]map[int]*headFile{"y": {}, "z": {}}}
 	if err := e.read(MetaFile, &e.meta); err != nil {
 		return nil, err
 	}
@@ -277,7 +277,7 @@ func (e *Engine) alternatives(w qword) ([]*alt, error) {
 // head files of its keys. si is its shard, or -1 if it has none.
 func (e *Engine) typos(stem string, si int) ([]*alt, error) {
 	limit := 1
-	if utf8.RuneCountInString(stem) >= 8 {
+	if twoEdits(utf8.RuneCountInString(stem)) {
 		limit = 2
 	}
 	type cand struct {
@@ -298,29 +298,45 @@ func (e *Engine) typos(stem string, si int) ([]*alt, error) {
 			}
 		}
 	}
-	for _, key := range headKeys(stem) {
-		n, ok := slices.BinarySearch(e.meta.Heads, headBucket(key))
-		if !ok {
-			continue
-		}
-		f, err := e.headFile(n)
-		if err != nil {
-			return nil, err
-		}
-		j, ok := slices.BinarySearch(f.Keys, key)
-		if !ok {
-			continue
-		}
-		for m, t := range f.Terms[j] {
-			if d := distance(stem, t, limit); d <= limit {
-				cands = append(cands, cand{f.Shard[j][m], f.Index[j][m], d, f.DF[j][m], t})
+	// heads adds the candidates listed under the word's keys in the head
+	// files of one edit (y) or two (z).
+	heads := func(kind string) error {
+		for _, key := range headKeys(stem, kind == "z") {
+			n, ok := slices.BinarySearch(e.meta.Heads, headBucket(key))
+			if !ok {
+				continue
 			}
+			f, err := e.headFile(kind, n)
+			if err != nil {
+				return err
+			}
+			j, ok := slices.BinarySearch(f.Keys, key)
+			if !ok {
+				continue
+			}
+			for m, t := range f.Terms[j] {
+				if d := distance(stem, t, limit); d <= limit {
+					cands = append(cands, cand{f.Shard[j][m], f.Index[j][m], d, f.DF[j][m], t})
+				}
+			}
+		}
+		return nil
+	}
+	if err := heads("y"); err != nil {
+		return nil, err
+	}
+	// A word long enough for two edits, and none of its candidates one
+	// edit away, may have two in its first letters: the head files of two
+	// edits find those.
+	if limit == 2 && !slices.ContainsFunc(cands, func(c cand) bool { return c.d <= 1 }) {
+		if err := heads("z"); err != nil {
+			return nil, err
 		}
 	}
 	slices.SortFunc(cands, func(a, b cand) int {
 		return cmp.Or(cmp.Compare(a.d, b.d), cmp.Compare(b.df, a.df), cmp.Compare(a.t, b.t))
 	})
-	// A term found both ways comes twice, side by side.
+	// A term found more than one way comes more than once, side by side.
 	cands = slices.CompactFunc(cands, func(a, b cand) bool { return a.t == b.t })
 	var alts []*alt
 	for _, c := range cands[:min(len(cands), maxTypos)] {
@@ -340,8 +356,9 @@ func (e *Engine) typos(stem string, si int) ([]*alt, error) {
 	return alts, nil
 }
 
-func (e *Engine) headFile(n int) (*headFile, error) {
-	return readOnce(e, e.headFiles, n, "y", (*headFile).whole)
+// headFile reads head file n of a kind, y (one edit) or z (two).
+func (e *Engine) headFile(kind string, n int) (*headFile, error) {
+	return readOnce(e, e.headFiles[kind], n, kind, (*headFile).whole)
 }
 
 // continues reports whether the term t may be what a user typing w is on

@@ -108,8 +108,9 @@ func crowdedGuide() (guideYAML []byte, roles map[string][]byte) {
 }
 
 // typoEdits are the edits typoRecall makes, at each of the first
-// recallLetters letters.
-var typoEdits = []string{"wrong", "missing", "extra", "swapped"}
+// recallLetters letters: one, or in words of nine letters or more, a wrong
+// letter there and another further on.
+var typoEdits = []string{"wrong", "missing", "extra", "swapped", "2 wrong"}
 
 const recallLetters = 6
 
@@ -190,12 +191,21 @@ func typoRecall(t *testing.T, load func(string) ([]byte, error), lo, hi int) (fo
 					continue
 				}
 				letter := rune('a' + r.IntN(26))
-				switch edit {
-				case "wrong":
-					for letter == v[at] {
+				wrong := func(i int) {
+					for letter == v[i] {
 						letter = rune('a' + r.IntN(26))
 					}
-					v[at] = letter
+					v[i] = letter
+				}
+				switch edit {
+				case "wrong":
+					wrong(at)
+				case "2 wrong": // in a word long enough for two edits
+					if len(v) < 9 || at+2 >= len(v) {
+						continue
+					}
+					wrong(at)
+					wrong(at + 2 + r.IntN(len(v)-at-2))
 				case "missing":
 					v = slices.Delete(v, at, at+1)
 				case "extra":
