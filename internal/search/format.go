@@ -164,8 +164,15 @@ func (x *Index) write(s *site.Site, version string, put func(path string, body [
 		m.Shards = append(m.Shards, g.prefix)
 	}
 	m.Prefixes = pfs.names
+	// The head files are made while the postings are (the inversion is
+	// bound by memory more than by a core), and written after them.
 	var heads1, heads2 []headFile
-	m.Heads, heads1, heads2 = heads(inv, groups)
+	headsDone := make(chan struct{})
+	go func() {
+		defer close(headsDone)
+		m.Heads, heads1, heads2 = heads(inv, groups)
+	}()
+	defer func() { <-headsDone }() // on an early return too: heads reads inv
 	// The postings are made for a batch of shards at a time, and the
 	// shards of a batch are encoded on every core.
 	for _, batch := range batches(groups, inv.df, x.batch) {
@@ -188,6 +195,7 @@ func (x *Index) write(s *site.Site, version string, put func(path string, body [
 	if err := pfs.write(inv, base, version, put); err != nil {
 		return err
 	}
+	<-headsDone
 	if err := writeHeads(heads1, heads2, base, version, put); err != nil {
 		return err
 	}

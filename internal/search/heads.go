@@ -3,9 +3,12 @@ package search
 import (
 	"cmp"
 	"maps"
+	"runtime"
 	"slices"
 	"strconv"
 	"unicode/utf8"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // A typo in a word's first letters usually sends it to another shard than
@@ -178,19 +181,21 @@ func headFiles(inv *inverted, names []string, byKey map[string][]headEntry) []he
 	return files
 }
 
-// writeHeads hands the head files to put: those of one edit in folder y,
-// those of two in z.
+// writeHeads hands the head files to put, from every core: those of one
+// edit in folder y, those of two in z.
 func writeHeads(one, two []headFile, base, version string, put func(string, []byte) error) error {
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	for _, kind := range []struct {
 		dir   string
 		files []headFile
 	}{{"y/", one}, {"z/", two}} {
-		for n, f := range kind.files {
-			name := kind.dir + strconv.Itoa(n)
-			if err := put(base+name+".js", callback(version+"/"+name, mustJSON(f))); err != nil {
-				return err
-			}
+		for n := range kind.files {
+			g.Go(func() error {
+				name := kind.dir + strconv.Itoa(n)
+				return put(base+name+".js", callback(version+"/"+name, mustJSON(kind.files[n])))
+			})
 		}
 	}
-	return nil
+	return g.Wait()
 }
