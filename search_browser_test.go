@@ -158,6 +158,7 @@ func TestBrowserSearch(t *testing.T) {
 			}
 			for _, tc := range []struct{ typed, read, first string }{
 				{"osolation", "isolation", "isolation"},
+				{"osilation", "isolation", "isolation"},   // two edits
 				{"dtabase index", "database", "index"},    // the term is "databas"
 				{"postgrsql", "PostgreSQL", "postgresql"}, // the term is "postgresql"
 			} {
