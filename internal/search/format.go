@@ -164,13 +164,15 @@ func (x *Index) write(s *site.Site, version string, put func(path string, body [
 		m.Shards = append(m.Shards, g.prefix)
 	}
 	m.Prefixes = pfs.names
-	// The head files are made while the postings are (the inversion is
-	// bound by memory more than by a core), and written after them.
-	var heads1, heads2 []headFile
+	// The head files are made and written while the postings are (the
+	// inversion is bound by memory more than by a core).
+	var hs *headSet
+	var headsErr error
 	headsDone := make(chan struct{})
 	go func() {
 		defer close(headsDone)
-		m.Heads, heads1, heads2 = heads(inv, groups)
+		hs = heads(inv, groups)
+		headsErr = hs.write(base, version, put)
 	}()
 	defer func() { <-headsDone }() // on an early return too: heads reads inv
 	// The postings are made for a batch of shards at a time, and the
@@ -196,9 +198,10 @@ func (x *Index) write(s *site.Site, version string, put func(path string, body [
 		return err
 	}
 	<-headsDone
-	if err := writeHeads(heads1, heads2, base, version, put); err != nil {
-		return err
+	if headsErr != nil {
+		return headsErr
 	}
+	m.Heads = hs.names
 	if drop {
 		x.roles = map[string]*roleTerms{}
 	}

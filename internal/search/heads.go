@@ -1,14 +1,12 @@
 package search
 
 import (
+	"bytes"
 	"cmp"
 	"maps"
-	"runtime"
 	"slices"
 	"strconv"
 	"unicode/utf8"
-
-	"golang.org/x/sync/errgroup"
 )
 
 // A typo in a word's first letters usually sends it to another shard than
@@ -108,94 +106,127 @@ func (f *headFile) whole() bool {
 	return true
 }
 
-// headEntry is a term under a key: its position in inverted.terms, and
-// where it lives.
-type headEntry struct {
-	term, shard, index int
-}
-
 // minTypoTarget is the shortest term a typo can stand for: a word must
 // have four letters to be corrected, and one edit takes off one.
 const minTypoTarget = 3
 
-// heads makes the head files of the shards in groups: their names (the
-// two letters their keys start with, in byte order), the payloads of those
-// of one edit, for every term of minTypoTarget letters or more, and of
-// those of two, for the terms a word long enough for two edits may stand
-// for. Every name has a file of each kind, which may hold no key.
-func heads(inv *inverted, groups []group) (names []string, one, two []headFile) {
-	byKey := [2]map[string][]headEntry{{}, {}}
+// headPair is a term under a key: the key's bytes (headRunes letters,
+// zero-padded: words hold no zero byte, so the padding sorts as Go sorts
+// strings), the term's position in inverted.terms, and where it lives. At
+// 10,000 roles there are 360,000 of them: they are kept small and without
+// pointers, and made into files one at a time.
+type headPair struct {
+	key                [utf8.UTFMax * headRunes]byte
+	term, shard, index int32
+}
+
+func (p *headPair) keyString() string {
+	n := bytes.IndexByte(p.key[:], 0)
+	if n < 0 {
+		n = len(p.key)
+	}
+	return string(p.key[:n])
+}
+
+// headSet is the head files of an index: their names (the two letters
+// their keys start with, in byte order), and the pairs of those of one
+// edit, for every term of minTypoTarget letters or more, and of those of
+// two, for the terms a word long enough for two edits may stand for, each
+// sorted by key, then as the engines rank typo candidates of one distance:
+// most documents first, then in byte order. Every name has a file of each
+// kind, which may hold no key.
+type headSet struct {
+	inv   *inverted
+	names []string
+	pairs [2][]headPair
+}
+
+func heads(inv *inverted, groups []group) *headSet {
+	h := &headSet{inv: inv}
+	buckets := map[string]bool{}
 	for si, g := range groups {
 		for ti, t := range g.terms {
 			n := utf8.RuneCountInString(inv.terms[t])
 			if n < minTypoTarget {
 				continue
 			}
-			for _, k := range headKeys(inv.terms[t], false) {
-				byKey[0][k] = append(byKey[0][k], headEntry{t, si, ti})
-			}
-			if twoEditTerm(n) {
-				for _, k := range headKeys(inv.terms[t], true) {
-					byKey[1][k] = append(byKey[1][k], headEntry{t, si, ti})
+			for kind, two := range []bool{false, true} {
+				if two && !twoEditTerm(n) {
+					continue
+				}
+				for _, k := range headKeys(inv.terms[t], two) {
+					p := headPair{term: int32(t), shard: int32(si), index: int32(ti)}
+					copy(p.key[:], k)
+					h.pairs[kind] = append(h.pairs[kind], p)
+					buckets[headBucket(k)] = true
 				}
 			}
 		}
 	}
-	buckets := map[string]bool{}
-	for _, m := range byKey {
-		for k := range m {
-			buckets[headBucket(k)] = true
-		}
+	h.names = slices.Sorted(maps.Keys(buckets))
+	// rank numbers the terms as the engines rank typo candidates of one
+	// distance, so that the pairs sort by numbers alone.
+	order := make([]int32, len(inv.terms))
+	for t := range order {
+		order[t] = int32(t)
 	}
-	names = slices.Sorted(maps.Keys(buckets))
-	return names, headFiles(inv, names, byKey[0]), headFiles(inv, names, byKey[1])
+	slices.SortFunc(order, func(a, b int32) int {
+		return cmp.Or(cmp.Compare(inv.df[b], inv.df[a]), cmp.Compare(inv.terms[a], inv.terms[b]))
+	})
+	rank := make([]int32, len(inv.terms))
+	for r, t := range order {
+		rank[t] = int32(r)
+	}
+	for _, ps := range h.pairs {
+		slices.SortFunc(ps, func(a, b headPair) int {
+			return cmp.Or(bytes.Compare(a.key[:], b.key[:]), cmp.Compare(rank[a.term], rank[b.term]))
+		})
+	}
+	return h
 }
 
-// headFiles makes a head file for each of names, with the keys of byKey
-// that start with it.
-func headFiles(inv *inverted, names []string, byKey map[string][]headEntry) []headFile {
-	// better orders a key's terms as the engines rank typo candidates of
-	// one distance: most documents first, then in byte order.
-	better := func(a, b headEntry) int {
-		return cmp.Or(cmp.Compare(inv.df[b.term], inv.df[a.term]), cmp.Compare(inv.terms[a.term], inv.terms[b.term]))
-	}
-	files := make([]headFile, len(names))
-	for n := range files {
-		// A file without keys is written as empty lists, not null.
-		files[n] = headFile{Keys: []string{}, Terms: [][]string{}, Shard: [][]int{}, Index: [][]int{}, DF: [][]int{}}
-	}
-	for _, k := range slices.Sorted(maps.Keys(byKey)) {
-		n, _ := slices.BinarySearch(names, headBucket(k))
-		f := &files[n]
-		var terms []string
-		var shards, index, df []int
-		all := byKey[k]
-		slices.SortFunc(all, better)
-		for _, e := range all {
-			terms, shards = append(terms, inv.terms[e.term]), append(shards, e.shard)
-			index, df = append(index, e.index), append(df, inv.df[e.term])
+// each hands fn head file n of a kind (0: one edit, 1: two) for every n,
+// in order; f is fn's only while it runs.
+func (h *headSet) each(kind int, fn func(n int, f *headFile) error) error {
+	ps := h.pairs[kind]
+	f := new(headFile)
+	for n, name := range h.names {
+		*f = headFile{Keys: []string{}, Terms: [][]string{}, Shard: [][]int{}, Index: [][]int{}, DF: [][]int{}}
+		for len(ps) > 0 {
+			k := ps[0].keyString()
+			if headBucket(k) != name {
+				break
+			}
+			key := ps[0].key
+			var terms []string
+			var shards, index, df []int
+			for len(ps) > 0 && ps[0].key == key {
+				p := ps[0]
+				terms, shards = append(terms, h.inv.terms[p.term]), append(shards, int(p.shard))
+				index, df = append(index, int(p.index)), append(df, h.inv.df[p.term])
+				ps = ps[1:]
+			}
+			f.Keys, f.Terms, f.Shard = append(f.Keys, k), append(f.Terms, terms), append(f.Shard, shards)
+			f.Index, f.DF = append(f.Index, index), append(f.DF, df)
 		}
-		f.Keys, f.Terms, f.Shard = append(f.Keys, k), append(f.Terms, terms), append(f.Shard, shards)
-		f.Index, f.DF = append(f.Index, index), append(f.DF, df)
+		if err := fn(n, f); err != nil {
+			return err
+		}
 	}
-	return files
+	return nil
 }
 
-// writeHeads hands the head files to put, from every core: those of one
-// edit in folder y, those of two in z.
-func writeHeads(one, two []headFile, base, version string, put func(string, []byte) error) error {
-	var g errgroup.Group
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for _, kind := range []struct {
-		dir   string
-		files []headFile
-	}{{"y/", one}, {"z/", two}} {
-		for n := range kind.files {
-			g.Go(func() error {
-				name := kind.dir + strconv.Itoa(n)
-				return put(base+name+".js", callback(version+"/"+name, mustJSON(kind.files[n])))
-			})
+// write hands the head files to put: those of one edit in folder y, those
+// of two in z.
+func (h *headSet) write(base, version string, put func(string, []byte) error) error {
+	for kind, dir := range []string{"y/", "z/"} {
+		err := h.each(kind, func(n int, f *headFile) error {
+			name := dir + strconv.Itoa(n)
+			return put(base+name+".js", callback(version+"/"+name, mustJSON(f)))
+		})
+		if err != nil {
+			return err
 		}
 	}
-	return g.Wait()
+	return nil
 }

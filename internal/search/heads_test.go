@@ -174,7 +174,8 @@ func TestHeadFilesPointAtTheirTerms(t *testing.T) {
 	s, roles := bundledRoles(t)
 	inv := mustInvert(t, s, roles)
 	groups := shardGroups(inv)
-	names, one, two := heads(inv, groups)
+	hs := heads(inv, groups)
+	names, one, two := hs.names, headFilesOf(t, hs, 0), headFilesOf(t, hs, 1)
 	if !slices.IsSorted(names) || len(names) != len(one) || len(names) != len(two) || len(names) == 0 {
 		t.Fatalf("%d and %d head files named %q", len(one), len(two), names)
 	}
@@ -238,6 +239,23 @@ func TestHeadFilesPointAtTheirTerms(t *testing.T) {
 			t.Errorf("%s: no key has more than 16 terms: the test does not show that crowded keys keep them all", kind.name)
 		}
 	}
+}
+
+// headFilesOf returns the head files of a kind in hs.
+func headFilesOf(t *testing.T, hs *headSet, kind int) []headFile {
+	t.Helper()
+	var files []headFile
+	err := hs.each(kind, func(n int, f *headFile) error {
+		if n != len(files) {
+			t.Fatalf("head file %d handed over after %d others", n, len(files))
+		}
+		files = append(files, *f)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
 }
 
 // A damaged head file, or one that disagrees with the shards, makes a
