@@ -130,7 +130,7 @@
   }
 
   // ---- Engine: internal/search/query.go, step for step.
-  var PREFIX = 0.8, TYPO1 = 0.6, TYPO2 = 0.4, MAX_PREFIX = 8, MAX_TYPOS = 3, PHRASE = 1.25, BASE_ROUNDS = 1, MIN_PREFIX = 2;
+  var PREFIX = 0.8, TYPO1 = 0.6, TYPO2 = 0.4, MAX_PREFIX = 8, MAX_TYPOS = 3, TWO_EDITS = 8, PHRASE = 1.25, BASE_ROUNDS = 1, MIN_PREFIX = 2;
 
   function Engine(load, meta) {
     this.load = load; // name → Promise of payload
@@ -267,7 +267,7 @@
   // in the index, from its own shard and those typoShards names, and from
   // the head files of its keys; si is -1 for a word without a shard.
   Engine.prototype.typos = async function (stem, si) {
-    var limit = Array.from(stem).length >= 8 ? 2 : 1, cands = [], self = this, headNames = this.meta.y || [];
+    var limit = Array.from(stem).length >= TWO_EDITS ? 2 : 1, cands = [], self = this, headNames = this.meta.y || [];
     var ts = si >= 0 ? this.typoShards(stem, si) : [];
     // heads reads the head files of the word's keys, of one edit ("y") or
     // two ("z"), and adds the candidates listed under them.

@@ -36,10 +36,21 @@ func bundledWith(t testing.TB, opts Options) map[string][]byte {
 
 func engine(t *testing.T, files map[string][]byte) *search.Engine {
 	t.Helper()
+	return recordingEngine(t, files, nil)
+}
+
+// recordingEngine is engine, noting in read the files it reads, each once,
+// by the name the browser engine gives them ("<version>/t/0" for
+// search/<version>/t/0.js), if read is not nil.
+func recordingEngine(t *testing.T, files map[string][]byte, read *[]string) *search.Engine {
+	t.Helper()
 	e, err := search.Open(func(p string) ([]byte, error) {
 		b, ok := files[p]
 		if !ok {
 			return nil, fmt.Errorf("no file %s", p)
+		}
+		if read != nil {
+			*read = append(*read, strings.TrimSuffix(strings.TrimPrefix(p, search.Dir), ".js"))
 		}
 		return b, nil
 	})
@@ -186,14 +197,17 @@ func TestClientEngineAgreesWithGo(t *testing.T) {
 				Count     int
 				Exact     bool
 				Corrected [][]string
+				Read      []string // the files read, sorted
 			}
 			var want []result
 			for _, q := range queries {
-				res, err := engine(t, files).Search(q.q, cmp.Or(q.k, 10), q.prefix, q.f)
+				var read []string
+				res, err := recordingEngine(t, files, &read).Search(q.q, cmp.Or(q.k, 10), q.prefix, q.f)
 				if err != nil {
 					t.Fatal(err)
 				}
-				r := result{Count: res.Count, Exact: res.Exact, Hits: []hit{}, Corrected: append([][]string{}, res.Corrected...)}
+				slices.Sort(read)
+				r := result{Count: res.Count, Exact: res.Exact, Hits: []hit{}, Corrected: append([][]string{}, res.Corrected...), Read: read}
 				for _, h := range res.Hits {
 					r.Hits = append(r.Hits, hit{h.Doc, h.Score})
 				}
@@ -214,7 +228,9 @@ func TestClientEngineAgreesWithGo(t *testing.T) {
 			out := browsertest.Node(t, "../../assets/search.js", `
 const fs = require("fs"), path = require("path");
 const dir = `+quote(dir)+`;
+let read;
 function load(name) {
+  read.add(name);
   const src = fs.readFileSync(path.join(dir, "search", name + ".js"), "utf8");
   let out;
   const __guideSearch = (n, d) => { out = d; };
@@ -224,12 +240,13 @@ function load(name) {
 (async () => {
   const out = [];
   for (const q of `+string(qs)+`) {
+    read = new Set();
     const e = new api.Engine(load, await load("meta"));
     const f = {};
     if (q.Kinds) f.kinds = q.Kinds;
     if (q.Dept !== null) f.dept = q.Dept;
     const r = await e.search(q.Q, q.K, q.Prefix, f);
-    out.push({Hits: r.hits.map(h => ({Doc: h.doc, Score: h.score})), Count: r.count, Exact: r.exact, Corrected: r.corrected});
+    out.push({Hits: r.hits.map(h => ({Doc: h.doc, Score: h.score})), Count: r.count, Exact: r.exact, Corrected: r.corrected, Read: [...read].sort()});
   }
   console.log(JSON.stringify(out));
 })();
@@ -240,7 +257,7 @@ function load(name) {
 			}
 			for i, q := range queries {
 				g, w := got[i], want[i]
-				same := g.Count == w.Count && g.Exact == w.Exact && len(g.Hits) == len(w.Hits) && slices.EqualFunc(g.Corrected, w.Corrected, slices.Equal)
+				same := g.Count == w.Count && g.Exact == w.Exact && len(g.Hits) == len(w.Hits) && slices.EqualFunc(g.Corrected, w.Corrected, slices.Equal) && slices.Equal(g.Read, w.Read)
 				for j := 0; same && j < len(g.Hits); j++ {
 					same = g.Hits[j].Doc == w.Hits[j].Doc && math.Abs(g.Hits[j].Score-w.Hits[j].Score) < 1e-9
 				}

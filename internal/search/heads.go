@@ -26,7 +26,7 @@ import (
 // one of them or both in the first letters, share a key as well. A head
 // file holds the keys that start with the same two letters, each with
 // every term that has it, and where those terms are. A typed word reads
-// the files of its keys, at most three (seven for a long word), and the
+// the files of its keys, at most three (six more for a long word), and the
 // shards of the few terms it is then closest to.
 //
 // Every term is kept, however many share a key: kept to the commonest few

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
+	"io/fs"
 	"maps"
 	"math/rand/v2"
 	"slices"
@@ -41,16 +42,17 @@ func TestHeadKeysMeetWithinOneEdit(t *testing.T) {
 			return w, "letters swapped"
 		}
 	}
-	shared := func(a, b []rune) bool {
-		ka := headKeys(string(a), twoEditTerm(len(a)))
-		kb := headKeys(string(b), twoEdits(len(b)))
+	// shared reports whether term and word share a key, with the keys of
+	// two deletions if two is set.
+	shared := func(term, word []rune, two bool) bool {
+		ka, kb := headKeys(string(term), two), headKeys(string(word), two)
 		return slices.ContainsFunc(ka, func(k string) bool { return slices.Contains(kb, k) })
 	}
 	for range 20000 {
 		a := word(4 + r.IntN(6))
 		i := r.IntN(headRunes)
 		b, what := edit(a, i)
-		if !shared(a, b) && !shared(b, a) {
+		if !shared(a, b, false) {
 			t.Fatalf("%s at %d: %q has keys %q, %q has %q: none shared", what, i, string(a), headKeys(string(a), false), string(b), headKeys(string(b), false))
 		}
 	}
@@ -63,7 +65,7 @@ func TestHeadKeysMeetWithinOneEdit(t *testing.T) {
 		if len(b) < 8 {
 			continue
 		}
-		if !shared(a, b) {
+		if !shared(a, b, true) {
 			t.Fatalf("%s at %d, then %s at %d: %q has keys %q, %q has %q: none shared", what1, i, what2, j, string(a), headKeys(string(a), true), string(b), headKeys(string(b), true))
 		}
 	}
@@ -164,6 +166,44 @@ func TestTyposInTheFirstLetters(t *testing.T) {
 	}
 	if tried == 0 {
 		t.Error("no word being typed both starts terms and is a typo of another")
+	}
+}
+
+// The head files of two edits are read for a long word only when nothing
+// one edit away was found.
+func TestTwoEditHeadFilesOnlyWhenNeeded(t *testing.T) {
+	files, _ := fineIndex(t, 1)
+	for _, tc := range []struct {
+		query string
+		z     bool
+	}{
+		{"osolation", false},   // one edit, a short word
+		{"replicaiton", false}, // one edit, a long word
+		{"osilation", true},    // two edits, both in the head
+		{"rpelicaiton", true},  // two edits
+	} {
+		var read []string
+		e, err := Open(func(p string) ([]byte, error) {
+			read = append(read, p)
+			if b, ok := files[p]; ok {
+				return b, nil
+			}
+			return nil, fs.ErrNotExist
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := e.Search(tc.query, 5, false, Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Corrected) != 1 || len(res.Hits) == 0 {
+			t.Errorf("%q: %d hits, read as %q; want hits and a correction", tc.query, len(res.Hits), res.Corrected)
+		}
+		z := slices.ContainsFunc(read, func(p string) bool { return strings.Contains(p, "/z/") })
+		if z != tc.z {
+			t.Errorf("%q: read head files of two edits: %v; want %v (read %q)", tc.query, z, tc.z, read)
+		}
 	}
 }
 
@@ -276,7 +316,7 @@ func damagedHeadFile(t *testing.T, files map[string][]byte, e *Engine, query, te
 	t.Helper()
 	var (
 		name    string
-		n, j, m int
+		n, j, m = 0, 0, -1
 		f       headFile
 	)
 	for _, k := range headKeys(Stem(query), kind == "z") {
