@@ -198,9 +198,19 @@
   };
   function cmpStr(a, b) { return a < b ? -1 : a > b ? 1 : 0; }
   function search(arr, x) { // binary search in sorted strings (by UTF-16 code units; terms are compared as the Go side sorts bytes)
+    var lo = lowerBound(arr, x);
+    return lo < arr.length && arr[lo] === x ? lo : -1;
+  }
+  // floor is the position of the last of the sorted strings arr at or
+  // before x, or -1.
+  function floor(arr, x) {
+    var lo = lowerBound(arr, x);
+    return lo < arr.length && arr[lo] === x ? lo : lo - 1;
+  }
+  function lowerBound(arr, x) {
     var lo = 0, hi = arr.length;
     while (lo < hi) { var m = (lo + hi) >> 1; if (byteLess(arr[m], x)) lo = m + 1; else hi = m; }
-    return lo < arr.length && arr[lo] === x ? lo : -1;
+    return lo;
   }
   // utf8Length is the length of s in UTF-8 bytes, as Go's len counts it.
   function utf8Length(s) {
@@ -267,21 +277,23 @@
   // in the index, from its own shard and those typoShards names, and from
   // the head files of its keys; si is -1 for a word without a shard.
   Engine.prototype.typos = async function (stem, si) {
-    var limit = Array.from(stem).length >= TWO_EDITS ? 2 : 1, cands = [], self = this, headNames = this.meta.y || [];
+    var limit = Array.from(stem).length >= TWO_EDITS ? 2 : 1, cands = [], self = this;
     var ts = si >= 0 ? this.typoShards(stem, si) : [];
-    // heads reads the head files of the word's keys, of one edit ("y") or
-    // two ("z"), and adds the candidates listed under them.
-    function heads(kind) {
-      var keys = [], named = [];
-      headKeys(stem, kind === "z").forEach(function (k) {
-        var n = search(headNames, headBucket(k));
-        if (n >= 0) { keys.push(k); named.push(n); }
+    // heads reads the head files of keys, of one edit ("y") or two ("z"),
+    // and returns what adds the candidates listed under them.
+    function heads(kind, keys) {
+      var names = self.meta[kind] || [], found = [], named = [];
+      keys.forEach(function (k) {
+        // The file whose first key's two letters are the last at or
+        // before the key's.
+        var n = floor(names, headBucket(k));
+        if (n >= 0) { found.push(k); named.push(n); }
       });
       var files = Promise.all(named.map(function (n) { return self.headFile(kind, n); }));
       files.catch(function () {}); // a failure is reported where it is awaited
       return async function () {
         (await files).forEach(function (f, n) {
-          var j = search(f.k, keys[n]);
+          var j = search(f.k, found[n]);
           if (j < 0) return;
           f.t[j].forEach(function (t, m) {
             var d = distance(stem, t, limit);
@@ -290,7 +302,7 @@
         });
       };
     }
-    var one = heads("y");
+    var keys = headKeys(stem, false), one = heads("y", keys);
     (await this.loadAll(ts)).forEach(function (sh, j) {
       sh.t.forEach(function (t, ti) {
         var d = distance(stem, t, limit);
@@ -299,8 +311,14 @@
     });
     await one();
     // A word long enough for two edits, and none of its candidates one
-    // edit away, may have two in its first letters.
-    if (limit === 2 && !cands.some(function (c) { return c.d <= 1; })) await heads("z")();
+    // edit away, may have two in its first letters: its keys of two
+    // deletions are a term's own key or one of one deletion (y), or one of
+    // two deletions (z).
+    if (limit === 2 && !cands.some(function (c) { return c.d <= 1; })) {
+      var two = headKeys(stem, true).slice(keys.length), more = heads("y", two), z = heads("z", keys.concat(two));
+      await more();
+      await z();
+    }
     cands.sort(function (a, b) { return a.d - b.d || b.df - a.df || (byteLess(a.t, b.t) ? -1 : a.t === b.t ? 0 : 1); });
     // A term found more than one way comes more than once, side by side.
     cands = cands.filter(function (c, i) { return i === 0 || cands[i - 1].t !== c.t; }).slice(0, MAX_TYPOS);

@@ -113,7 +113,8 @@ type meta struct {
 	Docs       int        `json:"n"`
 	Shards     []string   `json:"s"`           // term shard prefixes, in file order
 	Prefixes   []string   `json:"h,omitempty"` // prefixes with a file of their commonest terms, in file order
-	Heads      []string   `json:"y,omitempty"` // the first two letters of the keys of each head file of one edit (y) and two (z), in file order
+	Heads      []string   `json:"y,omitempty"` // the first two letters of the first keys of each head file of one edit, in file order
+	Heads2     []string   `json:"z,omitempty"` // the same for the head files of two edits
 }
 
 // shard is the payload of a term shard.
@@ -201,7 +202,7 @@ func (x *Index) write(s *site.Site, version string, put func(path string, body [
 	if headsErr != nil {
 		return headsErr
 	}
-	m.Heads = hs.names
+	m.Heads, m.Heads2 = hs.names[0], hs.names[1]
 	if drop {
 		x.roles = map[string]*roleTerms{}
 	}

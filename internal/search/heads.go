@@ -3,7 +3,6 @@ package search
 import (
 	"bytes"
 	"cmp"
-	"maps"
 	"slices"
 	"strconv"
 	"unicode/utf8"
@@ -45,32 +44,57 @@ func twoEditTerm(n int) bool { return n >= 6 }
 // letters, which a word of three letters has, are left out: a word to
 // correct has four letters or more, and keys of three.
 func headKeys(w string, two bool) []string {
-	rs := []rune(w)
-	if len(rs) < headRunes {
-		return nil
+	keys, _ := headKeysOne(w, two)
+	return keys
+}
+
+// headKeysOne is headKeys, with how many of the keys are those of one
+// deletion or none: the first ones.
+func headKeysOne(w string, two bool) (keys []string, one int) {
+	// Only the first headRunes+2 letters can be in a key.
+	var head [headRunes + 2]rune
+	n := 0
+	for _, r := range w {
+		if n == len(head) {
+			break
+		}
+		head[n], n = r, n+1
 	}
-	keys := []string{string(rs[:headRunes])}
-	add := func(rest []rune) {
-		if len(rest) >= headRunes {
+	if n < headRunes {
+		return nil, 0
+	}
+	keys = make([]string, 1, 10)
+	keys[0] = string(head[:headRunes])
+	// add adds the key left when the letters at i and j are deleted (j
+	// is -1 for one deletion), if as many letters as a key has are left.
+	add := func(i, j int) {
+		var rest [len(head)]rune
+		m := 0
+		for x := range n {
+			if x != i && x != j {
+				rest[m], m = head[x], m+1
+			}
+		}
+		if m >= headRunes {
 			if k := string(rest[:headRunes]); !slices.Contains(keys, k) {
 				keys = append(keys, k)
 			}
 		}
 	}
 	for i := range headRunes {
-		add(slices.Delete(slices.Clone(rs), i, i+1))
+		add(i, -1)
 	}
+	one = len(keys)
 	if two {
 		// A deletion past the first headRunes+1 letters leaves the key
 		// of the other deletion alone.
 		for i := range headRunes {
-			for j := i + 1; j <= headRunes && j < len(rs); j++ {
-				rest := slices.Delete(slices.Clone(rs), j, j+1)
-				add(slices.Delete(rest, i, i+1))
+			for j := i + 1; j <= headRunes && j < n; j++ {
+				add(i, j)
 			}
 		}
 	}
-	return keys
+	return keys, one
 }
 
 // headBucket names the head file that holds a key: its first two letters.
@@ -89,6 +113,32 @@ type headFile struct {
 	Shard [][]int    `json:"s"`
 	Index [][]int    `json:"i"`
 	DF    [][]int    `json:"f"`
+}
+
+// appendJSON appends f as encoding/json would (see TestHeadFileIsEncodingJSON).
+func (f *headFile) appendJSON(b []byte) []byte {
+	b = append(b, `{"k":`...)
+	b = appendStrings(b, f.Keys)
+	b = append(b, `,"t":[`...)
+	for i, ts := range f.Terms {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendStrings(b, ts)
+	}
+	for _, l := range []struct {
+		name string
+		ns   [][]int
+	}{{`],"s":[`, f.Shard}, {`],"i":[`, f.Index}, {`],"f":[`, f.DF}} {
+		b = append(b, l.name...)
+		for i, ns := range l.ns {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendInts(b, ns)
+		}
+	}
+	return append(b, "]}"...)
 }
 
 // whole reports whether f's lists line up.
@@ -128,44 +178,33 @@ func (p *headPair) keyString() string {
 	return string(p.key[:n])
 }
 
-// headSet is the head files of an index: their names (the two letters
-// their keys start with, in byte order), and the pairs of those of one
-// edit, for every term of minTypoTarget letters or more, and of those of
-// two, for the terms a word long enough for two edits may stand for, each
-// sorted by key, then as the engines rank typo candidates of one distance:
-// most documents first, then in byte order. Every name has a file of each
-// kind, which may hold no key.
+// headBudget is about how many bytes of JSON a head file holds: the keys
+// of several first two letters share a file up to it, so that a guide has
+// as many files as its vocabulary needs, not one for every two letters (a
+// query reads a few; a build writes them all). A file holds the keys of
+// one first two letters at least.
+const headBudget = 8 << 10
+
+// headSet is the head files of an index, of each kind: 0 for those of one
+// edit, where every term of minTypoTarget letters or more is listed under
+// its own key and those of one deletion; 1 for those of two, where the
+// terms a word long enough for two edits may stand for are listed under
+// their keys of two deletions that are not among those. The pairs of each
+// kind are sorted by key, then as the engines rank typo candidates of one
+// distance (most documents first, then in byte order); a file holds the
+// keys from the first two letters its name gives up to the next file's,
+// from pairs[kind][cuts[kind][n]] on.
 type headSet struct {
 	inv   *inverted
-	names []string
+	names [2][]string
 	pairs [2][]headPair
+	cuts  [2][]int
 }
 
 func heads(inv *inverted, groups []group) *headSet {
 	h := &headSet{inv: inv}
-	buckets := map[string]bool{}
-	for si, g := range groups {
-		for ti, t := range g.terms {
-			n := utf8.RuneCountInString(inv.terms[t])
-			if n < minTypoTarget {
-				continue
-			}
-			for kind, two := range []bool{false, true} {
-				if two && !twoEditTerm(n) {
-					continue
-				}
-				for _, k := range headKeys(inv.terms[t], two) {
-					p := headPair{term: int32(t), shard: int32(si), index: int32(ti)}
-					copy(p.key[:], k)
-					h.pairs[kind] = append(h.pairs[kind], p)
-					buckets[headBucket(k)] = true
-				}
-			}
-		}
-	}
-	h.names = slices.Sorted(maps.Keys(buckets))
-	// rank numbers the terms as the engines rank typo candidates of one
-	// distance, so that the pairs sort by numbers alone.
+	// The terms in the order the engines rank typo candidates of one
+	// distance, and where each lives.
 	order := make([]int32, len(inv.terms))
 	for t := range order {
 		order[t] = int32(t)
@@ -173,40 +212,120 @@ func heads(inv *inverted, groups []group) *headSet {
 	slices.SortFunc(order, func(a, b int32) int {
 		return cmp.Or(cmp.Compare(inv.df[b], inv.df[a]), cmp.Compare(inv.terms[a], inv.terms[b]))
 	})
-	rank := make([]int32, len(inv.terms))
-	for r, t := range order {
-		rank[t] = int32(r)
+	type place struct{ shard, index int32 }
+	places := make([]place, len(inv.terms))
+	for t := range places {
+		places[t].shard = -1 // in no shard
 	}
-	for _, ps := range h.pairs {
-		slices.SortFunc(ps, func(a, b headPair) int {
-			return cmp.Or(bytes.Compare(a.key[:], b.key[:]), cmp.Compare(rank[a.term], rank[b.term]))
-		})
+	for si, g := range groups {
+		for ti, t := range g.terms {
+			places[t] = place{int32(si), int32(ti)}
+		}
+	}
+	h.pairs[0] = make([]headPair, 0, 4*len(order))
+	for _, t := range order {
+		n := utf8.RuneCountInString(inv.terms[t])
+		if n < minTypoTarget || places[t].shard < 0 {
+			continue
+		}
+		keys, one := headKeysOne(inv.terms[t], twoEditTerm(n))
+		for i, k := range keys {
+			kind := 0
+			if i >= one {
+				kind = 1
+			}
+			p := headPair{term: t, shard: places[t].shard, index: places[t].index}
+			copy(p.key[:], k)
+			h.pairs[kind] = append(h.pairs[kind], p)
+		}
+	}
+	for kind := range h.pairs {
+		h.pairs[kind] = sortPairs(h.pairs[kind])
+		ps := h.pairs[kind]
+		// Cut the files: a new one where the keys of the next first two
+		// letters would take this one past headBudget.
+		type run struct {
+			bucket      string
+			start, size int
+		}
+		var runs []run
+		for i := range ps {
+			b := headBucket(ps[i].keyString())
+			if len(runs) == 0 || runs[len(runs)-1].bucket != b {
+				runs = append(runs, run{b, i, 0})
+			}
+			runs[len(runs)-1].size += len(inv.terms[ps[i].term]) + 16
+		}
+		size := 0
+		for _, r := range runs {
+			if len(h.cuts[kind]) == 0 || size+r.size > headBudget {
+				h.names[kind], h.cuts[kind] = append(h.names[kind], r.bucket), append(h.cuts[kind], r.start)
+				size = 0
+			}
+			size += r.size
+		}
 	}
 	return h
 }
 
-// each hands fn head file n of a kind (0: one edit, 1: two) for every n,
-// in order; f is fn's only while it runs.
+// sortPairs returns ps sorted by key, and under a key in the order they
+// come in. A sort by comparisons took a quarter of the index's end-of-build
+// work at 1,000 roles; this counts the pairs of each key, places the keys
+// in order, and the pairs under them.
+func sortPairs(ps []headPair) []headPair {
+	ids := map[[len(headPair{}.key)]byte]int32{}
+	var keys [][len(headPair{}.key)]byte
+	var count []int32
+	for _, p := range ps {
+		id, ok := ids[p.key]
+		if !ok {
+			id = int32(len(keys))
+			ids[p.key] = id
+			keys, count = append(keys, p.key), append(count, 0)
+		}
+		count[id]++
+	}
+	byKey := make([]int32, len(keys))
+	for i := range byKey {
+		byKey[i] = int32(i)
+	}
+	slices.SortFunc(byKey, func(a, b int32) int { return bytes.Compare(keys[a][:], keys[b][:]) })
+	start := make([]int32, len(keys))
+	at := int32(0)
+	for _, id := range byKey {
+		start[id], at = at, at+count[id]
+	}
+	out := make([]headPair, len(ps))
+	for _, p := range ps {
+		id := ids[p.key]
+		out[start[id]] = p
+		start[id]++
+	}
+	return out
+}
+
+// each hands fn head file n of a kind for every n, in order; f is fn's
+// only while it runs.
 func (h *headSet) each(kind int, fn func(n int, f *headFile) error) error {
-	ps := h.pairs[kind]
+	cuts := append(h.cuts[kind], len(h.pairs[kind]))
 	f := new(headFile)
-	for n, name := range h.names {
-		*f = headFile{Keys: []string{}, Terms: [][]string{}, Shard: [][]int{}, Index: [][]int{}, DF: [][]int{}}
+	for n := range h.names[kind] {
+		*f = headFile{}
+		ps := h.pairs[kind][cuts[n]:cuts[n+1]]
 		for len(ps) > 0 {
-			k := ps[0].keyString()
-			if headBucket(k) != name {
-				break
-			}
 			key := ps[0].key
-			var terms []string
-			var shards, index, df []int
-			for len(ps) > 0 && ps[0].key == key {
-				p := ps[0]
-				terms, shards = append(terms, h.inv.terms[p.term]), append(shards, int(p.shard))
-				index, df = append(index, int(p.index)), append(df, h.inv.df[p.term])
-				ps = ps[1:]
+			m := 1
+			for m < len(ps) && ps[m].key == key {
+				m++
 			}
-			f.Keys, f.Terms, f.Shard = append(f.Keys, k), append(f.Terms, terms), append(f.Shard, shards)
+			terms, shards := make([]string, m), make([]int, m)
+			index, df := make([]int, m), make([]int, m)
+			for i, p := range ps[:m] {
+				terms[i], shards[i] = h.inv.terms[p.term], int(p.shard)
+				index[i], df[i] = int(p.index), h.inv.df[p.term]
+			}
+			ps = ps[m:]
+			f.Keys, f.Terms, f.Shard = append(f.Keys, (&headPair{key: key}).keyString()), append(f.Terms, terms), append(f.Shard, shards)
 			f.Index, f.DF = append(f.Index, index), append(f.DF, df)
 		}
 		if err := fn(n, f); err != nil {
@@ -222,7 +341,7 @@ func (h *headSet) write(base, version string, put func(string, []byte) error) er
 	for kind, dir := range []string{"y/", "z/"} {
 		err := h.each(kind, func(n int, f *headFile) error {
 			name := dir + strconv.Itoa(n)
-			return put(base+name+".js", callback(version+"/"+name, mustJSON(f)))
+			return put(base+name+".js", script(version+"/"+name, 2*headBudget, f.appendJSON))
 		})
 		if err != nil {
 			return err

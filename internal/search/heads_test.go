@@ -208,22 +208,21 @@ func TestTwoEditHeadFilesOnlyWhenNeeded(t *testing.T) {
 }
 
 // A head file keeps every term of each key, and points at where each
-// lives: those of one edit for every term, those of two for the terms of
-// six letters or more.
+// lives: those of one edit every term under its own key and those of one
+// deletion, those of two the terms of six letters or more under their
+// other keys of two deletions. A file holds the keys from the first two
+// letters its name gives up to the next file's, and no more than about
+// headBudget bytes unless those of its first two letters alone take more.
 func TestHeadFilesPointAtTheirTerms(t *testing.T) {
 	s, roles := bundledRoles(t)
 	inv := mustInvert(t, s, roles)
 	groups := shardGroups(inv)
 	hs := heads(inv, groups)
-	names, one, two := hs.names, headFilesOf(t, hs, 0), headFilesOf(t, hs, 1)
-	if !slices.IsSorted(names) || len(names) != len(one) || len(names) != len(two) || len(names) == 0 {
-		t.Fatalf("%d and %d head files named %q", len(one), len(two), names)
-	}
-	for _, kind := range []struct {
-		name  string
-		files []headFile
-		two   bool
-	}{{"one edit", one, false}, {"two edits", two, true}} {
+	for kind, name := range []string{"one edit", "two edits"} {
+		names, files := hs.names[kind], headFilesOf(t, hs, kind)
+		if !slices.IsSorted(names) || len(names) != len(files) || len(names) < 2 {
+			t.Fatalf("%s: %d head files named %q", name, len(files), names)
+		}
 		// Under each key, exactly the terms that have it, commonest
 		// first, ties in byte order.
 		type entry struct {
@@ -233,30 +232,44 @@ func TestHeadFilesPointAtTheirTerms(t *testing.T) {
 		rank := func(a, b entry) int { return cmp.Or(cmp.Compare(b.df, a.df), cmp.Compare(a.t, b.t)) }
 		lists := map[string][]entry{}
 		for i, term := range inv.terms {
-			if n := len([]rune(term)); n >= minTypoTarget && (!kind.two || twoEditTerm(n)) {
-				for _, k := range headKeys(term, kind.two) {
-					lists[k] = append(lists[k], entry{term, inv.df[i]})
+			n := len([]rune(term))
+			if n < minTypoTarget {
+				continue
+			}
+			keys := headKeys(term, false)
+			if kind == 1 {
+				if !twoEditTerm(n) {
+					continue
 				}
+				keys = headKeys(term, true)[len(keys):]
+			}
+			for _, k := range keys {
+				lists[k] = append(lists[k], entry{term, inv.df[i]})
 			}
 		}
-		keys, crowded := 0, 0
-		for n, f := range kind.files {
-			if !f.whole() || !slices.IsSorted(f.Keys) {
-				t.Fatalf("%s: head file %q is not whole and sorted: %+v", kind.name, names[n], f)
+		keys, crowded, merged := 0, 0, 0
+		for n, f := range files {
+			if !f.whole() || !slices.IsSorted(f.Keys) || len(f.Keys) == 0 {
+				t.Fatalf("%s: head file %q is not whole, sorted and with keys: %+v", name, names[n], f)
 			}
+			if b := headBucket(f.Keys[0]); b != names[n] {
+				t.Errorf("%s: head file %q starts with key %q", name, names[n], f.Keys[0])
+			}
+			size := 0
 			for j, k := range f.Keys {
 				keys++
-				if headBucket(k) != names[n] {
-					t.Errorf("%s: key %q is in head file %q", kind.name, k, names[n])
+				if headBucket(k) < names[n] || n+1 < len(names) && headBucket(k) >= names[n+1] {
+					t.Errorf("%s: key %q is in head file %q", name, k, names[n])
 				}
 				for m, term := range f.Terms[j] {
 					g := groups[f.Shard[j][m]]
 					if got := inv.terms[g.terms[f.Index[j][m]]]; got != term {
-						t.Errorf("%s: key %q: term %q points at %q", kind.name, k, term, got)
+						t.Errorf("%s: key %q: term %q points at %q", name, k, term, got)
 					}
 					if f.DF[j][m] != inv.df[g.terms[f.Index[j][m]]] {
-						t.Errorf("%s: key %q: term %q has %d documents, not %d", kind.name, k, term, inv.df[g.terms[f.Index[j][m]]], f.DF[j][m])
+						t.Errorf("%s: key %q: term %q has %d documents, not %d", name, k, term, inv.df[g.terms[f.Index[j][m]]], f.DF[j][m])
 					}
+					size += len(term) + 16
 				}
 				l := lists[k]
 				slices.SortFunc(l, rank)
@@ -265,18 +278,27 @@ func TestHeadFilesPointAtTheirTerms(t *testing.T) {
 					want = append(want, e.t)
 				}
 				if !slices.Equal(f.Terms[j], want) {
-					t.Errorf("%s: key %q keeps %q; want %q", kind.name, k, f.Terms[j], want)
+					t.Errorf("%s: key %q keeps %q; want %q", name, k, f.Terms[j], want)
 				}
 				if len(want) > 16 {
 					crowded++
 				}
 			}
+			if first := headBucket(f.Keys[0]); headBucket(f.Keys[len(f.Keys)-1]) != first {
+				merged++
+				if size > headBudget {
+					t.Errorf("%s: head file %q holds the keys of several first two letters in %d bytes", name, names[n], size)
+				}
+			}
 		}
 		if keys != len(lists) {
-			t.Errorf("%s: %d keys in the head files; the terms have %d", kind.name, keys, len(lists))
+			t.Errorf("%s: %d keys in the head files; the terms have %d", name, keys, len(lists))
 		}
 		if crowded == 0 {
-			t.Errorf("%s: no key has more than 16 terms: the test does not show that crowded keys keep them all", kind.name)
+			t.Errorf("%s: no key has more than 16 terms: the test does not show that crowded keys keep them all", name)
+		}
+		if merged == 0 {
+			t.Errorf("%s: no head file holds the keys of several first two letters", name)
 		}
 	}
 }
@@ -319,9 +341,16 @@ func damagedHeadFile(t *testing.T, files map[string][]byte, e *Engine, query, te
 		n, j, m = 0, 0, -1
 		f       headFile
 	)
+	names := e.meta.Heads
+	if kind == "z" {
+		names = e.meta.Heads2
+	}
 	for _, k := range headKeys(Stem(query), kind == "z") {
 		var ok bool
-		if n, ok = slices.BinarySearch(e.meta.Heads, headBucket(k)); !ok {
+		if n, ok = slices.BinarySearch(names, headBucket(k)); !ok {
+			n--
+		}
+		if n < 0 {
 			continue
 		}
 		name = Dir + "v/" + kind + "/" + strconv.Itoa(n) + ".js"

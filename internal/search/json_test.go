@@ -71,3 +71,24 @@ func TestShardIsEncodingJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestHeadFileIsEncodingJSON(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	for range 300 {
+		f := headFile{Keys: []string{}, Terms: [][]string{}, Shard: [][]int{}, Index: [][]int{}, DF: [][]int{}}
+		for range r.IntN(5) {
+			f.Keys = append(f.Keys, randomText(r))
+			var terms []string
+			var shards, index, df []int
+			for range 1 + r.IntN(4) {
+				terms = append(terms, randomText(r))
+				shards, index, df = append(shards, r.IntN(5000)), append(index, r.IntN(300)), append(df, r.IntN(200000))
+			}
+			f.Terms, f.Shard, f.Index, f.DF = append(f.Terms, terms), append(f.Shard, shards), append(f.Index, index), append(f.DF, df)
+		}
+		want, _ := json.Marshal(f)
+		if got := f.appendJSON(nil); string(got) != string(want) {
+			t.Fatalf("head file:\n%s\nencoding/json:\n%s", got, want)
+		}
+	}
+}

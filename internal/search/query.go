@@ -298,12 +298,21 @@ func (e *Engine) typos(stem string, si int) ([]*alt, error) {
 			}
 		}
 	}
-	// heads adds the candidates listed under the word's keys in the head
-	// files of one edit (y) or two (z).
-	heads := func(kind string) error {
-		for _, key := range headKeys(stem, kind == "z") {
-			n, ok := slices.BinarySearch(e.meta.Heads, headBucket(key))
+	// heads adds the candidates listed under keys in the head files of
+	// one edit (y) or two (z).
+	heads := func(kind string, keys []string) error {
+		names := e.meta.Heads
+		if kind == "z" {
+			names = e.meta.Heads2
+		}
+		for _, key := range keys {
+			// The file whose first key's two letters are the last at or
+			// before the key's.
+			n, ok := slices.BinarySearch(names, headBucket(key))
 			if !ok {
+				n--
+			}
+			if n < 0 {
 				continue
 			}
 			f, err := e.headFile(kind, n)
@@ -322,14 +331,20 @@ func (e *Engine) typos(stem string, si int) ([]*alt, error) {
 		}
 		return nil
 	}
-	if err := heads("y"); err != nil {
+	keys := headKeys(stem, false)
+	if err := heads("y", keys); err != nil {
 		return nil, err
 	}
 	// A word long enough for two edits, and none of its candidates one
-	// edit away, may have two in its first letters: the head files of two
-	// edits find those.
+	// edit away, may have two in its first letters: its keys of two
+	// deletions are a term's own key or one of one deletion (y), or one of
+	// two deletions (z).
 	if limit == 2 && !slices.ContainsFunc(cands, func(c cand) bool { return c.d <= 1 }) {
-		if err := heads("z"); err != nil {
+		two := headKeys(stem, true)[len(keys):]
+		if err := heads("y", two); err != nil {
+			return nil, err
+		}
+		if err := heads("z", slices.Concat(keys, two)); err != nil {
 			return nil, err
 		}
 	}
