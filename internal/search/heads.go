@@ -119,26 +119,15 @@ type headFile struct {
 func (f *headFile) appendJSON(b []byte) []byte {
 	b = append(b, `{"k":`...)
 	b = appendStrings(b, f.Keys)
-	b = append(b, `,"t":[`...)
-	for i, ts := range f.Terms {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendStrings(b, ts)
-	}
-	for _, l := range []struct {
-		name string
-		ns   [][]int
-	}{{`],"s":[`, f.Shard}, {`],"i":[`, f.Index}, {`],"f":[`, f.DF}} {
-		b = append(b, l.name...)
-		for i, ns := range l.ns {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendInts(b, ns)
-		}
-	}
-	return append(b, "]}"...)
+	b = append(b, `,"t":`...)
+	b = appendList(b, f.Terms, appendStrings)
+	b = append(b, `,"s":`...)
+	b = appendList(b, f.Shard, appendInts)
+	b = append(b, `,"i":`...)
+	b = appendList(b, f.Index, appendInts)
+	b = append(b, `,"f":`...)
+	b = appendList(b, f.DF, appendInts)
+	return append(b, '}')
 }
 
 // whole reports whether f's lists line up.

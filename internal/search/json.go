@@ -43,24 +43,20 @@ func appendMarshalled(b []byte, s string) []byte {
 	return append(b, m...)
 }
 
-func appendStrings(b []byte, ss []string) []byte {
-	b = append(b, '[')
-	for i, s := range ss {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendString(b, s)
-	}
-	return append(b, ']')
-}
+func appendStrings(b []byte, ss []string) []byte { return appendList(b, ss, appendString) }
 
 func appendInts(b []byte, ns []int) []byte {
+	return appendList(b, ns, func(b []byte, n int) []byte { return strconv.AppendInt(b, int64(n), 10) })
+}
+
+// appendList appends xs as a JSON array, each element as one appends it.
+func appendList[T any](b []byte, xs []T, one func([]byte, T) []byte) []byte {
 	b = append(b, '[')
-	for i, n := range ns {
+	for i, x := range xs {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = strconv.AppendInt(b, int64(n), 10)
+		b = one(b, x)
 	}
 	return append(b, ']')
 }
@@ -89,15 +85,9 @@ func (f *roleFile) appendJSON(b []byte) []byte {
 		}
 		b = append(b, '"')
 		b = append(b, key...)
-		b = append(b, `":[`...)
+		b = append(b, `":`...)
 		k, _ := strconv.Atoi(key)
-		for j, doc := range f.Kinds[k] {
-			if j > 0 {
-				b = append(b, ',')
-			}
-			b = appendStrings(b, doc)
-		}
-		b = append(b, ']')
+		b = appendList(b, f.Kinds[k], appendStrings)
 	}
 	return append(b, "}}"...)
 }
@@ -109,14 +99,9 @@ func (sh *shard) appendJSON(b []byte) []byte {
 	b = appendStrings(b, sh.Terms)
 	b = append(b, `,"f":`...)
 	b = appendInts(b, sh.DF)
-	b = append(b, `,"x":[`...)
-	for i, m := range sh.Max {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendInts(b, m)
-	}
-	b = append(b, `],"p":`...)
+	b = append(b, `,"x":`...)
+	b = appendList(b, sh.Max, appendInts)
+	b = append(b, `,"p":`...)
 	b = appendStrings(b, sh.First)
 	return append(b, '}')
 }
