@@ -345,7 +345,7 @@
   };
   // headKeys and headBucket are internal/search's: a word's first three
   // letters, what is left of them when one is deleted, and with two set,
-  // when two of the first four are; the head file of a key is named after
+  // when two of the first four are; a key is placed in the head files by
   // its first two letters.
   var HEAD_RUNES = 3;
   function headKeys(w, two) {

@@ -23,10 +23,10 @@ import (
 // of their first headRunes+1 letters are deleted: "database" adds "tab",
 // "aab", "atb", "dab" and "dtb", so that two words two edits apart,
 // one of them or both in the first letters, share a key as well. A head
-// file holds the keys that start with the same two letters, each with
-// every term that has it, and where those terms are. A typed word reads
-// the files of its keys, at most three (six more for a long word), and the
-// shards of the few terms it is then closest to.
+// file holds the keys of one or more first two letters (see headBudget),
+// each with every term that has it, and where those terms are. A typed
+// word reads the files of its keys, at most three (six more for a long
+// word), and the shards of the few terms it is then closest to.
 //
 // Every term is kept, however many share a key: kept to the commonest few
 // of each key, the terms of a few documents were crowded out by commoner
@@ -97,7 +97,8 @@ func headKeysOne(w string, two bool) (keys []string, one int) {
 	return keys, one
 }
 
-// headBucket names the head file that holds a key: its first two letters.
+// headBucket returns a key's first two letters, by which it is placed in
+// the head files.
 func headBucket(key string) string {
 	_, a := utf8.DecodeRuneInString(key)
 	_, b := utf8.DecodeRuneInString(key[a:])
@@ -151,9 +152,9 @@ const minTypoTarget = 3
 
 // headPair is a term under a key: the key's bytes (headRunes letters,
 // zero-padded: words hold no zero byte, so the padding sorts as Go sorts
-// strings), the term's position in inverted.terms, and where it lives. At
-// 10,000 roles there are 360,000 of them: they are kept small and without
-// pointers, and made into files one at a time.
+// strings), the term's position in inverted.terms, and where it lives. A
+// guide of 10,000 roles has hundreds of thousands: they are kept small and
+// without pointers, and made into files one at a time.
 type headPair struct {
 	key                [utf8.UTFMax * headRunes]byte
 	term, shard, index int32
