@@ -36,7 +36,7 @@ func TestTypoRecall(t *testing.T) {
 		}
 	}
 	load := func(p string) ([]byte, error) { return os.ReadFile(filepath.Join(site, filepath.FromSlash(p))) }
-	found, reachable := typoRecall(t, load, lo, hi)
+	found, reachable := typoRecall(t, load, lo, hi, 5)
 	for _, edit := range typoEdits {
 		line := ""
 		for at := range recallLetters {
@@ -49,7 +49,7 @@ func TestTypoRecall(t *testing.T) {
 
 // Every typo of one edit, or of two in a long word, that an exhaustive
 // search of the dictionary corrects, the engine corrects too, wherever the
-// edits are, in the bundled
+// edits are, in words of three letters and more, in the bundled
 // guide and in one where many terms share their first letters, most of
 // them common and some in one document: with a term in each shard, so
 // that a typo in a word's first letters leads to another shard than the
@@ -66,7 +66,7 @@ func TestTypoRecallIsWhole(t *testing.T) {
 			}
 			return nil, fs.ErrNotExist
 		}
-		found, reachable := typoRecall(t, load, 0, 0)
+		found, reachable := typoRecall(t, load, 0, 0, 3)
 		total := 0
 		for k, n := range reachable {
 			total += n
@@ -120,11 +120,12 @@ type typoCase struct {
 	at   int
 }
 
-// typoRecall makes typos (see typoEdits) of up to 300 terms of the index that
-// load reads (those in lo to hi documents, or the commonest if hi is 0),
-// and counts, for each edit and letter, those where the engine finds the
-// term and those where an exhaustive search of the dictionary does.
-func typoRecall(t *testing.T, load func(string) ([]byte, error), lo, hi int) (found, reachable map[typoCase]int) {
+// typoRecall makes typos (see typoEdits) of up to 300 terms of minLen
+// letters or more of the index that load reads (those in lo to hi
+// documents, or the commonest if hi is 0), and counts, for each edit and
+// letter, those where the engine finds the term and those where an
+// exhaustive search of the dictionary does.
+func typoRecall(t *testing.T, load func(string) ([]byte, error), lo, hi, minLen int) (found, reachable map[typoCase]int) {
 	t.Helper()
 	e, err := Open(load)
 	if err != nil {
@@ -172,7 +173,7 @@ func typoRecall(t *testing.T, load func(string) ([]byte, error), lo, hi int) (fo
 	}
 	var targets []term
 	for _, x := range all {
-		if len(x.t) >= 5 && isASCIILetters(x.t) && (hi == 0 || x.df >= lo && x.df < hi) {
+		if len(x.t) >= minLen && isASCIILetters(x.t) && (hi == 0 || x.df >= lo && x.df < hi) {
 			targets = append(targets, x)
 		}
 	}
