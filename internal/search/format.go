@@ -165,17 +165,6 @@ func (x *Index) write(s *site.Site, version string, put func(path string, body [
 		m.Shards = append(m.Shards, g.prefix)
 	}
 	m.Prefixes = pfs.names
-	// The head files are made and written while the postings are (the
-	// inversion is bound by memory more than by a core).
-	var hs *headSet
-	var headsErr error
-	headsDone := make(chan struct{})
-	go func() {
-		defer close(headsDone)
-		hs = heads(inv, groups)
-		headsErr = hs.write(base, version, put)
-	}()
-	defer func() { <-headsDone }() // on an early return too: heads reads inv
 	// The postings are made for a batch of shards at a time, and the
 	// shards of a batch are encoded on every core.
 	for _, batch := range batches(groups, inv.df, x.batch) {
@@ -198,9 +187,12 @@ func (x *Index) write(s *site.Site, version string, put func(path string, body [
 	if err := pfs.write(inv, base, version, put); err != nil {
 		return err
 	}
-	<-headsDone
-	if headsErr != nil {
-		return headsErr
+	// The head files are made once the postings are written, not beside
+	// them: their pairs and the postings of a batch would be in memory at
+	// once.
+	hs := heads(inv, groups)
+	if err := hs.write(base, version, put); err != nil {
+		return err
 	}
 	m.Heads, m.Heads2 = hs.names[0], hs.names[1]
 	if drop {
