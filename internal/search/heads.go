@@ -156,16 +156,19 @@ const minTypoTarget = 3
 // guide of 10,000 roles has hundreds of thousands: they are kept small and
 // without pointers, and made into files one at a time.
 type headPair struct {
-	key                [utf8.UTFMax * headRunes]byte
+	key                headKey
 	term, shard, index int32
 }
 
-func (p *headPair) keyString() string {
-	n := bytes.IndexByte(p.key[:], 0)
+// headKey is a key's bytes, zero-padded.
+type headKey [utf8.UTFMax * headRunes]byte
+
+func (k *headKey) String() string {
+	n := bytes.IndexByte(k[:], 0)
 	if n < 0 {
-		n = len(p.key)
+		n = len(k)
 	}
-	return string(p.key[:n])
+	return string(k[:n])
 }
 
 // headBudget is about how many bytes of JSON a head file holds: the keys
@@ -240,9 +243,11 @@ func heads(inv *inverted, groups []group) *headSet {
 		}
 		var runs []run
 		for i := range ps {
-			b := headBucket(ps[i].keyString())
-			if len(runs) == 0 || runs[len(runs)-1].bucket != b {
-				runs = append(runs, run{b, i, 0})
+			// A key's first two letters change only where the key does.
+			if i == 0 || ps[i].key != ps[i-1].key {
+				if b := headBucket(ps[i].key.String()); len(runs) == 0 || runs[len(runs)-1].bucket != b {
+					runs = append(runs, run{b, i, 0})
+				}
 			}
 			runs[len(runs)-1].size += len(inv.terms[ps[i].term]) + 16
 		}
@@ -263,8 +268,8 @@ func heads(inv *inverted, groups []group) *headSet {
 // work at 1,000 roles; this counts the pairs of each key, places the keys
 // in order, and the pairs under them.
 func sortPairs(ps []headPair) []headPair {
-	ids := map[[len(headPair{}.key)]byte]int32{}
-	var keys [][len(headPair{}.key)]byte
+	ids := map[headKey]int32{}
+	var keys []headKey
 	var count []int32
 	for _, p := range ps {
 		id, ok := ids[p.key]
@@ -315,7 +320,7 @@ func (h *headSet) each(kind int, fn func(n int, f *headFile) error) error {
 				index[i], df[i] = int(p.index), h.inv.df[p.term]
 			}
 			ps = ps[m:]
-			f.Keys, f.Terms, f.Shard = append(f.Keys, (&headPair{key: key}).keyString()), append(f.Terms, terms), append(f.Shard, shards)
+			f.Keys, f.Terms, f.Shard = append(f.Keys, key.String()), append(f.Terms, terms), append(f.Shard, shards)
 			f.Index, f.DF = append(f.Index, index), append(f.DF, df)
 		}
 		if err := fn(n, f); err != nil {

@@ -341,16 +341,8 @@ func damagedHeadFile(t *testing.T, files map[string][]byte, e *Engine, query, te
 		n, j, m = 0, 0, -1
 		f       headFile
 	)
-	names := e.meta.Heads
-	if kind == "z" {
-		names = e.meta.Heads2
-	}
 	for _, k := range headKeys(Stem(query), kind == "z") {
-		var ok bool
-		if n, ok = slices.BinarySearch(names, headBucket(k)); !ok {
-			n--
-		}
-		if n < 0 {
+		if n = e.headFileOf(kind, k); n < 0 {
 			continue
 		}
 		name = Dir + "v/" + kind + "/" + strconv.Itoa(n) + ".js"
@@ -358,6 +350,7 @@ func damagedHeadFile(t *testing.T, files map[string][]byte, e *Engine, query, te
 		if err := json.Unmarshal(b[bytes.IndexByte(b, ',')+1:bytes.LastIndexByte(b, ')')], &f); err != nil {
 			t.Fatal(err)
 		}
+		var ok bool
 		if j, ok = slices.BinarySearch(f.Keys, k); ok {
 			if m = slices.Index(f.Terms[j], term); m >= 0 {
 				break

@@ -301,17 +301,8 @@ func (e *Engine) typos(stem string, si int) ([]*alt, error) {
 	// heads adds the candidates listed under keys in the head files of
 	// one edit (y) or two (z).
 	heads := func(kind string, keys []string) error {
-		names := e.meta.Heads
-		if kind == "z" {
-			names = e.meta.Heads2
-		}
 		for _, key := range keys {
-			// The file whose first key's two letters are the last at or
-			// before the key's.
-			n, ok := slices.BinarySearch(names, headBucket(key))
-			if !ok {
-				n--
-			}
+			n := e.headFileOf(kind, key)
 			if n < 0 {
 				continue
 			}
@@ -369,6 +360,21 @@ func (e *Engine) typos(stem string, si int) ([]*alt, error) {
 		alts = append(alts, &alt{shard: c.shard, term: c.ti, file: c.ti, factor: f, s: s})
 	}
 	return alts, nil
+}
+
+// headFileOf returns the number of the head file of a kind, y (one edit)
+// or z (two), that holds key if any does: the last whose first key's two
+// letters are at or before key's. -1 if there is none.
+func (e *Engine) headFileOf(kind, key string) int {
+	names := e.meta.Heads
+	if kind == "z" {
+		names = e.meta.Heads2
+	}
+	n, ok := slices.BinarySearch(names, headBucket(key))
+	if !ok {
+		n--
+	}
+	return n
 }
 
 // headFile reads head file n of a kind, y (one edit) or z (two).
