@@ -3,7 +3,6 @@ package search
 import (
 	"cmp"
 	"fmt"
-	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -35,8 +34,11 @@ func TestTypoRecall(t *testing.T) {
 			t.Fatalf("GUIDE_TYPO_DF=%q: want a range such as 50-400", r)
 		}
 	}
-	load := func(p string) ([]byte, error) { return os.ReadFile(filepath.Join(site, filepath.FromSlash(p))) }
-	found, reachable := typoRecall(t, load, lo, hi, 5)
+	e, err := Open(func(p string) ([]byte, error) { return os.ReadFile(filepath.Join(site, filepath.FromSlash(p))) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	found, reachable := typoRecall(t, e, lo, hi, 5)
 	for _, edit := range typoEdits {
 		line := ""
 		for at := range recallLetters {
@@ -60,13 +62,7 @@ func TestTypoRecallIsWhole(t *testing.T) {
 	s, roles := sitetest.Model(t, guideYAML, files)
 	crowded, _ := indexWith(t, s, roles, 1)
 	for name, files := range map[string]map[string][]byte{"bundled": bundled, "crowded": crowded} {
-		load := func(p string) ([]byte, error) {
-			if b, ok := files[p]; ok {
-				return b, nil
-			}
-			return nil, fs.ErrNotExist
-		}
-		found, reachable := typoRecall(t, load, 0, 0, 3)
+		found, reachable := typoRecall(t, openFiles(t, files), 0, 0, 3)
 		total := 0
 		for k, n := range reachable {
 			total += n
@@ -121,16 +117,12 @@ type typoCase struct {
 }
 
 // typoRecall makes typos (see typoEdits) of up to 300 terms of minLen
-// letters or more of the index that load reads (those in lo to hi
+// letters or more of the index e reads (those in lo to hi
 // documents, or the commonest if hi is 0), and counts, for each edit and
 // letter, those where the engine finds the term and those where an
 // exhaustive search of the dictionary does.
-func typoRecall(t *testing.T, load func(string) ([]byte, error), lo, hi, minLen int) (found, reachable map[typoCase]int) {
+func typoRecall(t *testing.T, e *Engine, lo, hi, minLen int) (found, reachable map[typoCase]int) {
 	t.Helper()
-	e, err := Open(load)
-	if err != nil {
-		t.Fatal(err)
-	}
 	type term struct {
 		t  string
 		df int
