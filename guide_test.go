@@ -115,6 +115,26 @@ func TestBundledGuideIsValidHTML(t *testing.T) {
 	if _, err := build.Publish(context.Background(), ".", out, build.Options{Theme: guide.Theme}); err != nil {
 		t.Fatal(err)
 	}
+	// The same guide with its lists cut into pages, for the pagers.
+	paged := t.TempDir()
+	if err := os.CopyFS(filepath.Join(paged, "content"), os.DirFS("content")); err != nil {
+		t.Fatal(err)
+	}
+	yml, err := os.ReadFile("guide.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	yml = append(yml, "page-size: {category: 5, department: 1, home: 1}\n"...)
+	if err := os.WriteFile(filepath.Join(paged, "guide.yaml"), yml, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pagedOut := filepath.Join(out, "paged")
+	if _, err := build.Publish(context.Background(), paged, pagedOut, build.Options{Theme: guide.Theme}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(pagedOut, "categories", "technical", "page", "2", "index.html")); err != nil {
+		t.Fatalf("the paged build has no second page: %v", err)
+	}
 	cmd := exec.Command("java", "-jar", jar, "--format", "json", "--skip-non-html", out)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr // vnu writes its report to stderr

@@ -87,6 +87,40 @@ func TestEveryLinkResolves(t *testing.T) {
 	}
 }
 
+// A guide whose lists are cut into pages, a role a page, still links
+// everywhere it should, and its sitemap names every page of every list.
+func TestListsCutIntoPages(t *testing.T) {
+	fsys := smallGuide(t)
+	cfg := *fsys["guide.yaml"]
+	cfg.Data = append(slices.Clip(cfg.Data), "page-size: {category: 1, department: 1, home: 1}\n"...)
+	fsys["guide.yaml"] = &cfg
+	files := mustBuild(t, fsys, Options{})
+	checkLinks(t, files, "/hiring/guide/")
+
+	sitemap := string(files["sitemap.xml"])
+	var lists []string
+	for name := range files {
+		if strings.HasPrefix(name, "categories/") || strings.HasPrefix(name, "departments/") {
+			lists = append(lists, name)
+			if loc := "<loc>https://example.org/hiring/guide/" + strings.TrimSuffix(name, "index.html") + "</loc>"; !strings.Contains(sitemap, loc) {
+				t.Errorf("the sitemap has no %s", loc)
+			}
+		}
+	}
+	for _, want := range []string{"categories/technical/page/2/index.html", "departments/engineering/page/2/index.html"} {
+		if !slices.Contains(lists, want) {
+			t.Errorf("no %s among %q", want, lists)
+		}
+	}
+	home := string(files["index.html"])
+	if n := strings.Count(home, "class=role-card>"); n != 2 {
+		t.Errorf("the home page shows %d roles; want one of each of the two departments", n)
+	}
+	if !strings.Contains(home, ">All 2 Engineering roles</a>") {
+		t.Errorf("the home page does not link to the rest of Engineering")
+	}
+}
+
 func checkLinks(t *testing.T, files map[string][]byte, basePath string) {
 	pages := parsePages(t, files)
 	checked := 0

@@ -13,6 +13,8 @@
 //	departments    optional list giving the order of departments on the home
 //	               page; departments not listed follow alphabetically
 //	cta            optional {heading, text, link-text, link} shown on role pages
+//	page-size      optional {category, department, home}: how much a page
+//	               lists before the rest goes on further pages (see PageSize)
 //	unsafe-html    let raw HTML in markdown through (default false)
 package config
 
@@ -38,8 +40,24 @@ type Config struct {
 	Categories  []Category
 	Departments []string
 	CTA         *CTA
+	PageSize    PageSize
 	UnsafeHTML  bool
 }
+
+// PageSize is how much a page that lists roles shows. A large guide's list
+// would otherwise be one page of megabytes, slow to open on a phone: a
+// category page goes on over further pages once it lists Category
+// questions, a department page once it lists Department roles, and the
+// home page shows a department's first Home roles and links to the
+// department page for the rest. A role is never split across two pages.
+type PageSize struct {
+	Category   int
+	Department int
+	Home       int
+}
+
+// DefaultPageSize keeps a list page to about 100 KB before compression.
+var DefaultPageSize = PageSize{Category: 400, Department: 100, Home: 24}
 
 // Category is one question category, in the order the guide lists them.
 type Category struct {
@@ -133,6 +151,7 @@ func Parse(data []byte, baseURL string) (*Config, diag.List) {
 	c.Categories = categories(&m, &diags)
 	c.Departments = departments(&m, &diags)
 	c.CTA = cta(&m, &diags)
+	c.PageSize = pageSize(&m)
 	m.Done()
 	if diags.HasErrors() {
 		return nil, diags
@@ -224,6 +243,17 @@ func departments(m *node.Map, diags *diag.List) []string {
 		out = append(out, name)
 	}
 	return out
+}
+
+func pageSize(m *node.Map) PageSize {
+	ps := DefaultPageSize
+	if sub, ok := m.Sub("page-size"); ok {
+		ps.Category = sub.Count("category", ps.Category)
+		ps.Department = sub.Count("department", ps.Department)
+		ps.Home = sub.Count("home", ps.Home)
+		sub.Done()
+	}
+	return ps
 }
 
 func cta(m *node.Map, diags *diag.List) *CTA {

@@ -208,6 +208,23 @@ func (m *Map) Int(key string) int {
 	return int(i)
 }
 
+// Count returns a whole-number field that counts something, so must be 1
+// or more; def when the field is absent, or after reporting a wrong value.
+func (m *Map) Count(key string, def int) int {
+	if v, ok := m.values[key]; !ok || deref(v).Tag == "!!null" {
+		m.asked = append(m.asked, key)
+		return def
+	}
+	n := m.Int(key)
+	if v := deref(m.values[key]); n < 1 && v.Tag == "!!int" {
+		m.r.errorf(v, "%s: want a whole number of 1 or more, got %s", m.field(key), v.Value)
+	}
+	if n < 1 {
+		return def
+	}
+	return n
+}
+
 // Date returns a date field written as YYYY-MM-DD (or a full RFC 3339 time),
 // in UTC.
 func (m *Map) Date(key string) time.Time {

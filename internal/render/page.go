@@ -24,6 +24,11 @@ type Page struct {
 	Category   *site.Category   // category pages
 	Department *site.Department // department pages
 
+	// A list page (category, department) lists only its share of the
+	// roles, Listed; Pager places it among the list's pages.
+	Listed []*site.Entry
+	Pager  *Pager
+
 	root  string
 	theme *Theme
 	size  int // a guess at the page's size before minifying, or 0
@@ -109,17 +114,70 @@ func (p *Page) FAQSchema() any {
 	return s
 }
 
-// CategoryRoles lists, for a category page, each role with questions of
-// that category, in site order.
+// CategoryRoles lists, for a category page, each role it lists with
+// questions of that category, in site order.
 func (p *Page) CategoryRoles() []CategoryRole {
 	if p.Category == nil {
 		return nil
 	}
-	var out []CategoryRole
-	for _, e := range p.Site.Roles {
-		if e.Refs.Count(p.Category.Index) > 0 {
-			out = append(out, CategoryRole{Entry: e, Title: e.Title, Slug: e.Slug, Href: p.Rel(e.URL), cat: p.Category.Index})
+	out := make([]CategoryRole, 0, len(p.Listed))
+	for _, e := range p.Listed {
+		out = append(out, CategoryRole{Entry: e, Title: e.Title, Slug: e.Slug, Href: p.Rel(e.URL), cat: p.Category.Index})
+	}
+	return out
+}
+
+// Featured returns the roles of department d that the home page shows: the
+// first of its roles, up to the guide's page-size for home.
+func (p *Page) Featured(d *site.Department) []*site.Entry { return p.Site.Featured(d) }
+
+// Pager places a list page among the pages of its list.
+type Pager struct {
+	Number    int // this page's, from 1
+	Roles     int // roles listed on all the pages
+	Questions int // on a category's pages, questions listed on all of them
+	paths     []string
+	page      *Page
+}
+
+// Total returns the number of pages in the list.
+func (pg *Pager) Total() int { return len(pg.paths) }
+
+// Prev returns the link to the page before, or "" on the first.
+func (pg *Pager) Prev() string { return pg.href(pg.Number - 1) }
+
+// Next returns the link to the page after, or "" on the last.
+func (pg *Pager) Next() string { return pg.href(pg.Number + 1) }
+
+func (pg *Pager) href(n int) string {
+	if n < 1 || n > len(pg.paths) {
+		return ""
+	}
+	return pg.page.Rel(pg.paths[n-1])
+}
+
+// PagerLink is one entry of a pager's list of pages: a page, or a gap
+// where pages are left out.
+type PagerLink struct {
+	Number  int
+	Href    string
+	Current bool
+	Gap     bool
+}
+
+// Links lists the pages to link to: the first and last, and the two on
+// each side of this one, with a gap for each run left out, so that a list
+// of hundreds of pages has a pager of at most nine entries.
+func (pg *Pager) Links() []PagerLink {
+	var out []PagerLink
+	for n := 1; n <= len(pg.paths); n++ {
+		if n != 1 && n != len(pg.paths) && (n < pg.Number-2 || n > pg.Number+2) {
+			if last := len(out) - 1; !out[last].Gap {
+				out = append(out, PagerLink{Gap: true})
+			}
+			continue
 		}
+		out = append(out, PagerLink{Number: n, Href: pg.href(n), Current: n == pg.Number})
 	}
 	return out
 }

@@ -56,13 +56,15 @@ func SitePages(s *site.Site) []*Page {
 		for i, e := range d.Roles {
 			names[i] = e.Title
 		}
-		pages = append(pages, &Page{
-			Site:        s,
-			Kind:        "department",
-			Path:        d.URL,
-			Title:       d.Name + " Interview Questions",
-			Description: site.Clip(fmt.Sprintf("Interview guides for %s roles: %s.", d.Name, strings.Join(names, ", ")), descriptionLen),
-			Department:  d,
+		desc := site.Clip(fmt.Sprintf("Interview guides for %s roles: %s.", d.Name, strings.Join(names, ", ")), descriptionLen)
+		pages = appendList(pages, s.DepartmentPages(d), d.URL, 0, func(roles []*site.Entry) *Page {
+			return &Page{
+				Site:        s,
+				Kind:        "department",
+				Title:       d.Name + " Interview Questions",
+				Description: desc,
+				Department:  d,
+			}
 		})
 	}
 	for _, c := range s.Categories {
@@ -70,29 +72,56 @@ func SitePages(s *site.Site) []*Page {
 		if desc == "" {
 			desc = fmt.Sprintf("Every %s interview question in the guide, by role.", c.Title)
 		}
-		pages = append(pages, &Page{
-			Site:        s,
-			Kind:        "category",
-			Path:        c.URL,
-			Title:       c.Title + " Interview Questions",
-			Description: site.Clip(desc, descriptionLen),
-			Category:    c,
-			size:        categorySize(s, c),
+		pages = appendList(pages, s.CategoryPages(c), c.URL, s.CategoryQuestions(c), func(roles []*site.Entry) *Page {
+			return &Page{
+				Site:        s,
+				Kind:        "category",
+				Title:       c.Title + " Interview Questions",
+				Description: site.Clip(desc, descriptionLen),
+				Category:    c,
+				size:        categorySize(roles, c),
+			}
 		})
 	}
 	pages = append(pages, &Page{Site: s, Kind: "search", Path: "search/", Title: "Search", Description: "Search every question, note and FAQ entry in " + cfg.Title + "."})
 	return append(pages, &Page{Site: s, Kind: "404", Path: "404.html", Title: "Page not found", Description: cfg.Description})
 }
 
+// appendList appends the pages of a list cut into pages (see
+// site.CategoryPages), each made by page and placed at its path with its
+// share of the roles and a pager; questions is the number the list's
+// pages hold together, on a category's.
+func appendList(pages []*Page, cut [][]*site.Entry, path string, questions int, page func([]*site.Entry) *Page) []*Page {
+	paths := make([]string, len(cut))
+	for i := range cut {
+		paths[i] = site.PagePath(path, i+1)
+	}
+	total := 0
+	for _, roles := range cut {
+		total += len(roles)
+	}
+	for i, roles := range cut {
+		p := page(roles)
+		p.Path, p.Listed = paths[i], roles
+		p.Pager = &Pager{Number: i + 1, Roles: total, Questions: questions, paths: paths, page: p}
+		if i > 0 {
+			p.Title = fmt.Sprintf("%s (page %d of %d)", p.Title, i+1, len(cut))
+		}
+		pages = append(pages, p)
+	}
+	return pages
+}
+
 // categorySize guesses the size of a category page before it is minified,
-// from its questions: a large guide's category page is megabytes, and a
-// buffer that doubles its way there holds half as much again in garbage.
-// The guess counts text as it is in the content; text that html/template
-// escapes or percent-encodes (most of it, in a script other than Latin)
-// makes the page larger, and the buffer then grows as it would have.
-func categorySize(s *site.Site, c *site.Category) int {
+// from its questions: with a large page-size a category page is megabytes,
+// and a buffer that doubles its way there holds half as much again in
+// garbage. The guess counts text as it is in the content; text that
+// html/template escapes or percent-encodes (most of it, in a script other
+// than Latin) makes the page larger, and the buffer then grows as it would
+// have.
+func categorySize(roles []*site.Entry, c *site.Category) int {
 	n := int64(16 << 10)
-	for _, e := range s.Roles {
+	for _, e := range roles {
 		if k := int64(e.Refs.Count(c.Index)); k > 0 {
 			// The role's heading; each question's anchor and text (its
 			// share of the role's), link and list item.
@@ -102,6 +131,9 @@ func categorySize(s *site.Site, c *site.Category) int {
 	}
 	return int(min(n, 1<<30))
 }
+
+// bigPage is the size guess above which pages are rendered one at a time.
+const bigPage = 1 << 20
 
 // siteFiles are the files made from the site model without a layout.
 var siteFiles = []struct {
@@ -114,23 +146,23 @@ var siteFiles = []struct {
 // It returns the number of files.
 func (t *Theme) PutSitePages(s *site.Site, sink Sink) (int, error) {
 	pages := SitePages(s)
-	// Pages are rendered on every core, but the category pages one at a
-	// time: in a large guide each is megabytes, held twice while it is
-	// minified. The error reported is that of the first file in order, as
-	// if they had been made one by one.
+	// Pages are rendered on every core, but pages of megabytes (a category
+	// page of a large guide with a large page-size) one at a time, as each
+	// is held twice while it is minified. The error reported is that of
+	// the first file in order, as if they had been made one by one.
 	errs := make([]error, len(pages)+len(siteFiles))
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	g.Go(func() error {
 		for i, p := range pages {
-			if p.Kind == "category" {
+			if p.size > bigPage {
 				errs[i] = t.put(p, sink)
 			}
 		}
 		return nil
 	})
 	for i, p := range pages {
-		if p.Kind != "category" {
+		if p.size <= bigPage {
 			g.Go(func() error {
 				errs[i] = t.put(p, sink)
 				return nil

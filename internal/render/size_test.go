@@ -13,14 +13,15 @@ import (
 	"github.com/guide-build/guide/internal/site/sitetest"
 )
 
-// testSite models the repository's guide.yaml with the given role files.
-func testSite(t *testing.T, roles map[string][]byte) *site.Site {
+// testSite models the repository's guide.yaml, with extra lines added,
+// and the given role files.
+func testSite(t *testing.T, extra string, roles map[string][]byte) *site.Site {
 	t.Helper()
 	data, err := os.ReadFile("../../guide.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, _ := sitetest.Model(t, data, roles)
+	s, _ := sitetest.Model(t, append(data, extra...), roles)
 	return s
 }
 
@@ -53,7 +54,7 @@ func manyRoles(n int) map[string][]byte {
 // A category page's buffer is sized from its questions before it is
 // rendered: not short (the buffer would double its way up), and not far
 // over, for the bundled guide and for one where the questions are nearly
-// all of a category page.
+// all of a category page, on one page and cut into pages.
 func TestCategorySizeGuess(t *testing.T) {
 	theme, diags := LoadTheme(guide.Theme, nil)
 	if diags.HasErrors() {
@@ -61,13 +62,17 @@ func TestCategorySizeGuess(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name  string
+		extra string // added to guide.yaml
 		roles map[string][]byte
 		slack float64 // how far over the page's size the guess may be
+		min   int     // the smallest page that tests the guess
 	}{
-		{"bundled", sitetest.ReadRoles(t, "../.."), 1.25},
-		{"many long questions", manyRoles(200), 1.10},
+		{"bundled", "", sitetest.ReadRoles(t, "../.."), 1.25, 0},
+		{"many long questions", "page-size: {category: 100000}\n", manyRoles(200), 1.10, 200 << 10},
+		{"many long questions, cut into pages", "", manyRoles(200), 1.10, 0},
 	} {
-		s := testSite(t, tc.roles)
+		s := testSite(t, tc.extra, tc.roles)
+		pages := 0
 		n := 0
 		for _, p := range SitePages(s) {
 			if p.Kind != "category" {
@@ -83,12 +88,15 @@ func TestCategorySizeGuess(t *testing.T) {
 			if p.size < got || float64(p.size) > float64(got)*tc.slack+16<<10 {
 				t.Errorf("%s, %s: guessed %d bytes for a page of %d", tc.name, p.Path, p.size, got)
 			}
-			if tc.name == "many long questions" && got < 200<<10 {
+			if got < tc.min {
 				t.Fatalf("%s: a page of %d bytes is too small to test the guess", p.Path, got)
 			}
+			if p.Pager.Number == 1 {
+				pages++
+			}
 		}
-		if n != len(s.Categories) {
-			t.Errorf("%s: %d category pages; want %d", tc.name, n, len(s.Categories))
+		if pages != len(s.Categories) || n < pages {
+			t.Errorf("%s: %d category pages, %d of them first; want a first page for each of %d categories", tc.name, n, pages, len(s.Categories))
 		}
 	}
 }

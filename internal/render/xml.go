@@ -21,8 +21,8 @@ type sitemapURL struct {
 	LastMod string `xml:"lastmod,omitempty"`
 }
 
-// Sitemap returns sitemap.xml: every page, with absolute URLs, and the
-// update date of roles that have one.
+// Sitemap returns sitemap.xml: every page but search and 404, with absolute
+// URLs, and the update date of roles that have one.
 func Sitemap(s *site.Site) ([]byte, error) {
 	base := s.Config.BaseURL.String()
 	set := urlset{NS: "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -34,11 +34,10 @@ func Sitemap(s *site.Site) ([]byte, error) {
 		set.URLs = append(set.URLs, u)
 	}
 	add("", time.Time{})
-	for _, d := range s.Departments {
-		add(d.URL, time.Time{})
-	}
-	for _, c := range s.Categories {
-		add(c.URL, time.Time{})
+	for _, p := range SitePages(s) {
+		if p.Kind == "department" || p.Kind == "category" {
+			add(p.Path, time.Time{}) // every page of each, in order
+		}
 	}
 	for _, e := range s.Roles {
 		add(e.URL, e.Updated)
