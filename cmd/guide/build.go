@@ -64,11 +64,11 @@ changed. --no-cache makes a cold build that does neither.`,
 					return reportError(stderr, err)
 				}
 				if res.UpToDate {
-					fmt.Fprintf(stdout, "guide: %s is up to date: %d roles, %d questions, %d files (checked in %s)\n",
-						out, res.Roles, res.Questions, res.Files, time.Since(start).Round(time.Millisecond))
+					fmt.Fprintf(stdout, "guide: %s is up to date: %s, %s, %s (checked in %s)\n",
+						out, count(res.Roles, "role"), count(res.Questions, "question"), count(res.Files, "file"), time.Since(start).Round(time.Millisecond))
 				} else {
-					fmt.Fprintf(stdout, "guide: built %d roles, %d questions, %d files in %s to %s\n",
-						res.Roles, res.Questions, res.Files, time.Since(start).Round(time.Millisecond), out)
+					fmt.Fprintf(stdout, "guide: built %s, %s, %s in %s to %s\n",
+						count(res.Roles, "role"), count(res.Questions, "question"), count(res.Files, "file"), time.Since(start).Round(time.Millisecond), out)
 				}
 				if *verbose {
 					for _, p := range res.Phases {

@@ -68,8 +68,13 @@ func (r *Reader) Map(n *yaml.Node, path string) (Map, bool) {
 		return Map{}, false
 	}
 	m := Map{r: r, n: n, path: path, values: make(map[string]*yaml.Node, len(n.Content)/2), keys: make(map[string]*yaml.Node, len(n.Content)/2)}
+	var merges []*yaml.Node
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := deref(n.Content[i]), n.Content[i+1]
+		if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
+			merges = append(merges, v)
+			continue
+		}
 		if k.Kind != yaml.ScalarNode {
 			r.errorf(k, "%sa key must be a plain word, got %s", prefix(path), kindName(k))
 			continue
@@ -82,7 +87,62 @@ func (r *Reader) Map(n *yaml.Node, path string) (Map, bool) {
 		m.keys[k.Value] = k
 		m.order = append(m.order, k)
 	}
+	for _, v := range merges {
+		r.merge(&m, v, []*yaml.Node{n})
+	}
 	return m, true
+}
+
+// maxMerges is how deep merge keys may nest: a mapping merged into one that
+// is itself merged, and so on.
+const maxMerges = 16
+
+// merge adds to m the fields of the mapping v, or of each mapping in the
+// list v, that m does not have: YAML's merge key, "<<: *defaults", with
+// which a writer gives several questions the same fields. Fields written
+// in m win over merged ones, and a mapping listed earlier wins over one
+// listed later. Each merged field keeps the line it was written on. into
+// lists the mappings being merged into, m's first.
+func (r *Reader) merge(m *Map, v *yaml.Node, into []*yaml.Node) {
+	v = deref(v)
+	switch {
+	case slices.Contains(into, v):
+		r.errorf(v, "%s<<: merges a set of fields into itself", prefix(m.path))
+	case len(into) > maxMerges:
+		r.errorf(v, "%s<<: merges nest more than %d deep", prefix(m.path), maxMerges)
+	case v.Kind == yaml.SequenceNode:
+		for _, item := range v.Content {
+			if deref(item).Kind != yaml.MappingNode {
+				r.errorf(item, "%s<<: want a set of fields to merge, got %s", prefix(m.path), kindName(deref(item)))
+				continue
+			}
+			r.merge(m, item, into)
+		}
+	case v.Kind == yaml.MappingNode:
+		// Problems inside the merged mapping (a key that is not a word, a
+		// duplicate) are reported where it is read on its own: it has an
+		// anchor, so it is written elsewhere too. Its own fields win over
+		// those it merges in turn.
+		var nested []*yaml.Node
+		for i := 0; i+1 < len(v.Content); i += 2 {
+			k := deref(v.Content[i])
+			switch {
+			case k.Kind == yaml.ScalarNode && k.Tag == "!!merge":
+				nested = append(nested, v.Content[i+1])
+			case k.Kind == yaml.ScalarNode:
+				if _, ok := m.values[k.Value]; !ok {
+					m.values[k.Value] = v.Content[i+1]
+					m.keys[k.Value] = k
+					m.order = append(m.order, k)
+				}
+			}
+		}
+		for _, n := range nested {
+			r.merge(m, n, append(into, v))
+		}
+	default:
+		r.errorf(v, "%s<<: want a set of fields to merge, or a list of them, got %s", prefix(m.path), kindName(v))
+	}
 }
 
 // Map is a YAML mapping being read field by field.

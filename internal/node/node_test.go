@@ -519,6 +519,84 @@ w: *w
 	checkDiags(t, src, *diags, nil)
 }
 
+// A merge key brings in the fields of another mapping, or of each of a
+// list of them, that the mapping does not set itself; the first listed
+// wins, merges may nest, and each field keeps its own line.
+func TestMergeKeysAddFieldsNotSet(t *testing.T) {
+	src := `base: &base
+  category: technical
+  look-for: A reason.
+  <<: &deep
+    tags: [a]
+    category: behavioral
+other: &other
+  look-for: Another.
+  red-flags: None.
+q1:
+  <<: *base
+  q: Why?
+q2:
+  q: Why not?
+  look-for: Its own.
+  <<: [*other, *base]
+`
+	m, diags := readYAML(t, src, 0)
+	m.Sub("base")
+	m.Sub("other")
+	for _, tc := range []struct {
+		key  string
+		want map[string]string // field → value@line
+	}{
+		{"q1", map[string]string{"q": "Why?@12", "category": "technical@2", "look-for": "A reason.@3", "tags": "@5"}},
+		{"q2", map[string]string{"q": "Why not?@14", "look-for": "Its own.@15", "red-flags": "None.@9", "category": "technical@2", "tags": "@5"}},
+	} {
+		sub, ok := m.Sub(tc.key)
+		if !ok {
+			t.Fatalf("Sub(%s) failed", tc.key)
+		}
+		for field, want := range tc.want {
+			var got string
+			if field == "tags" {
+				got = fmt.Sprintf("@%d", sub.Strings(field)[0].Line)
+			} else {
+				got = fmt.Sprintf("%s@%d", sub.String(field, true), sub.Line(field))
+			}
+			if got != want {
+				t.Errorf("%s.%s = %s; want %s", tc.key, field, got, want)
+			}
+		}
+		sub.Done()
+	}
+	m.Done()
+	checkDiags(t, src, *diags, nil)
+}
+
+// What a merge key cannot merge is reported at its line, and a merged
+// field nobody knows is reported where it is written.
+func TestMergeKeysReportWhatTheyCannotMerge(t *testing.T) {
+	src := `a: &a
+  known: 1
+  stray: 2
+b:
+  <<: [*a, 3]
+c:
+  <<: just text
+`
+	m, diags := readYAML(t, src, 0)
+	a, _ := m.Sub("a")
+	a.Int("known")
+	for _, key := range []string{"b", "c"} {
+		sub, _ := m.Sub(key)
+		sub.Int("known")
+		sub.Done()
+	}
+	checkDiags(t, src, *diags, []string{
+		`guide.yaml:5: b: <<: want a set of fields to merge, got a number`,
+		`guide.yaml:3: b: unknown field "stray" (known: known)`,
+		`guide.yaml:7: c: <<: want a set of fields to merge, or a list of them, got text "just text"`,
+	})
+}
+
 func TestRootRejectsEmptyAndNonMappingDocuments(t *testing.T) {
 	tests := []struct {
 		name string
