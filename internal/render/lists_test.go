@@ -110,6 +110,11 @@ func TestListPages(t *testing.T) {
 				t.Errorf("%s (page %d of %d): rel=%s link %v; want %v", p.Path, p.Pager.Number, p.Pager.Total(), rel.name, has, !has)
 			}
 		}
+		if p.Category != nil && p.Pager.Number > 1 {
+			if nav := fmt.Sprintf(`<a href=%s aria-current=true>`, p.Rel(p.Category.URL)); !strings.Contains(html, nav) {
+				t.Errorf("%s: the header does not mark its category, %s", p.Path, nav)
+			}
+		}
 		if p.Pager.Total() > 1 && !strings.Contains(html, fmt.Sprintf(`aria-current=page aria-label="Page %d"`, p.Pager.Number)) {
 			t.Errorf("%s: the pager does not mark page %d as this one", p.Path, p.Pager.Number)
 		}
