@@ -87,8 +87,11 @@ func (r *Reader) Map(n *yaml.Node, path string) (Map, bool) {
 		m.keys[k.Value] = k
 		m.order = append(m.order, k)
 	}
-	for _, v := range merges {
-		r.merge(&m, v, []*yaml.Node{n})
+	if len(merges) > 0 {
+		g := merger{r: r, m: &m, done: map[*yaml.Node]bool{}}
+		for _, v := range merges {
+			g.merge(v, []*yaml.Node{n})
+		}
 	}
 	return m, true
 }
@@ -97,51 +100,83 @@ func (r *Reader) Map(n *yaml.Node, path string) (Map, bool) {
 // is itself merged, and so on.
 const maxMerges = 16
 
-// merge adds to m the fields of the mapping v, or of each mapping in the
-// list v, that m does not have: YAML's merge key, "<<: *defaults", with
-// which a writer gives several questions the same fields. Fields written
-// in m win over merged ones, and a mapping listed earlier wins over one
-// listed later. Each merged field keeps the line it was written on. into
-// lists the mappings being merged into, m's first.
-func (r *Reader) merge(m *Map, v *yaml.Node, into []*yaml.Node) {
+// merger adds to a Map the fields its merge keys bring in: YAML's merge
+// key, "<<: *defaults", with which a writer gives several questions the
+// same fields. Fields written in the mapping win over merged ones, and a
+// mapping listed earlier wins over one listed later. Each merged field keeps
+// the line it was written on.
+type merger struct {
+	r    *Reader
+	m    *Map
+	done map[*yaml.Node]bool // mappings merged already
+	deep bool                // nesting past maxMerges was reported
+}
+
+// merge adds the fields of the mapping v, or of each mapping in the list v,
+// that the Map does not have. into lists the mappings being merged into,
+// the Map's first. A mapping merged already adds nothing the second time
+// (the first merge won), so it is skipped: aliases merged ten to a level,
+// nine levels deep, cost nine merges rather than a billion.
+func (g *merger) merge(v *yaml.Node, into []*yaml.Node) {
+	r, path := g.r, prefix(g.m.path)
+	// A mapping written here, rather than reached through an alias, is
+	// read nowhere else: its own problems are reported here.
+	here := v.Kind != yaml.AliasNode
 	v = deref(v)
 	switch {
 	case slices.Contains(into, v):
-		r.errorf(v, "%s<<: merges a set of fields into itself", prefix(m.path))
+		r.errorf(v, "%s<<: merges a set of fields into itself", path)
+	case g.done[v]:
 	case len(into) > maxMerges:
-		r.errorf(v, "%s<<: merges nest more than %d deep", prefix(m.path), maxMerges)
+		if !g.deep {
+			r.errorf(v, "%s<<: merges nest more than %d deep", path, maxMerges)
+			g.deep = true
+		}
 	case v.Kind == yaml.SequenceNode:
 		for _, item := range v.Content {
 			if deref(item).Kind != yaml.MappingNode {
-				r.errorf(item, "%s<<: want a set of fields to merge, got %s", prefix(m.path), kindName(deref(item)))
+				r.errorf(item, "%s<<: want a set of fields to merge, got %s", path, kindName(deref(item)))
 				continue
 			}
-			r.merge(m, item, into)
+			if !here && item.Kind != yaml.AliasNode {
+				item = &yaml.Node{Kind: yaml.AliasNode, Alias: item} // written where the list is
+			}
+			g.merge(item, into)
 		}
 	case v.Kind == yaml.MappingNode:
-		// Problems inside the merged mapping (a key that is not a word, a
-		// duplicate) are reported where it is read on its own: it has an
-		// anchor, so it is written elsewhere too. Its own fields win over
-		// those it merges in turn.
+		g.done[v] = true
 		var nested []*yaml.Node
+		seen := map[string]*yaml.Node{}
 		for i := 0; i+1 < len(v.Content); i += 2 {
 			k := deref(v.Content[i])
 			switch {
 			case k.Kind == yaml.ScalarNode && k.Tag == "!!merge":
 				nested = append(nested, v.Content[i+1])
-			case k.Kind == yaml.ScalarNode:
-				if _, ok := m.values[k.Value]; !ok {
-					m.values[k.Value] = v.Content[i+1]
-					m.keys[k.Value] = k
-					m.order = append(m.order, k)
+				continue
+			case k.Kind != yaml.ScalarNode:
+				if here {
+					r.errorf(k, "%s<<: a key must be a plain word, got %s", path, kindName(k))
 				}
+				continue
+			}
+			if prev, dup := seen[k.Value]; dup {
+				if here {
+					r.errorf(k, "%s<<: duplicate field %q (first set on line %d)", path, k.Value, r.Line(prev))
+				}
+				continue
+			}
+			seen[k.Value] = k
+			if _, ok := g.m.values[k.Value]; !ok {
+				g.m.values[k.Value] = v.Content[i+1]
+				g.m.keys[k.Value] = k
+				g.m.order = append(g.m.order, k)
 			}
 		}
 		for _, n := range nested {
-			r.merge(m, n, append(into, v))
+			g.merge(n, append(into, v))
 		}
 	default:
-		r.errorf(v, "%s<<: want a set of fields to merge, or a list of them, got %s", prefix(m.path), kindName(v))
+		r.errorf(v, "%s<<: want a set of fields to merge, or a list of them, got %s", path, kindName(v))
 	}
 }
 

@@ -597,6 +597,71 @@ c:
 	})
 }
 
+// Merging the same mappings over and over (ten aliases to a level, ten
+// levels deep: ten billion paths) merges each mapping once, and a chain too
+// deep is reported once, however many paths reach past it.
+func TestMergeKeysDoNotMultiply(t *testing.T) {
+	bomb := func(fan, depth int) string {
+		var b strings.Builder
+		b.WriteString("a0: &a0 {k0: 0}\n")
+		for d := 1; d <= depth; d++ {
+			fmt.Fprintf(&b, "a%d: &a%d {k%d: %d, <<: [%s]}\n", d, d, d, d, strings.TrimSuffix(strings.Repeat(fmt.Sprintf("*a%d, ", d-1), fan), ", "))
+		}
+		fmt.Fprintf(&b, "top:\n  <<: *a%d\n", depth)
+		return b.String()
+	}
+	for _, tc := range []struct {
+		fan, depth int
+		want       []string
+	}{
+		{10, 10, nil},
+		{3, 20, []string{ // once for each mapping read that nests too deep
+			"guide.yaml:2: a17: <<: merges nest more than 16 deep",
+			"guide.yaml:3: a18: <<: merges nest more than 16 deep",
+			"guide.yaml:4: a19: <<: merges nest more than 16 deep",
+			"guide.yaml:5: a20: <<: merges nest more than 16 deep",
+			"guide.yaml:6: top: <<: merges nest more than 16 deep",
+		}},
+	} {
+		src := bomb(tc.fan, tc.depth)
+		m, diags := readYAML(t, src, 0)
+		for d := 0; d <= tc.depth; d++ {
+			m.Sub(fmt.Sprintf("a%d", d))
+		}
+		top, _ := m.Sub("top")
+		for d := tc.depth; d > tc.depth-min(tc.depth, 16); d-- {
+			if got := top.Int(fmt.Sprintf("k%d", d)); got != d {
+				t.Errorf("fan %d, depth %d: k%d = %d; want %d", tc.fan, tc.depth, d, got, d)
+			}
+		}
+		checkDiags(t, fmt.Sprintf("fan %d, depth %d", tc.fan, tc.depth), *diags, tc.want)
+	}
+}
+
+// A mapping written inline after a merge key is read nowhere else: its
+// duplicate fields and keys that are not words are reported there.
+func TestMergeKeysReportInlineProblems(t *testing.T) {
+	src := `q:
+  <<: {a: 1, a: 2, [x]: 3}
+r:
+  <<: [&d {b: 1, b: 2}]
+s:
+  <<: *d
+`
+	m, diags := readYAML(t, src, 0)
+	for _, key := range []string{"q", "r", "s"} {
+		sub, _ := m.Sub(key)
+		sub.Int("a")
+		sub.Int("b")
+		sub.Done()
+	}
+	checkDiags(t, src, *diags, []string{
+		`guide.yaml:2: q: <<: duplicate field "a" (first set on line 2)`,
+		`guide.yaml:2: q: <<: a key must be a plain word, got a list`,
+		`guide.yaml:4: r: <<: duplicate field "b" (first set on line 4)`,
+	})
+}
+
 func TestRootRejectsEmptyAndNonMappingDocuments(t *testing.T) {
 	tests := []struct {
 		name string
