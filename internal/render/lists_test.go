@@ -86,7 +86,11 @@ func TestListPages(t *testing.T) {
 		html := string(b)
 		for _, m := range hrefRe.FindAllStringSubmatch(html, -1) {
 			u, err := url.Parse(strings.Trim(m[1], `"`))
-			if err != nil || u.Scheme != "" || strings.HasPrefix(u.Path, "/") {
+			if err != nil || u.Scheme != "" {
+				continue
+			}
+			if strings.HasPrefix(u.Path, "/") {
+				t.Errorf("%s links to %s, which is not relative", p.Path, m[1])
 				continue
 			}
 			to := path.Join(path.Dir(p.Path+"x"), u.Path)
@@ -108,6 +112,14 @@ func TestListPages(t *testing.T) {
 			has := strings.Contains(html, `rel=`+rel.name)
 			if has != (rel.want != "") {
 				t.Errorf("%s (page %d of %d): rel=%s link %v; want %v", p.Path, p.Pager.Number, p.Pager.Total(), rel.name, has, !has)
+			}
+		}
+		if p.Pager.Number > 1 && !strings.Contains(html, fmt.Sprintf(`content="Page %d of %d. `, p.Pager.Number, p.Pager.Total())) {
+			t.Errorf("%s: its description does not say which page it is", p.Path)
+		}
+		if p.Department != nil && p.Pager.Number > 1 {
+			if nav := fmt.Sprintf(`<a href=%s aria-current=true>`, p.Rel(p.Department.URL)); !strings.Contains(html, nav) {
+				t.Errorf("%s: the footer does not mark its department, %s", p.Path, nav)
 			}
 		}
 		if p.Category != nil && p.Pager.Number > 1 {
@@ -142,17 +154,20 @@ func TestHomeShowsFirstRoles(t *testing.T) {
 }
 
 // A pager of many pages shows the first and last, and two on each side of
-// the current one.
+// the current one, with a gap for two pages or more.
 func TestPagerLinks(t *testing.T) {
 	for _, tc := range []struct {
 		total, at int
 		want      string
 	}{
 		{1, 1, "[1]"},
+		{2, 2, "1 [2]"},
 		{5, 3, "1 2 [3] 4 5"},
 		{9, 1, "[1] 2 3 … 9"},
-		{9, 5, "1 … 3 4 [5] 6 7 … 9"},
+		{9, 5, "1 2 3 4 [5] 6 7 8 9"}, // a gap of one page shows the page
+		{10, 5, "1 2 3 4 [5] 6 7 … 10"},
 		{9, 4, "1 2 3 [4] 5 6 … 9"},
+		{200, 100, "1 … 98 99 [100] 101 102 … 200"},
 		{200, 200, "1 … 198 199 [200]"},
 	} {
 		pg := &Pager{Number: tc.at, paths: make([]string, tc.total), page: &Page{}}

@@ -166,13 +166,18 @@ type PagerLink struct {
 }
 
 // Links lists the pages to link to: the first and last, and the two on
-// each side of this one, with a gap for each run left out, so that a list
-// of hundreds of pages has a pager of at most nine entries.
+// each side of this one, with a gap for each run of two or more left out
+// (a single page left out is shown: it takes no more room than the gap),
+// so that a list of hundreds of pages has a pager of at most nine entries.
 func (pg *Pager) Links() []PagerLink {
+	total := len(pg.paths)
+	shown := func(n int) bool {
+		return n == 1 || n == total || (n >= pg.Number-2 && n <= pg.Number+2)
+	}
 	var out []PagerLink
-	for n := 1; n <= len(pg.paths); n++ {
-		if n != 1 && n != len(pg.paths) && (n < pg.Number-2 || n > pg.Number+2) {
-			if last := len(out) - 1; !out[last].Gap {
+	for n := 1; n <= total; n++ {
+		if !shown(n) && !(shown(n-1) && shown(n+1)) {
+			if !out[len(out)-1].Gap {
 				out = append(out, PagerLink{Gap: true})
 			}
 			continue

@@ -106,6 +106,7 @@ func appendList(pages []*Page, cut [][]*site.Entry, path string, questions int, 
 		p.Pager = &Pager{Number: i + 1, Roles: total, Questions: questions, paths: paths, page: p}
 		if i > 0 {
 			p.Title = fmt.Sprintf("%s (page %d of %d)", p.Title, i+1, len(cut))
+			p.Description = site.Clip(fmt.Sprintf("Page %d of %d. %s", i+1, len(cut), p.Description), descriptionLen)
 		}
 		pages = append(pages, p)
 	}
