@@ -127,17 +127,12 @@ func (p *Page) CategoryRoles() []CategoryRole {
 	return out
 }
 
-// Featured returns the roles of department d that the home page shows: the
-// first of its roles, up to the guide's page-size for home.
-func (p *Page) Featured(d *site.Department) []*site.Entry { return p.Site.Featured(d) }
-
 // Pager places a list page among the pages of its list.
 type Pager struct {
-	Number    int // this page's, from 1
-	Roles     int // roles listed on all the pages
-	Questions int // on a category's pages, questions listed on all of them
-	paths     []string
-	page      *Page
+	Number int // this page's, from 1
+	Roles  int // roles listed on all the pages
+	paths  []string
+	page   *Page
 }
 
 // Total returns the number of pages in the list.

@@ -57,7 +57,7 @@ func SitePages(s *site.Site) []*Page {
 			names[i] = e.Title
 		}
 		desc := site.Clip(fmt.Sprintf("Interview guides for %s roles: %s.", d.Name, strings.Join(names, ", ")), descriptionLen)
-		pages = appendList(pages, s.DepartmentPages(d), d.URL, 0, func(roles []*site.Entry) *Page {
+		pages = appendList(pages, s.DepartmentPages(d), d.URL, func(roles []*site.Entry) *Page {
 			return &Page{
 				Site:        s,
 				Kind:        "department",
@@ -72,7 +72,7 @@ func SitePages(s *site.Site) []*Page {
 		if desc == "" {
 			desc = fmt.Sprintf("Every %s interview question in the guide, by role.", c.Title)
 		}
-		pages = appendList(pages, s.CategoryPages(c), c.URL, s.CategoryQuestions(c), func(roles []*site.Entry) *Page {
+		pages = appendList(pages, s.CategoryPages(c), c.URL, func(roles []*site.Entry) *Page {
 			return &Page{
 				Site:        s,
 				Kind:        "category",
@@ -89,9 +89,8 @@ func SitePages(s *site.Site) []*Page {
 
 // appendList appends the pages of a list cut into pages (see
 // site.CategoryPages), each made by page and placed at its path with its
-// share of the roles and a pager; questions is the number the list's
-// pages hold together, on a category's.
-func appendList(pages []*Page, cut [][]*site.Entry, path string, questions int, page func([]*site.Entry) *Page) []*Page {
+// share of the roles and a pager.
+func appendList(pages []*Page, cut [][]*site.Entry, path string, page func([]*site.Entry) *Page) []*Page {
 	paths := make([]string, len(cut))
 	for i := range cut {
 		paths[i] = site.PagePath(path, i+1)
@@ -103,7 +102,7 @@ func appendList(pages []*Page, cut [][]*site.Entry, path string, questions int, 
 	for i, roles := range cut {
 		p := page(roles)
 		p.Path, p.Listed = paths[i], roles
-		p.Pager = &Pager{Number: i + 1, Roles: total, Questions: questions, paths: paths, page: p}
+		p.Pager = &Pager{Number: i + 1, Roles: total, paths: paths, page: p}
 		if i > 0 {
 			p.Title = fmt.Sprintf("%s (page %d of %d)", p.Title, i+1, len(cut))
 			p.Description = site.Clip(fmt.Sprintf("Page %d of %d. %s", i+1, len(cut), p.Description), descriptionLen)

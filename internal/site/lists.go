@@ -44,15 +44,6 @@ func (s *Site) CategoryPages(c *Category) [][]*Entry {
 	return paginate(roles, s.Config.PageSize.Category, func(e *Entry) int { return e.Refs.Count(c.Index) })
 }
 
-// CategoryQuestions returns the number of questions of category c.
-func (s *Site) CategoryQuestions(c *Category) int {
-	n := 0
-	for _, e := range s.Roles {
-		n += e.Refs.Count(c.Index)
-	}
-	return n
-}
-
 // DepartmentPages returns the roles of department d cut into pages of at
 // most the guide's page-size of roles.
 func (s *Site) DepartmentPages(d *Department) [][]*Entry {
