@@ -44,6 +44,36 @@
     });
     if (document.querySelector("[data-search-page]")) load();
   }
+  // The header's plan link shows how many questions the interview plan
+  // holds: as stored (see plan.js, whose key is the plan page's address),
+  // and as plan.js announces when it changes the plan on this page.
+  var count = document.querySelector("a.plan-nav .plan-count");
+  function showCount(n) {
+    count.textContent = "";
+    count.hidden = !(n > 0);
+    if (!(n > 0)) return;
+    var v = document.createElement("span"), h = document.createElement("span");
+    v.setAttribute("aria-hidden", "true");
+    v.textContent = n;
+    h.className = "visually-hidden";
+    h.textContent = "(" + n + (n === 1 ? " question)" : " questions)");
+    count.appendChild(v);
+    count.appendChild(h);
+  }
+  function stored() {
+    try {
+      var key = "guide-plan " + new URL(count.parentNode.getAttribute("href"), location.href).href.replace(/[?#].*$/, "").replace(/index\.html$/, "");
+      var p = JSON.parse(localStorage.getItem(key));
+      return p && Array.isArray(p.items) ? p.items.length : 0;
+    } catch (e) {
+      return 0;
+    }
+  }
+  if (count) {
+    showCount(stored());
+    window.addEventListener("storage", function () { showCount(stored()); });
+    document.addEventListener("guide-plan", function (e) { showCount(e.detail); });
+  }
   // Print with every FAQ answer open.
   window.addEventListener("beforeprint", function () {
     document.querySelectorAll("details:not([open])").forEach(function (d) {

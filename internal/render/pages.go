@@ -84,6 +84,7 @@ func SitePages(s *site.Site) []*Page {
 		})
 	}
 	pages = append(pages, &Page{Site: s, Kind: "search", Path: "search/", Title: "Search", Description: "Search every question, note and FAQ entry in " + cfg.Title + "."})
+	pages = append(pages, &Page{Site: s, Kind: "plan", Path: "plan/", Title: "Interview plan", Description: "Questions picked from the roles of " + cfg.Title + ", in the order of an interview, with what to look for in each answer."})
 	return append(pages, &Page{Site: s, Kind: "404", Path: "404.html", Title: "Page not found", Description: cfg.Description})
 }
 

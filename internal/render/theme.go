@@ -9,7 +9,7 @@
 //
 // Layouts: base.html defines the "base" template, the page skeleton, which
 // calls the blocks "head" and "main". Each page layout (home.html,
-// role.html, category.html, department.html, search.html, 404.html) is parsed together
+// role.html, category.html, department.html, search.html, plan.html, 404.html) is parsed together
 // with base.html and every file in layouts/partials/, and defines "main".
 // Templates are named after their files, so an error reads
 // "template: role.html:12: ...". Each page gets a *Page as its data.
@@ -56,7 +56,7 @@ type Asset struct {
 }
 
 // Pages are the page layouts every theme has.
-var Pages = []string{"home", "role", "category", "department", "search", "404"}
+var Pages = []string{"home", "role", "category", "department", "search", "plan", "404"}
 
 const (
 	layoutsDir = "layouts"

@@ -21,7 +21,7 @@ type sitemapURL struct {
 	LastMod string `xml:"lastmod,omitempty"`
 }
 
-// Sitemap returns sitemap.xml: every page but search and 404, with absolute
+// Sitemap returns sitemap.xml: every page but search, plan and 404, with absolute
 // URLs, and the update date of roles that have one.
 func Sitemap(s *site.Site) ([]byte, error) {
 	base := s.Config.BaseURL.String()

@@ -1,0 +1,208 @@
+package guide_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/guide-build/guide/internal/browsertest"
+)
+
+// Questions of the bundled guide that the plan tests pick.
+const (
+	isolationQ = "q-what-anomalies-do-the-standard-relational" // backend developer
+	planTitle  = "Onsite, round 2"
+)
+
+func run(t *testing.T, ctx context.Context, js string) {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](js)); err != nil {
+		t.Fatalf("%s: %v", js, err)
+	}
+}
+
+func navigate(t *testing.T, ctx context.Context, url string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitVisible("h1")); err != nil {
+		t.Fatalf("opening %s: %v", url, err)
+	}
+}
+
+// addToPlan presses "Add to plan" beside a question of the open role page.
+func addToPlan(t *testing.T, ctx context.Context, id string) {
+	t.Helper()
+	browsertest.WaitJS(t, ctx, `document.querySelector("li.question .plan-add") !== null`)
+	run(t, ctx, `document.getElementById(`+mustJSON(id)+`).querySelector(".plan-add").click()`)
+	browsertest.WaitJS(t, ctx, `document.getElementById(`+mustJSON(id)+`).querySelector(".plan-add").textContent === "Remove from plan"`)
+}
+
+// headerCount is what the header's plan link shows.
+func headerCount(t *testing.T, ctx context.Context) string {
+	return evalString(t, ctx, `(c => c.hidden ? "" : c.textContent)(document.querySelector("a.plan-nav .plan-count"))`)
+}
+
+// TestBrowserPlan assembles an interview plan over HTTP under a subpath:
+// questions added on two role pages gather on the plan page, in the order
+// they were added, with their look-for notes as the role pages have them
+// now; they can be moved, removed and restored, titled, and shared as a
+// link that shows the same plan in a browser that has never seen it.
+func TestBrowserPlan(t *testing.T) {
+	ctx, console := browsertest.NewWithConsole(t)
+	root := served(t)
+	navigate(t, ctx, root+"roles/backend-developer/")
+	if got := evalString(t, ctx, `String(document.querySelectorAll("li.question .plan-add").length === document.querySelectorAll("li.question").length)`); got != "true" {
+		t.Fatalf("every question has an Add to plan button: %s", got)
+	}
+	if c := headerCount(t, ctx); c != "" {
+		t.Errorf("the header counts %q questions in a new browser's plan; want none shown", c)
+	}
+	firstBackend := evalString(t, ctx, `document.querySelector("li.question").id`)
+	addToPlan(t, ctx, isolationQ)
+	addToPlan(t, ctx, firstBackend)
+	if c := headerCount(t, ctx); c != "2(2 questions)" {
+		t.Errorf("the header's plan link shows %q after two questions were added; want 2", c)
+	}
+	if s := evalString(t, ctx, `document.querySelector("article [role=status]").textContent`); !strings.Contains(s, "2 questions") {
+		t.Errorf("the live region says %q; want the plan's new size", s)
+	}
+
+	navigate(t, ctx, root+"roles/data-engineer/")
+	firstData := evalString(t, ctx, `document.querySelector("li.question").id`)
+	addToPlan(t, ctx, firstData)
+	// Pressed again, the button takes the question out, and back in.
+	run(t, ctx, `document.getElementById(`+mustJSON(firstData)+`).querySelector(".plan-add").click()`)
+	browsertest.WaitJS(t, ctx, `document.getElementById(`+mustJSON(firstData)+`).querySelector(".plan-add").textContent === "Add to plan"`)
+	addToPlan(t, ctx, firstData)
+	wantLook := evalString(t, ctx, `document.getElementById(`+mustJSON(firstData)+`).querySelector(".look-for p").textContent`)
+
+	// What was stored is replaced by what the role page says now.
+	run(t, ctx, `(() => {
+  const k = Object.keys(localStorage).find(k => k.startsWith("guide-plan "));
+  const p = JSON.parse(localStorage.getItem(k));
+  p.items[0].x = "STALE TEXT";
+  localStorage.setItem(k, JSON.stringify(p));
+})()`)
+	navigate(t, ctx, root+"plan/")
+	items := `[...document.querySelectorAll(".plan-list .plan-item")]`
+	browsertest.WaitJS(t, ctx, items+`.length === 3 && !document.querySelector(".plan-list").textContent.includes("STALE TEXT")`)
+	order := evalString(t, ctx, items+`.map(li => li.querySelector(".plan-meta a").getAttribute("href").replace(/^.*roles\//, "")).join(" ")`)
+	if want := "backend-developer/#" + isolationQ + " backend-developer/#" + firstBackend + " data-engineer/#" + firstData; order != want {
+		t.Errorf("plan links to %q; want the questions in the order added, %q", order, want)
+	}
+	first := evalString(t, ctx, items+`[0].innerText`)
+	for _, want := range []string{"Backend Developer", "Technical", "isolation", "WHAT TO LOOK FOR"} {
+		if !strings.Contains(first, want) {
+			t.Errorf("the first question of the plan reads %q; want it to hold %q", first, want)
+		}
+	}
+	if got := evalString(t, ctx, items+`[2].querySelector(".look-for p").textContent`); got != wantLook {
+		t.Errorf("third question's look-for note %q; want the role page's, %q", got, wantLook)
+	}
+	if c := headerCount(t, ctx); c != "3(3 questions)" {
+		t.Errorf("the header shows %q on the plan page; want 3", c)
+	}
+
+	// Move the last question up; the focus stays on the moved question.
+	run(t, ctx, items+`[2].querySelector(".plan-up").click()`)
+	browsertest.WaitJS(t, ctx, items+`[1].querySelector(".plan-meta a").getAttribute("href").includes("data-engineer")`)
+	if got := evalString(t, ctx, `String(document.activeElement.closest(".plan-item") === `+items+`[1])`); got != "true" {
+		t.Errorf("after Move up the focus is not on the moved question")
+	}
+	// Remove one, then undo.
+	run(t, ctx, items+`[0].querySelector(".plan-remove").click()`)
+	browsertest.WaitJS(t, ctx, items+`.length === 2 && !document.querySelector(".plan-undo").hidden`)
+	run(t, ctx, `document.querySelector(".plan-undo").click()`)
+	browsertest.WaitJS(t, ctx, items+`.length === 3 && `+items+`[0].querySelector(".plan-meta a").getAttribute("href").includes(`+mustJSON(isolationQ)+`)`)
+
+	// A title, and the link that shares the plan.
+	run(t, ctx, `(i => { i.value = `+mustJSON(planTitle)+`; i.dispatchEvent(new Event("input")); })(document.getElementById("plan-title"))`)
+	link := evalString(t, ctx, `document.getElementById("plan-link").value`)
+	want := root + "plan/#plan=backend-developer:" + isolationQ + ";data-engineer:" + firstData + ";backend-developer:" + firstBackend + "&title=Onsite%2C%20round%202"
+	if link != want {
+		t.Errorf("share link\n%s\nwant\n%s", link, want)
+	}
+	if errs := console.Errors(); len(errs) > 0 {
+		t.Errorf("the pages logged errors: %q", errs)
+	}
+
+	// Opened in a browser that has no plan, the link shows the same plan,
+	// read from the role pages, and can be kept.
+	other, otherConsole := browsertest.NewWithConsole(t)
+	navigate(t, other, link)
+	browsertest.WaitJS(t, other, items+`.length === 3 && `+items+`.every(li => li.querySelector(".look-for p"))`)
+	if got := evalString(t, other, items+`.map(li => li.querySelector(".plan-meta a").getAttribute("href").replace(/^.*roles\//, "")).join(" ")`); got != "backend-developer/#"+isolationQ+" data-engineer/#"+firstData+" backend-developer/#"+firstBackend {
+		t.Errorf("the shared plan shows %q; want the sender's order", got)
+	}
+	banner := evalString(t, other, `document.querySelector(".plan-shared").hidden ? "" : document.querySelector(".plan-shared").innerText`)
+	if !strings.Contains(banner, "3 questions, “"+planTitle+"”") || !strings.Contains(banner, "Save as my plan") {
+		t.Errorf("shared plan's banner reads %q", banner)
+	}
+	if got := evalString(t, other, `String(document.querySelectorAll(".plan-list .plan-remove").length)`); got != "0" {
+		t.Errorf("a shared plan offers %s Remove buttons; want it read-only until saved", got)
+	}
+	run(t, other, `document.querySelector(".plan-save").click()`)
+	browsertest.WaitJS(t, other, `location.hash === "" && document.querySelector(".plan-shared").hidden && document.querySelectorAll(".plan-list .plan-remove").length === 3`)
+	if c := headerCount(t, other); c != "3(3 questions)" {
+		t.Errorf("after saving a shared plan the header shows %q; want 3", c)
+	}
+	if got := evalString(t, other, `document.getElementById("plan-title").value`); got != planTitle {
+		t.Errorf("saved plan's title %q; want %q", got, planTitle)
+	}
+	if errs := otherConsole.Errors(); len(errs) > 0 {
+		t.Errorf("the shared plan logged errors: %q", errs)
+	}
+}
+
+// TestBrowserPlanBadLinks opens shared links that name what the guide does
+// not have, or that try to inject markup: nothing runs, and the page says
+// what it could not find.
+func TestBrowserPlanBadLinks(t *testing.T) {
+	ctx := browsertest.New(t)
+	root := served(t)
+	navigate(t, ctx, root+`plan/#plan=..%2F..:q-a;x"><img src=x onerror=alert(1)>:q-b;backend-developer:<img%20src=x%20onerror=alert(1)>&title=<img src=x onerror=alert(2)>`)
+	browsertest.WaitJS(t, ctx, `!document.querySelector(".plan-shared").hidden`)
+	if got := evalString(t, ctx, `document.querySelector(".plan-shared").innerText`); !strings.Contains(got, "names no question of this guide") {
+		t.Errorf("a link of nothing valid says %q", got)
+	}
+	if n := evalString(t, ctx, `String(document.querySelectorAll("main img").length + document.querySelectorAll(".plan-list li").length)`); n != "0" {
+		t.Errorf("a hostile link made %s elements; want none", n)
+	}
+
+	// A question reworded since the link was made, and a role since
+	// removed, are shown as such.
+	navigate(t, ctx, root+"plan/#plan=backend-developer:q-no-such-question;no-such-role:q-anything")
+	items := `[...document.querySelectorAll(".plan-list .plan-item")]`
+	browsertest.WaitJS(t, ctx, items+`.length === 2 && `+items+`.every(li => li.querySelector(".plan-warning"))`)
+	got := evalString(t, ctx, items+`.map(li => li.querySelector(".plan-warning").textContent).join("|")`)
+	if !strings.Contains(got, "no longer on its role's page") || !strings.Contains(got, "role is no longer in the guide") {
+		t.Errorf("missing question and role say %q", got)
+	}
+}
+
+// TestBrowserPlanFromDisk builds a plan in a guide opened from file://,
+// where the plan page cannot read role pages: it shows the questions as
+// they were stored, and links to them on disk.
+func TestBrowserPlanFromDisk(t *testing.T) {
+	ctx, console := browsertest.NewWithConsole(t)
+	dir := builtGuide(t)
+	navigate(t, ctx, "file://"+filepath.Join(dir, "roles/backend-developer/index.html"))
+	addToPlan(t, ctx, isolationQ)
+	look := evalString(t, ctx, `document.getElementById(`+mustJSON(isolationQ)+`).querySelector(".look-for p").textContent`)
+	// The header's link opens the plan page itself, not a folder listing.
+	run(t, ctx, `document.querySelector("a.plan-nav").click()`)
+	browsertest.WaitJS(t, ctx, `location.pathname.endsWith("/plan/index.html") && document.querySelectorAll(".plan-list .plan-item").length === 1`)
+	item := evalString(t, ctx, `document.querySelector(".plan-list .plan-item").innerText`)
+	if !strings.Contains(item, "isolation") || !strings.Contains(item, look) {
+		t.Errorf("the plan from disk reads %q; want the question and its look-for note %q", item, look)
+	}
+	href := evalString(t, ctx, `document.querySelector(".plan-meta a").href`)
+	if !strings.HasSuffix(href, "/roles/backend-developer/index.html#"+isolationQ) {
+		t.Errorf("from disk the question links to %q; want its role page's index.html", href)
+	}
+	if errs := console.Errors(); len(errs) > 0 {
+		t.Errorf("the pages logged errors: %q", errs)
+	}
+}
