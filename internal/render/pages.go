@@ -136,22 +136,29 @@ func categorySize(roles []*site.Entry, c *site.Category) int {
 // bigPage is the size guess above which pages are rendered one at a time.
 const bigPage = 1 << 20
 
-// siteFiles are the files made from the site model without a layout.
-var siteFiles = []struct {
-	name string
-	make func(*site.Site) ([]byte, error)
-}{{"sitemap.xml", Sitemap}, {"feed.xml", Feed}, {"robots.txt", Robots}}
+// SiteFile is a file made from the site model without a layout.
+type SiteFile struct {
+	Name string
+	Make func() ([]byte, error)
+}
+
+// siteFiles are the sitemap files (see Sitemaps), feed and robots.txt.
+func siteFiles(s *site.Site) []SiteFile {
+	return append(Sitemaps(s),
+		SiteFile{"feed.xml", func() ([]byte, error) { return Feed(s) }},
+		SiteFile{"robots.txt", func() ([]byte, error) { return Robots(s) }})
+}
 
 // PutSitePages renders every page and file that depends on all roles (see
 // SitePages, plus sitemap, feed and robots.txt) and hands them to the sink.
 // It returns the number of files.
 func (t *Theme) PutSitePages(s *site.Site, sink Sink) (int, error) {
-	pages := SitePages(s)
+	pages, files := SitePages(s), siteFiles(s)
 	// Pages are rendered on every core, but pages of megabytes (a category
 	// page of a large guide with a large page-size) one at a time, as each
 	// is held twice while it is minified. The error reported is that of
 	// the first file in order, as if they had been made one by one.
-	errs := make([]error, len(pages)+len(siteFiles))
+	errs := make([]error, len(pages)+len(files))
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	g.Go(func() error {
@@ -170,14 +177,14 @@ func (t *Theme) PutSitePages(s *site.Site, sink Sink) (int, error) {
 			})
 		}
 	}
-	for i, f := range siteFiles {
+	for i, f := range files {
 		g.Go(func() error {
-			b, err := f.make(s)
+			b, err := f.Make()
 			if err != nil {
-				errs[len(pages)+i] = fmt.Errorf("making %s: %w", f.name, err)
+				errs[len(pages)+i] = fmt.Errorf("making %s: %w", f.Name, err)
 				return nil
 			}
-			errs[len(pages)+i] = sink.Put(f.name, b)
+			errs[len(pages)+i] = sink.Put(f.Name, b)
 			return nil
 		})
 	}
@@ -187,7 +194,7 @@ func (t *Theme) PutSitePages(s *site.Site, sink Sink) (int, error) {
 			return 0, err
 		}
 	}
-	return len(pages) + len(siteFiles), nil
+	return len(pages) + len(files), nil
 }
 
 // SiteFile renders the one file at path (from the site root) that does not
@@ -200,9 +207,9 @@ func (t *Theme) SiteFile(s *site.Site, path string) ([]byte, bool, error) {
 			return b, true, err
 		}
 	}
-	for _, f := range siteFiles {
-		if f.name == path {
-			b, err := f.make(s)
+	for _, f := range siteFiles(s) {
+		if f.Name == path {
+			b, err := f.Make()
 			return b, true, err
 		}
 	}
@@ -220,8 +227,8 @@ func (t *Theme) SiteFileNames(s *site.Site) []string {
 	for _, p := range SitePages(s) {
 		out = append(out, File(p.Path))
 	}
-	for _, f := range siteFiles {
-		out = append(out, f.name)
+	for _, f := range siteFiles(s) {
+		out = append(out, f.Name)
 	}
 	for _, n := range t.names {
 		out = append(out, t.assets[n].Path)

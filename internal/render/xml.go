@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/xml"
+	"fmt"
 	"slices"
 	"time"
 
@@ -21,17 +22,39 @@ type sitemapURL struct {
 	LastMod string `xml:"lastmod,omitempty"`
 }
 
-// Sitemap returns sitemap.xml: every page but search, plan and 404, with absolute
-// URLs, and the update date of roles that have one.
-func Sitemap(s *site.Site) ([]byte, error) {
+// The protocol's limits on one sitemap file: 50,000 URLs and 50 MB.
+// Tests lower them.
+var (
+	sitemapURLs  = 50000
+	sitemapBytes = 50 << 20
+)
+
+type sitemapIndex struct {
+	XMLName  xml.Name       `xml:"sitemapindex"`
+	NS       string         `xml:"xmlns,attr"`
+	Sitemaps []sitemapEntry `xml:"sitemap"`
+}
+
+type sitemapEntry struct {
+	Loc     string `xml:"loc"`
+	LastMod string `xml:"lastmod,omitempty"`
+}
+
+// Sitemaps returns the sitemap files: every page but search, plan and 404,
+// with absolute URLs, and the update date of roles that have one. A guide
+// whose pages fit the protocol's limits for one file gets sitemap.xml; a
+// larger one gets sitemap-1.xml, sitemap-2.xml... and a sitemap.xml that
+// lists them, so that robots.txt and search consoles name one file either
+// way.
+func Sitemaps(s *site.Site) []SiteFile {
 	base := s.Config.BaseURL.String()
-	set := urlset{NS: "http://www.sitemaps.org/schemas/sitemap/0.9"}
+	var all []sitemapURL
 	add := func(p string, t time.Time) {
 		u := sitemapURL{Loc: base + p}
 		if !t.IsZero() {
 			u.LastMod = t.Format(time.DateOnly)
 		}
-		set.URLs = append(set.URLs, u)
+		all = append(all, u)
 	}
 	add("", time.Time{})
 	for _, p := range SitePages(s) {
@@ -42,8 +65,44 @@ func Sitemap(s *site.Site) ([]byte, error) {
 	for _, e := range s.Roles {
 		add(e.URL, e.Updated)
 	}
-	return marshal(set)
+	// Cut where a file would pass either limit, counting each URL's
+	// element as the encoder writes it, escaping aside (hence the margin).
+	const head, perURL = 200, 64
+	var parts [][]sitemapURL
+	start, size := 0, head
+	for i, u := range all {
+		n := perURL + len(u.Loc) + len(u.LastMod)
+		if i > start && (i-start >= sitemapURLs || size+n > sitemapBytes*9/10) {
+			parts = append(parts, all[start:i])
+			start, size = i, head
+		}
+		size += n
+	}
+	parts = append(parts, all[start:])
+	file := func(urls []sitemapURL) func() ([]byte, error) {
+		return func() ([]byte, error) {
+			return marshal(urlset{NS: sitemapNS, URLs: urls})
+		}
+	}
+	if len(parts) == 1 {
+		return []SiteFile{{"sitemap.xml", file(all)}}
+	}
+	files := []SiteFile{{"sitemap.xml", nil}}
+	index := sitemapIndex{NS: sitemapNS}
+	for i, urls := range parts {
+		name := fmt.Sprintf("sitemap-%d.xml", i+1)
+		var last string
+		for _, u := range urls {
+			last = max(last, u.LastMod)
+		}
+		index.Sitemaps = append(index.Sitemaps, sitemapEntry{Loc: base + name, LastMod: last})
+		files = append(files, SiteFile{name, file(urls)})
+	}
+	files[0].Make = func() ([]byte, error) { return marshal(index) }
+	return files
 }
+
+const sitemapNS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 type atomFeed struct {
 	XMLName  xml.Name    `xml:"feed"`
