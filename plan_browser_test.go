@@ -2,13 +2,21 @@ package guide_test
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/guide-build/guide"
 	"github.com/guide-build/guide/internal/browsertest"
+	"github.com/guide-build/guide/internal/build"
 )
 
 // Questions of the bundled guide that the plan tests pick.
@@ -36,7 +44,7 @@ func addToPlan(t *testing.T, ctx context.Context, id string) {
 	t.Helper()
 	browsertest.WaitJS(t, ctx, `document.querySelector("li.question .plan-add") !== null`)
 	run(t, ctx, `document.getElementById(`+mustJSON(id)+`).querySelector(".plan-add").click()`)
-	browsertest.WaitJS(t, ctx, `document.getElementById(`+mustJSON(id)+`).querySelector(".plan-add").textContent === "Remove from plan"`)
+	browsertest.WaitJS(t, ctx, `document.getElementById(`+mustJSON(id)+`).querySelector(".plan-add").textContent.startsWith("Remove from plan")`)
 }
 
 // headerCount is what the header's plan link shows.
@@ -65,7 +73,7 @@ func TestBrowserPlan(t *testing.T) {
 	if c := headerCount(t, ctx); c != "2(2 questions)" {
 		t.Errorf("the header's plan link shows %q after two questions were added; want 2", c)
 	}
-	if s := evalString(t, ctx, `document.querySelector("article [role=status]").textContent`); !strings.Contains(s, "2 questions") {
+	if s := evalString(t, ctx, `document.querySelector("article .plan-toast").textContent`); !strings.Contains(s, "2 questions") {
 		t.Errorf("the live region says %q; want the plan's new size", s)
 	}
 
@@ -74,7 +82,7 @@ func TestBrowserPlan(t *testing.T) {
 	addToPlan(t, ctx, firstData)
 	// Pressed again, the button takes the question out, and back in.
 	run(t, ctx, `document.getElementById(`+mustJSON(firstData)+`).querySelector(".plan-add").click()`)
-	browsertest.WaitJS(t, ctx, `document.getElementById(`+mustJSON(firstData)+`).querySelector(".plan-add").textContent === "Add to plan"`)
+	browsertest.WaitJS(t, ctx, `document.getElementById(`+mustJSON(firstData)+`).querySelector(".plan-add").textContent.startsWith("Add to plan")`)
 	addToPlan(t, ctx, firstData)
 	wantLook := evalString(t, ctx, `document.getElementById(`+mustJSON(firstData)+`).querySelector(".look-for p").textContent`)
 
@@ -202,6 +210,184 @@ func TestBrowserPlanFromDisk(t *testing.T) {
 	if !strings.HasSuffix(href, "/roles/backend-developer/index.html#"+isolationQ) {
 		t.Errorf("from disk the question links to %q; want its role page's index.html", href)
 	}
+	if errs := console.Errors(); len(errs) > 0 {
+		t.Errorf("the pages logged errors: %q", errs)
+	}
+}
+
+// hostileRole is a role whose notes, in a guide that lets raw HTML
+// through, try every way we know to run script or style on the plan page.
+const hostileRole = `---
+title: Hostile Role
+department: Engineering
+summary: A role whose notes try to run script on the plan page.
+questions:
+  - q: Plain question one?
+    category: technical
+    look-for: >-
+      Safe text <svg><a xlink:href="javascript:window.pwned=1"><text y="20">svg link</text></a><animate attributeName="href" values="javascript:window.pwned=2"/></svg>
+      <svg><style>.plan-item{display:none!important}</style></svg>
+      <img name="createElement" src="x.png"> <img src=x onerror="window.pwned=3">
+      <a href="javascript:window.pwned=4">js link</a> <a href="../other/" onclick="window.pwned=5">relative link</a>
+      <STYLE>.plan-list{display:none}</STYLE><script>window.pwned=6</script><iframe src="javascript:parent.pwned=7"></iframe>
+      <form name="getElementById"><input name="x"></form>
+  - q: Second question?
+    category: behavioral
+    look-for: Listens to <b>everyone</b>.
+---
+`
+
+// serveGuide builds a guide of guide.yaml plus extra text and the given
+// role files, and serves it under a subpath.
+func serveGuide(t *testing.T, extra string, roles map[string]string) string {
+	t.Helper()
+	src := t.TempDir()
+	cfg, err := os.ReadFile("guide.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{"guide.yaml": string(cfg) + extra}
+	for name, body := range roles {
+		files["content/roles/"+name] = body
+	}
+	for name, body := range files {
+		p := filepath.Join(src, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "site")
+	if _, err := build.Publish(context.Background(), src, out, build.Options{Theme: guide.Theme}); err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/g/", http.StripPrefix("/g", http.FileServer(http.Dir(out))))
+	ts := httptest.NewServer(mux)
+	t.Cleanup(ts.Close)
+	return ts.URL + "/g/"
+}
+
+// TestBrowserPlanHostileContent shows, on the plan page, questions of a
+// role whose raw HTML tries to run script, restyle the page or shadow the
+// document's methods: only the text and safe markup arrive.
+func TestBrowserPlanHostileContent(t *testing.T) {
+	root := serveGuide(t, "unsafe-html: true\n", map[string]string{"hostile-role.md": hostileRole})
+	ctx := browsertest.New(t)
+	navigate(t, ctx, root+"roles/hostile-role/")
+	ids := evalString(t, ctx, `[...document.querySelectorAll("li.question")].map(li => li.id).join(",")`)
+	if _, err := chromedp.Run(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatal(err)
+	}
+	navigate(t, ctx, root+"plan/#plan=hostile-role:"+ids)
+	items := `[...document.querySelectorAll(".plan-list .plan-item")]`
+	browsertest.WaitJS(t, ctx, items+`.length === 2 && `+items+`[0].querySelector(".look-for") !== null && `+items+`[0].innerText.includes("Safe text")`)
+	run(t, ctx, `document.querySelectorAll(".plan-list a").forEach(a => a.dispatchEvent(new MouseEvent("mouseover")))`)
+	got := evalString(t, ctx, `JSON.stringify({
+  pwned: window.pwned === undefined ? null : window.pwned,
+  createElement: typeof document.createElement,
+  unsafe: [...document.querySelectorAll(".plan-list svg, .plan-list style, .plan-list script, .plan-list iframe, .plan-list form, .plan-list [name]")].length,
+  onattrs: [...document.querySelectorAll(".plan-list *")].filter(e => [...e.attributes].some(a => /^on/i.test(a.name))).length,
+  badLinks: [...document.querySelectorAll(".plan-list a[href]")].map(a => a.getAttribute("href")).filter(h => !/^https?:/.test(h)).length,
+  shown: `+items+`.every(li => li.offsetHeight > 0) && document.querySelector(".plan-list").offsetHeight > 0,
+  second: `+items+`[1].querySelector(".look-for b") !== null
+})`)
+	if want := `{"pwned":null,"createElement":"function","unsafe":0,"onattrs":0,"badLinks":0,"shown":true,"second":true}`; got != want {
+		t.Errorf("the plan page with hostile content: %s; want %s", got, want)
+	}
+}
+
+// TestBrowserPlanEdges covers what a shared link or another tab can do to
+// the plan page: a title cut inside a character, the skip link's
+// fragment, entries it cannot read or too many of them, and Undo after the
+// plan changed elsewhere.
+func TestBrowserPlanEdges(t *testing.T) {
+	ctx, console := browsertest.NewWithConsole(t)
+	root := served(t)
+	items := `[...document.querySelectorAll(".plan-list .plan-item")]`
+
+	// A title of 119 letters and an emoji is cut before the emoji, not in
+	// the middle of it; saved, the plan still makes its link.
+	navigate(t, ctx, root+"plan/#plan=backend-developer:"+isolationQ+"&title="+strings.Repeat("a", 119)+"%F0%9F%98%80")
+	browsertest.WaitJS(t, ctx, items+`.length === 1 && !document.querySelector(".plan-shared").hidden`)
+	// The skip link's fragment leaves the shared plan on screen.
+	run(t, ctx, `document.querySelector("a.skip").click()`)
+	if got := evalString(t, ctx, `location.hash + " " + document.querySelector(".plan-shared").hidden + " " + `+items+`.length`); got != "#main false 1" {
+		t.Errorf("after the skip link: %q; want the shared plan still shown", got)
+	}
+	run(t, ctx, `history.replaceState(null, "", "#plan=backend-developer:`+isolationQ+`&title=`+strings.Repeat("a", 119)+`%F0%9F%98%80")`)
+	run(t, ctx, `document.querySelector(".plan-save").click()`)
+	browsertest.WaitJS(t, ctx, `document.getElementById("plan-link").value.includes("&title=`+strings.Repeat("a", 119)+`")`)
+	navigate(t, ctx, root+"plan/")
+	browsertest.WaitJS(t, ctx, items+`.length === 1 && document.getElementById("plan-link").value !== ""`)
+
+	// Undo puts a removed question back into the plan as it is now, not
+	// as it was: a question added meanwhile (here, as another tab would)
+	// stays.
+	run(t, ctx, items+`[0].querySelector(".plan-remove").click()`)
+	browsertest.WaitJS(t, ctx, items+`.length === 0 && !document.querySelector(".plan-undo").hidden`)
+	run(t, ctx, `(() => {
+  const k = Object.keys(localStorage).find(k => k.startsWith("guide-plan ") && !k.endsWith(" test"));
+  const p = JSON.parse(localStorage.getItem(k));
+  p.items.push({r: "data-engineer", q: "q-added-elsewhere", x: "Added in another tab"});
+  localStorage.setItem(k, JSON.stringify(p));
+})()`)
+	run(t, ctx, `document.querySelector(".plan-undo").click()`)
+	browsertest.WaitJS(t, ctx, items+`.length === 2`)
+	if got := evalString(t, ctx, items+`.map(li => li.querySelector(".plan-meta a").getAttribute("href").replace(/^.*#/, "")).join(" ")`); got != isolationQ+" q-added-elsewhere" {
+		t.Errorf("after Undo the plan holds %q; want the removed question back in its place and the one added meanwhile", got)
+	}
+	if got := evalString(t, ctx, `document.activeElement.closest(".plan-item") === `+items+`[0] ? "restored" : document.activeElement.tagName`); got != "restored" {
+		t.Errorf("after Undo the focus is on %s; want the restored question", got)
+	}
+
+	// A link of 201 questions, two entries it cannot read: 200 are shown,
+	// and the page says what it left out.
+	var b strings.Builder
+	b.WriteString("plan/#plan=backend-developer:")
+	for i := range 201 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString("q-" + strconv.Itoa(i))
+	}
+	b.WriteString(";Data-Engineer:q-x;data-engineer:q-%E0")
+	navigate(t, ctx, root+b.String())
+	browsertest.WaitJS(t, ctx, items+`.length === 200`)
+	banner := evalString(t, ctx, `document.querySelector(".plan-shared-text").textContent`)
+	for _, want := range []string{"200 questions", "2 entries of the link could not be read", "1 question was left out: a plan holds at most 200"} {
+		if !strings.Contains(banner, want) {
+			t.Errorf("banner %q; want it to say %q", banner, want)
+		}
+	}
+	if errs := console.Errors(); len(errs) > 0 {
+		t.Errorf("the pages logged errors: %q", errs)
+	}
+}
+
+// TestBrowserPlanNoStorage runs the plan where the browser refuses storage
+// (a blocked site, some private modes): the buttons still work on the
+// page, and both pages say why the plan will not last.
+func TestBrowserPlanNoStorage(t *testing.T) {
+	ctx, console := browsertest.NewWithConsole(t)
+	if _, err := chromedp.Run(ctx, chromedp.Action[chromedp.Void](func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+			Source: `Object.defineProperty(window, "localStorage", {get() { throw new DOMException("blocked", "SecurityError"); }});`,
+		})
+		return chromedp.Void{}, err
+	})); err != nil {
+		t.Fatal(err)
+	}
+	root := served(t)
+	navigate(t, ctx, root+"roles/backend-developer/")
+	addToPlan(t, ctx, isolationQ)
+	if s := evalString(t, ctx, `document.querySelector(".plan-toast").textContent`); !strings.Contains(s, "storage is blocked") {
+		t.Errorf("with storage blocked the role page says %q; want it to say the plan will not last", s)
+	}
+	navigate(t, ctx, root+"plan/")
+	browsertest.WaitJS(t, ctx, `document.querySelector(".plan-status").textContent.includes("storage is blocked")`)
 	if errs := console.Errors(); len(errs) > 0 {
 		t.Errorf("the pages logged errors: %q", errs)
 	}

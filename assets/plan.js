@@ -16,6 +16,7 @@
   var MAX = 200; // questions in a plan
   var SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
   var ANCHOR = /^[^\s:;,&=#/\\?%<>"'`]{1,200}$/;
+  var NO_STORE = "This browser does not let the guide keep a plan (its storage is blocked), so the plan lasts only while this page is open.";
 
   // ---- Where the plan lives.
   var page = document.querySelector("[data-plan-page]");
@@ -29,22 +30,45 @@
   var rootHref = new URL("../", planHref).href;
   var KEY = "guide-plan " + planHref;
   var memory = null; // the plan, where the browser does not let us store it
-  var storeFailed = false;
+  var canStore = (function () {
+    try {
+      localStorage.setItem(KEY + " test", "1");
+      localStorage.removeItem(KEY + " test");
+      return true;
+    } catch (e) {
+      return false;
+    }
+  })();
 
+  // clip cuts s to n characters, never inside one, and replaces halves of
+  // characters, which encodeURIComponent refuses.
   function clip(s, n) {
-    return typeof s === "string" ? s.slice(0, n) : "";
+    if (typeof s !== "string") return "";
+    s = s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/g, function (m) {
+      return m.length > 1 ? m.charAt(0) + "\uFFFD" : "\uFFFD";
+    });
+    if (s.length > n) s = s.slice(0, /[\uD800-\uDBFF]/.test(s.charAt(n - 1)) ? n - 1 : n);
+    return s;
   }
 
-  // clean keeps the well-formed items of a stored or shared plan.
+  // clean keeps the well-formed items of a stored or shared plan, at most
+  // MAX, and counts what it left out: bad entries and those over MAX.
   function clean(p) {
-    var out = { title: "", items: [] }, seen = {};
+    var out = { title: "", items: [], bad: 0, over: 0 }, seen = {};
     if (!p || typeof p !== "object") return out;
     out.title = clip(p.title, 120);
     (Array.isArray(p.items) ? p.items : []).forEach(function (it) {
-      if (!it || !SLUG.test(it.r) || typeof it.q !== "string" || !ANCHOR.test(it.q)) return;
+      if (!it || typeof it.r !== "string" || !SLUG.test(it.r) || typeof it.q !== "string" || !ANCHOR.test(it.q)) {
+        out.bad++;
+        return;
+      }
       var id = it.r + "#" + it.q;
-      if (seen[id] || out.items.length >= MAX) return;
+      if (seen[id]) return;
       seen[id] = true;
+      if (out.items.length >= MAX) {
+        out.over++;
+        return;
+      }
       out.items.push({
         r: it.r, q: it.q, t: clip(it.t, 200), c: clip(it.c, 200), n: clip(it.n, 10),
         x: clip(it.x, 4000), l: clip(it.l, 20000), f: clip(it.f, 20000), u: clip(it.u, 20000)
@@ -63,17 +87,16 @@
     }
   }
 
-  // save stores the plan and reports whether the browser kept it.
+  // save stores the plan: in the browser where it can, else in memory.
   function save(p) {
+    var keep = { title: p.title, items: p.items };
     try {
-      localStorage.setItem(KEY, JSON.stringify(p));
+      localStorage.setItem(KEY, JSON.stringify(keep));
       memory = null;
-      return true;
     } catch (e) {
-      memory = p;
-      storeFailed = true;
-      return false;
+      memory = keep;
     }
+    updateCount(keep.items.length);
   }
 
   function indexOf(p, r, q) {
@@ -87,21 +110,43 @@
     return n + " " + (n === 1 ? one : many);
   }
 
+  function leftOut(over) {
+    return over ? " " + plural(over, "question was", "questions were") + " left out: a plan holds at most " + MAX + "." : "";
+  }
+
   // updateCount tells site.js, which shows it in the header's plan link,
   // how many questions the plan holds.
   function updateCount(n) {
     document.dispatchEvent(new CustomEvent("guide-plan", { detail: n }));
   }
 
+  // DOM methods called through their prototypes: a role page's content,
+  // where the guide lets raw HTML through, could name an element
+  // "getElementById" and hide the document's own.
+  var byId = function (doc, id) { return Document.prototype.getElementById.call(doc, id); };
+  var query = function (node, sel) { return Element.prototype.querySelector.call(node, sel); };
+  var matches = function (node, sel) { return Element.prototype.matches.call(node, sel); };
+
+  // question returns the question with anchor id in a role page, or null.
+  function question(doc, id) {
+    var q = byId(doc, id);
+    return q && matches(q, "li.question") ? q : null;
+  }
+
   // blockText is an element's text with a line break between blocks.
   function blockText(el) {
     var out = [], top = [];
+    function flush(line) {
+      var s = line.join("").replace(/\s+/g, " ").trim();
+      if (s) out.push(s);
+      line.length = 0;
+    }
     (function walk(n, line) {
       for (var c = n.firstChild; c; c = c.nextSibling) {
         if (c.nodeType === 3) {
           line.push(c.nodeValue);
-        } else if (c.nodeType === 1 && !/^H[1-6]$/.test(c.tagName)) {
-          if (/^(P|LI|UL|OL|PRE|DIV|BLOCKQUOTE|TABLE|TR|DL|DT|DD)$/.test(c.tagName)) {
+        } else if (c.nodeType === 1 && !/^h[1-6]$/i.test(c.localName)) {
+          if (/^(p|li|ul|ol|pre|div|blockquote|table|tr|dl|dt|dd)$/i.test(c.localName)) {
             flush(line);
             var inner = [];
             walk(c, inner);
@@ -113,44 +158,52 @@
       }
     })(el, top);
     flush(top);
-    function flush(line) {
-      var s = line.join("").replace(/\s+/g, " ").trim();
-      if (s) out.push(s);
-      line.length = 0;
-    }
     return out.join("\n");
   }
 
   // capture reads a question as its role page shows it.
   function capture(li, slug, title) {
-    var sec = li.closest("[data-title]:not(article)");
-    var num = li.querySelector(".q-num");
-    var text = li.querySelector(".q-text");
-    var look = li.querySelector(".look-for"), flags = li.querySelector(".red-flags"), ups = li.querySelector(".follow-ups");
+    var sec = li.closest("section[data-title]");
+    var part = function (sel) { var e = query(li, sel); return e ? blockText(e) : ""; };
     return {
       r: slug, q: li.id, t: title, c: sec ? sec.getAttribute("data-title") : "",
-      n: num ? num.textContent.replace(/\D/g, "") : "",
-      x: text ? blockText(text) : "", l: look ? blockText(look) : "", f: flags ? blockText(flags) : "",
-      u: ups ? blockText(ups) : ""
+      n: part(".q-num").replace(/\D/g, ""), x: part(".q-text"),
+      l: part(".look-for"), f: part(".red-flags"), u: part(".follow-ups")
     };
+  }
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
   }
 
   // ---- Role pages: a button beside each question.
   function rolePage() {
     var slug = article.getAttribute("data-role"), title = article.getAttribute("data-title") || "";
     if (!SLUG.test(slug)) return;
-    var status = document.createElement("p");
-    status.className = "visually-hidden";
-    status.setAttribute("role", "status");
-    status.setAttribute("aria-live", "polite");
-    article.appendChild(status);
+    // What the buttons do is said aloud and, for a few seconds, shown.
+    var toast = el("p", "plan-toast");
+    toast.setAttribute("role", "status");
+    toast.setAttribute("aria-live", "polite");
+    article.appendChild(toast);
+    var timer = 0;
+    function say(msg) {
+      toast.textContent = msg;
+      clearTimeout(timer);
+      timer = setTimeout(function () { toast.textContent = ""; }, 6000);
+    }
     var buttons = [];
     article.querySelectorAll("li.question[id]").forEach(function (li) {
       if (!ANCHOR.test(li.id)) return;
-      var b = document.createElement("button");
+      var num = query(li, ".q-num"), n = num ? num.textContent.replace(/\D/g, "") : "";
+      var b = el("button", "plan-add");
       b.type = "button";
-      b.className = "plan-add";
-      var head = li.querySelector(".q-head") || li, link = head.querySelector(".q-link");
+      var label = el("span", ""), which = el("span", "visually-hidden", n ? ": question " + n : "");
+      b.appendChild(label);
+      b.appendChild(which);
+      var head = query(li, ".q-head") || li, link = query(head, ".q-link");
       head.insertBefore(b, link && link.parentNode === head ? link : null);
       b.addEventListener("click", function () {
         var p = load(), i = indexOf(p, slug, li.id), msg;
@@ -158,26 +211,24 @@
           p.items.splice(i, 1);
           msg = "Removed from the plan";
         } else if (p.items.length >= MAX) {
-          status.textContent = "A plan holds at most " + MAX + " questions.";
+          say("Not added: a plan holds at most " + MAX + " questions.");
           return;
         } else {
           p.items.push(capture(li, slug, title));
           msg = "Added to the plan";
         }
-        var kept = save(p);
+        save(p);
         refresh(p);
-        status.textContent = msg + ": " + plural(p.items.length, "question", "questions") + "." +
-          (kept ? "" : " This browser does not let the guide store it: it lasts while this page is open.");
+        say(msg + ": " + plural(p.items.length, "question", "questions") + "." + (canStore ? "" : " " + NO_STORE));
       });
-      buttons.push({ li: li, b: b });
+      buttons.push({ li: li, label: label, b: b });
     });
     function refresh(p) {
       buttons.forEach(function (x) {
         var on = indexOf(p, slug, x.li.id) >= 0;
-        x.b.textContent = on ? "Remove from plan" : "Add to plan";
+        x.label.textContent = on ? "Remove from plan" : "Add to plan";
         x.b.classList.toggle("in-plan", on);
       });
-      updateCount(p.items.length);
     }
     refresh(load());
     window.addEventListener("storage", function (e) {
@@ -190,31 +241,34 @@
   // parseShared reads a shared plan from the address's fragment, or returns
   // null when there is none.
   function parseShared(hash) {
-    var parts = {}, found = false;
+    var parts = {};
     hash.replace(/^#/, "").split("&").forEach(function (kv) {
       var i = kv.indexOf("=");
       if (i > 0) parts[kv.slice(0, i)] = kv.slice(i + 1);
     });
     if (typeof parts.plan !== "string") return null;
-    var p = { title: "", items: [] };
+    var p = { title: "", items: [] }, bad = 0;
     try {
       p.title = parts.title ? decodeURIComponent(parts.title) : "";
     } catch (e) { /* a broken title is left out */ }
     parts.plan.split(";").forEach(function (group) {
       var i = group.indexOf(":");
-      if (i <= 0) return;
+      if (i <= 0) {
+        if (group) bad++;
+        return;
+      }
       var r = group.slice(0, i);
       group.slice(i + 1).split(",").forEach(function (q) {
         try {
-          q = decodeURIComponent(q);
+          p.items.push({ r: r, q: decodeURIComponent(q) });
         } catch (e) {
-          return;
+          bad++;
         }
-        found = true;
-        p.items.push({ r: r, q: q });
       });
     });
-    return found ? clean(p) : clean(null);
+    var out = clean(p);
+    out.bad += bad;
+    return out;
   }
 
   // shareLink is the address of a plan for others to open.
@@ -234,41 +288,44 @@
     return rootHref + "roles/" + slug + "/";
   }
 
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined) e.textContent = text;
-    return e;
-  }
+  // Markup a question may keep when it is shown here from its role page:
+  // the elements markdown makes, with no attributes but a link's address
+  // and an image's source and text. Everything else is left out, its text
+  // kept, except what holds no text worth showing.
+  var KEEP = /^(p|br|em|strong|b|i|u|s|del|code|pre|kbd|sub|sup|mark|small|span|blockquote|ul|ol|li|dl|dt|dd|table|thead|tbody|tr|th|td|hr|a|img)$/;
+  var DROP = /^(script|style|template|noscript|iframe|object|embed|svg|math|canvas|audio|video|form|input|button|select|textarea|link|meta|base|title)$/;
+  var HTML_NS = "http://www.w3.org/1999/xhtml";
 
-  // safe makes nodes read from a role page fit to show here: no script,
-  // no event attributes, links resolved against the role page.
-  function safe(node, base) {
-    if (node.nodeType !== 1) return node;
-    var all = [node].concat(Array.prototype.slice.call(node.querySelectorAll("*")));
-    all.forEach(function (e) {
-      if (/^(SCRIPT|IFRAME|OBJECT|EMBED|STYLE|LINK|META|FORM|BASE)$/.test(e.tagName)) {
-        e.remove();
-        return;
+  // copy makes a safe copy, in this document, of a node of a role page, its
+  // links resolved against that page.
+  function copy(node, base, into) {
+    if (node.nodeType === 3) {
+      into.appendChild(document.createTextNode(node.nodeValue));
+      return;
+    }
+    if (node.nodeType !== 1) return;
+    var name = String(node.localName).toLowerCase();
+    if (node.namespaceURI !== HTML_NS || DROP.test(name)) return;
+    var target = into;
+    if (KEEP.test(name)) {
+      target = document.createElement(name);
+      var url = function (attr, ok) {
+        var v = node.getAttribute(attr);
+        if (v === null) return;
+        try {
+          var u = new URL(v, base);
+          if (ok.test(u.protocol)) target.setAttribute(attr, u.href);
+        } catch (e) { /* left out */ }
+      };
+      if (name === "a") url("href", /^(https?|mailto|file):$/);
+      if (name === "img") {
+        url("src", /^(https?|file):$/);
+        if (node.hasAttribute("alt")) target.setAttribute("alt", node.getAttribute("alt"));
       }
-      Array.prototype.slice.call(e.attributes).forEach(function (a) {
-        var n = a.name.toLowerCase();
-        if (/^on/.test(n) || n === "id" || n === "style") {
-          e.removeAttribute(a.name);
-        } else if (n === "href" || n === "src") {
-          var u;
-          try {
-            u = new URL(a.value, base);
-          } catch (err) {
-            e.removeAttribute(a.name);
-            return;
-          }
-          if (!/^(https?|file|mailto):$/.test(u.protocol)) e.removeAttribute(a.name);
-          else e.setAttribute(a.name, u.href);
-        }
-      });
-    });
-    return node;
+      if ((name === "td" || name === "th") && /^\d{1,3}$/.test(node.getAttribute("colspan") || "")) target.setAttribute("colspan", node.getAttribute("colspan"));
+      into.appendChild(target);
+    }
+    for (var c = node.firstChild; c; c = c.nextSibling) copy(c, base, target);
   }
 
   function planPage() {
@@ -279,13 +336,15 @@
     var titlePrint = page.querySelector(".plan-title-print"), linkInput = page.querySelector(".plan-link-url");
     var copyButton = page.querySelector(".plan-copy"), clearButton = page.querySelector(".plan-clear");
     var saveButton = page.querySelector(".plan-save"), mergeButton = page.querySelector(".plan-merge");
-    var shareBox = page.querySelector(".plan-share");
+    var shareBox = page.querySelector(".plan-share"), h1 = page.querySelector("h1");
     var undo = el("button", "plan-undo", "Undo");
     undo.type = "button";
     undo.hidden = true;
     status.parentNode.insertBefore(undo, status.nextSibling);
-    var before = null; // the plan before the last removal, for Undo
-    var live = {}; // role slug → {doc} or {missing: true} or {failed: true}
+    // What Undo puts back: removed questions with their places, and the
+    // title; or, after a shared plan replaced one's own, the plan before.
+    var undoable = null;
+    var live = {}; // role slug → {doc, href, title} or {missing} or {failed} or {pending}
     var online = /^https?:$/.test(location.protocol);
 
     function current() {
@@ -293,40 +352,39 @@
     }
 
     function say(msg, canUndo) {
-      status.textContent = msg;
+      status.textContent = msg + (canStore ? "" : " " + NO_STORE);
       undo.hidden = !canUndo;
-    }
-
-    // change applies fn to the stored plan, keeping what it was for Undo.
-    function change(fn, msg, canUndo) {
-      var p = load();
-      if (canUndo) before = JSON.parse(JSON.stringify(p));
-      fn(p);
-      var kept = save(p);
-      render();
-      say(msg + (kept ? "" : " This browser does not let the guide store the plan: it lasts while this page is open."), canUndo);
+      if (!canUndo) undoable = null;
     }
 
     undo.addEventListener("click", function () {
-      if (!before) return;
-      var p = before;
-      before = null;
+      var u = undoable, p;
+      if (!u) return;
+      undoable = null;
+      if (u.plan) {
+        p = u.plan;
+      } else {
+        p = load();
+        u.removed.forEach(function (x) {
+          if (indexOf(p, x.it.r, x.it.q) < 0 && p.items.length < MAX) p.items.splice(Math.min(x.at, p.items.length), 0, x.it);
+        });
+        if (!p.title) p.title = u.title || "";
+      }
       save(p);
       render();
-      say("Undone: " + plural(p.items.length, "question", "questions") + " in the plan.", false);
-      list.focus();
+      say("Put back: " + plural(p.items.length, "question", "questions") + " in the plan.", false);
+      var first = u.removed ? u.removed[0] : null;
+      var at = first ? indexOf(p, first.it.r, first.it.q) : 0;
+      var item = list.querySelectorAll(".plan-item")[Math.max(at, 0)];
+      (item ? item.querySelector(".plan-remove") : h1).focus();
     });
 
     // body shows a question: as its role page has it now when that page
     // was read, else as it was stored, else by its anchor.
     function body(li, it) {
-      var role = live[it.r], q = null;
-      if (role && role.doc) {
-        q = role.doc.getElementById(it.q);
-        if (q && !q.matches("li.question")) q = null;
-      }
+      var role = live[it.r] || {}, q = role.doc ? question(role.doc, it.q) : null;
       var meta = el("p", "plan-meta");
-      var a = el("a", "", role && role.title || it.t || it.r);
+      var a = el("a", "", role.title || it.t || it.r);
       a.href = roleHref(it.r) + (location.protocol === "file:" ? "index.html" : "") + "#" + encodeURIComponent(it.q);
       meta.appendChild(a);
       var cat = q ? q.closest("section[data-title]") : null;
@@ -340,40 +398,40 @@
         var d = el("div", "note " + cls);
         d.appendChild(el("h3", "", label));
         if (from) {
-          Array.prototype.slice.call(from.childNodes).forEach(function (c) {
-            if (c.nodeType === 1 && /^H[1-6]$/.test(c.tagName)) return;
-            d.appendChild(safe(document.importNode(c, true), role.href));
-          });
+          for (var c = from.firstChild; c; c = c.nextSibling) {
+            if (!(c.nodeType === 1 && /^h[1-6]$/i.test(c.localName))) copy(c, role.href, d);
+          }
+        } else if (cls === "follow-ups") {
+          var ul = el("ul");
+          text.split("\n").forEach(function (line) { ul.appendChild(el("li", "", line)); });
+          d.appendChild(ul);
         } else {
           text.split("\n").forEach(function (line) { d.appendChild(el("p", "", line)); });
         }
         li.appendChild(d);
       }
       if (q) {
-        var t = q.querySelector(".q-text");
-        if (t) Array.prototype.slice.call(t.childNodes).forEach(function (c) {
-          h.appendChild(safe(document.importNode(c, true), role.href));
-        });
-        note("look-for", "What to look for", q.querySelector(".look-for"), "");
-        note("red-flags", "Red flags", q.querySelector(".red-flags"), "");
-        note("follow-ups", "Follow-up questions", q.querySelector(".follow-ups"), "");
+        var t = query(q, ".q-text");
+        if (t) for (var c = t.firstChild; c; c = c.nextSibling) copy(c, role.href, h);
+        note("look-for", "What to look for", query(q, ".look-for"), "");
+        note("red-flags", "Red flags", query(q, ".red-flags"), "");
+        note("follow-ups", "Follow-up questions", query(q, ".follow-ups"), "");
         return;
       }
-      if (it.x) {
-        h.textContent = it.x;
-      } else {
-        h.textContent = it.q.replace(/^q-/, "").replace(/-/g, " ") + "…";
-      }
-      var gone = role && (role.missing || role.doc);
-      if (gone) {
-        li.classList.add("plan-gone");
-        li.appendChild(el("p", "plan-warning", role.missing ?
-          "This role is no longer in the guide." :
-          "This question is no longer on its role's page; it may have been reworded or removed."));
-      } else if (!it.x && !(role && role.pending)) {
-        li.appendChild(el("p", "plan-warning", online ?
+      h.textContent = it.x || it.q.replace(/^q-/, "").replace(/-/g, " ") + "…";
+      var warning = "";
+      if (role.missing) {
+        warning = "This role is no longer in the guide.";
+      } else if (role.doc) {
+        warning = "This question is no longer on its role's page; it may have been reworded or removed.";
+      } else if (!it.x && !role.pending) {
+        warning = online ?
           "This question could not be loaded. Open it on its role's page." :
-          "Opened from disk, this page cannot read the role pages: open the link above, or open the plan from the guide's web address."));
+          "Opened from disk, this page cannot read the role pages: open the link above, or open the plan from the guide's web address.";
+      }
+      if (warning) {
+        if (role.missing || role.doc) li.classList.add("plan-gone");
+        li.appendChild(el("p", "plan-warning", warning));
       }
       note("look-for", "What to look for", null, it.l);
       note("red-flags", "Red flags", null, it.f);
@@ -385,7 +443,14 @@
       list.textContent = "";
       p.items.forEach(function (it, i) {
         var li = el("li", "plan-item");
-        body(li, it);
+        try {
+          body(li, it);
+        } catch (e) {
+          // A role page this script cannot read sensibly: show what was
+          // stored rather than stop at this question.
+          li.textContent = "";
+          li.appendChild(el("h2", "plan-text", it.x || it.q));
+        }
         li.appendChild(el("div", "plan-notes", "Notes"));
         if (own) {
           var tools = el("p", "plan-item-tools");
@@ -393,7 +458,7 @@
             var b = el("button", "plan-" + x[0], x[1]);
             b.type = "button";
             b.disabled = !x[2];
-            b.setAttribute("aria-label", x[1] + ": question " + (i + 1));
+            b.appendChild(el("span", "visually-hidden", ": question " + (i + 1)));
             b.addEventListener("click", function () { act(x[0], i); });
             tools.appendChild(b);
             tools.appendChild(document.createTextNode(" "));
@@ -409,19 +474,23 @@
       titleInput.readOnly = !own;
       if (document.activeElement !== titleInput) titleInput.value = p.title;
       titlePrint.textContent = p.title;
-      shareBox.hidden = !own;
-      copyButton.hidden = clearButton.hidden = !own;
+      shareBox.hidden = copyButton.hidden = clearButton.hidden = !own;
       linkInput.value = n ? shareLink(p) : "";
       if (shared) {
-        var mine = load().items.length;
-        page.querySelector(".plan-shared-text").textContent = "A plan shared with you: " +
-          plural(n, "question", "questions") + (p.title ? ", “" + p.title + "”" : "") + ". " +
-          (mine ? "Your own plan has " + plural(mine, "question", "questions") + "." : "");
+        var mine = load().items.length, text;
+        if (n === 0) {
+          text = "This link names no question of this guide." +
+            (mine ? " Your own plan has " + plural(mine, "question", "questions") + ": open the plan from the header to see it." : "");
+        } else {
+          text = "A plan shared with you: " + plural(n, "question", "questions") + (p.title ? ", “" + p.title + "”" : "") + "." +
+            (mine ? " Your own plan has " + plural(mine, "question", "questions") + "." : "");
+        }
+        if (shared.bad) text += " " + plural(shared.bad, "entry", "entries") + " of the link could not be read.";
+        text += leftOut(shared.over);
+        page.querySelector(".plan-shared-text").textContent = text;
         saveButton.textContent = mine ? "Replace my plan" : "Save as my plan";
         saveButton.hidden = n === 0;
         mergeButton.hidden = !mine || n === 0;
-        if (n === 0) page.querySelector(".plan-shared-text").textContent = "This link names no question of this guide. " +
-          (mine ? "Your own plan has " + plural(mine, "question", "questions") + ": open the plan from the header to see it." : "");
       }
       updateCount(load().items.length);
     }
@@ -430,19 +499,23 @@
     function act(what, i) {
       var p = load();
       if (i >= p.items.length) return;
-      var it = p.items[i], text = it.x || it.q, to = i;
+      var it = p.items[i], text = it.x || it.q;
       if (what === "remove") {
-        change(function (p) { p.items.splice(i, 1); }, "Removed “" + text + "”.", true);
+        p.items.splice(i, 1);
+        save(p);
+        render();
+        undoable = { removed: [{ it: it, at: i }] };
+        say("Removed “" + text + "”. Undo, above the list, puts it back.", true);
         var rest = list.querySelectorAll(".plan-item");
         var next = rest[Math.min(i, rest.length - 1)];
-        (next ? next.querySelector(".plan-remove") : page.querySelector("h1")).focus();
+        (next ? next.querySelector(".plan-remove") : h1).focus();
         return;
       }
-      to = what === "up" ? i - 1 : i + 1;
-      change(function (p) {
-        var x = p.items.splice(i, 1)[0];
-        p.items.splice(to, 0, x);
-      }, "Moved “" + text + "” to place " + (to + 1) + " of " + p.items.length + ".", false);
+      var to = what === "up" ? i - 1 : i + 1;
+      p.items.splice(to, 0, p.items.splice(i, 1)[0]);
+      save(p);
+      render();
+      say("Moved “" + text + "” to place " + (to + 1) + " of " + p.items.length + ".", false);
       var moved = list.querySelectorAll(".plan-item")[to], b = moved && moved.querySelector(".plan-" + what);
       if (b && b.disabled) b = moved.querySelector(what === "up" ? ".plan-down" : ".plan-up");
       if (b) b.focus();
@@ -453,13 +526,13 @@
     // what it read, for when the page cannot read the guide.
     function refreshLive() {
       if (!online) return;
-      var p = current(), roles = {};
-      p.items.forEach(function (it) { roles[it.r] = true; });
+      var roles = {};
+      current().items.forEach(function (it) { roles[it.r] = true; });
       Object.keys(roles).forEach(function (r) {
         if (live[r]) return;
         var href = roleHref(r);
         live[r] = { pending: true };
-        fetch(href, { credentials: "same-origin" }).then(function (res) {
+        fetch(href).then(function (res) {
           if (res.status === 404 || res.status === 410) {
             live[r] = { missing: true };
             return;
@@ -467,9 +540,9 @@
           if (!res.ok) throw new Error(res.status);
           return res.text().then(function (html) {
             var doc = new DOMParser().parseFromString(html, "text/html");
-            var art = doc.querySelector("article[data-role]");
+            var art = Document.prototype.querySelector.call(doc, "article[data-role]");
             live[r] = { doc: doc, href: href, title: art ? art.getAttribute("data-title") : "" };
-            if (!shared) store(r, doc, live[r].title);
+            if (!shared) store(r);
           });
         }).catch(function () {
           live[r] = { failed: true };
@@ -478,13 +551,12 @@
     }
 
     // store updates the stored text of the plan's questions of role r.
-    function store(r, doc, title) {
-      var p = load(), changed = false;
+    function store(r) {
+      var p = load(), changed = false, role = live[r];
       p.items.forEach(function (it, i) {
-        if (it.r !== r) return;
-        var q = doc.getElementById(it.q);
-        if (!q || !q.matches("li.question")) return;
-        var fresh = capture(q, r, title || it.t);
+        var q = it.r === r ? question(role.doc, it.q) : null;
+        if (!q) return;
+        var fresh = capture(q, r, role.title || it.t);
         if (JSON.stringify(fresh) !== JSON.stringify(it)) {
           p.items[i] = fresh;
           changed = true;
@@ -520,47 +592,61 @@
       }
     });
     clearButton.addEventListener("click", function () {
-      var n = load().items.length;
-      change(function (p) { p.items = []; p.title = ""; }, "Cleared " + plural(n, "question", "questions") + ".", true);
+      var p = load();
+      undoable = { removed: p.items.map(function (it, i) { return { it: it, at: i }; }), title: p.title };
+      save({ title: "", items: [] });
+      render();
+      say("Cleared " + plural(p.items.length, "question", "questions") + ". Undo puts them back.", true);
       undo.focus();
     });
     function adopt(merge) {
-      var p = merge ? load() : { title: shared.title, items: [] };
+      var mine = load(), p = merge ? load() : { title: shared.title, items: [] }, over = shared.over;
       shared.items.forEach(function (it) {
-        if (indexOf(p, it.r, it.q) < 0 && p.items.length < MAX) {
-          var role = live[it.r], q = role && role.doc ? role.doc.getElementById(it.q) : null;
-          p.items.push(q && q.matches("li.question") ? capture(q, it.r, role.title) : it);
+        if (indexOf(p, it.r, it.q) >= 0) return;
+        if (p.items.length >= MAX) {
+          over++;
+          return;
         }
+        var role = live[it.r] || {}, q = role.doc ? question(role.doc, it.q) : null;
+        p.items.push(q ? capture(q, it.r, role.title) : it);
       });
       if (!p.title) p.title = shared.title;
-      before = merge ? null : JSON.parse(JSON.stringify(load()));
-      var kept = save(p);
+      save(p);
       shared = null;
       history.replaceState(null, "", location.pathname + location.search);
       render();
-      say((merge ? "Added to your plan: " : "Saved as your plan: ") + plural(p.items.length, "question", "questions") + " now." +
-        (kept ? "" : " This browser does not let the guide store the plan: it lasts while this page is open."), !merge && before.items.length > 0);
-      page.querySelector("h1").focus();
+      var replaced = !merge && mine.items.length > 0;
+      say((merge ? "Added to your plan: " : "Saved as your plan: ") + plural(p.items.length, "question", "questions") + " now." + leftOut(over) +
+        (replaced ? " Undo brings back the plan it replaced." : ""), replaced);
+      if (replaced) undoable = { plan: mine };
+      h1.focus();
     }
     saveButton.addEventListener("click", function () { adopt(false); });
     mergeButton.addEventListener("click", function () { adopt(true); });
     window.addEventListener("storage", function (e) {
-      if (!shared && (e.key === KEY || e.key === null)) {
+      if (e.key !== KEY && e.key !== null) return;
+      // Another tab changed the plan: what Undo would put back may no
+      // longer fit it.
+      undo.hidden = true;
+      undoable = null;
+      if (!shared) {
         render();
         refreshLive();
       }
     });
+    // Only a shared plan's link changes the plan shown: other fragments
+    // ("#main", from the skip link) leave it be.
     window.addEventListener("hashchange", function () {
-      shared = parseShared(location.hash);
+      var s = parseShared(location.hash);
+      if (!s) return;
+      shared = s;
       render();
       refreshLive();
     });
-    window.addEventListener("beforeprint", function () { titlePrint.textContent = current().title; });
-    page.querySelector("h1").tabIndex = -1;
-    list.tabIndex = -1;
+    h1.tabIndex = -1;
     render();
     refreshLive();
-    if (storeFailed) say("This browser does not let the guide store the plan.", false);
+    if (!canStore) status.textContent = NO_STORE;
   }
 
   if (article) rolePage();
