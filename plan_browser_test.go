@@ -164,6 +164,37 @@ func TestBrowserPlan(t *testing.T) {
 	}
 }
 
+// TestBrowserPlanFromCategory picks a question on a category page, which
+// lists questions without their notes: the plan page shows it with its
+// notes, read from its role's page.
+func TestBrowserPlanFromCategory(t *testing.T) {
+	ctx, console := browsertest.NewWithConsole(t)
+	root := served(t)
+	navigate(t, ctx, root+"categories/behavioral/")
+	browsertest.WaitJS(t, ctx, `document.querySelectorAll(".question-links .plan-add").length === document.querySelectorAll(".question-links a").length`)
+	name := evalString(t, ctx, `(b => b.textContent)(document.querySelector(".question-links .plan-add"))`)
+	if !strings.HasPrefix(name, "Add to plan: question 1 of ") {
+		t.Errorf("a category page's button is named %q; want it to say which question of which role", name)
+	}
+	href := evalString(t, ctx, `document.querySelector(".question-links a").getAttribute("href")`)
+	text := evalString(t, ctx, `document.querySelector(".question-links a").textContent`)
+	run(t, ctx, `document.querySelector(".question-links .plan-add").click()`)
+	browsertest.WaitJS(t, ctx, `document.querySelector(".question-links .plan-add").textContent.startsWith("Remove from plan")`)
+	navigate(t, ctx, root+"plan/")
+	items := `[...document.querySelectorAll(".plan-list .plan-item")]`
+	browsertest.WaitJS(t, ctx, items+`.length === 1 && `+items+`[0].querySelector(".look-for p") !== null`)
+	item := evalString(t, ctx, items+`[0].innerText`)
+	if !strings.Contains(item, text) || !strings.Contains(item, "Behavioral") {
+		t.Errorf("the plan reads %q; want the question %q of the Behavioral category", item, text)
+	}
+	if got := evalString(t, ctx, items+`[0].querySelector(".plan-meta a").getAttribute("href")`); !strings.HasSuffix(got, strings.TrimPrefix(href, "../..")) {
+		t.Errorf("the plan links to %q; want the category page's link %q", got, href)
+	}
+	if errs := console.Errors(); len(errs) > 0 {
+		t.Errorf("the pages logged errors: %q", errs)
+	}
+}
+
 // TestBrowserPlanBadLinks opens shared links that name what the guide does
 // not have, or that try to inject markup: nothing runs, and the page says
 // what it could not find.

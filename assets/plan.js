@@ -21,9 +21,13 @@
   // ---- Where the plan lives.
   var page = document.querySelector("[data-plan-page]");
   var article = document.querySelector("article[data-role]");
+  var listing = document.querySelector("[data-category]");
   // The plan page's address, without index.html: the key of the plan, and
-  // the base of shared links. Role pages are at roles/<slug>/.
-  var planURL = new URL(page ? "./" : "../../plan/", location.href);
+  // the base of shared links. The header links to it; a theme's header
+  // may not, and role pages are at roles/<slug>/.
+  var nav = document.querySelector("a.plan-nav[href]"), search = document.querySelector("form.search[data-root]");
+  var planURL = new URL(page ? "./" : nav ? nav.getAttribute("href") : search ? search.getAttribute("data-root") + "plan/" : "../../plan/", location.href);
+  if (listing && !nav && !search) listing = null; // nowhere to put what it picks
   planURL.hash = "";
   planURL.search = "";
   var planHref = planURL.href.replace(/index\.html$/, "");
@@ -179,34 +183,74 @@
     return e;
   }
 
-  // ---- Role pages: a button beside each question.
-  function rolePage() {
-    var slug = article.getAttribute("data-role"), title = article.getAttribute("data-title") || "";
-    if (!SLUG.test(slug)) return;
+  // ---- Role and category pages: a button beside each question.
+
+  // pickers lists the questions of the page that can go into the plan,
+  // each with where its button goes and how to read it.
+  function pickers() {
+    var out = [];
+    if (article) {
+      var slug = article.getAttribute("data-role"), title = article.getAttribute("data-title") || "";
+      if (!SLUG.test(slug)) return out;
+      article.querySelectorAll("li.question[id]").forEach(function (li) {
+        if (!ANCHOR.test(li.id)) return;
+        var head = query(li, ".q-head") || li, link = query(head, ".q-link"), num = query(li, ".q-num");
+        out.push({
+          r: slug, q: li.id, n: num ? num.textContent.replace(/\D/g, "") : "",
+          into: head, before: link && link.parentNode === head ? link : null,
+          read: function () { return capture(li, slug, title); }
+        });
+      });
+    } else if (listing) {
+      // A category page: each role's section, under a heading with the id
+      // "r-<slug>", links to its questions. What to look for is on the
+      // role's page, which the plan page reads.
+      var cat = listing.getAttribute("data-category") || "";
+      listing.querySelectorAll("section").forEach(function (sec) {
+        var h = query(sec, "h2[id^='r-']"), slug = h ? h.id.slice(2) : "", link = h ? query(h, "a") : null;
+        var title = link ? blockText(link) : "";
+        if (!SLUG.test(slug)) return;
+        sec.querySelectorAll("li > a[href*='#']").forEach(function (a, i) {
+          var q;
+          try {
+            q = decodeURIComponent(a.getAttribute("href").split("#")[1]);
+          } catch (e) {
+            return;
+          }
+          if (!ANCHOR.test(q)) return;
+          out.push({
+            r: slug, q: q, n: String(i + 1), of: title, into: a.parentNode, before: null, small: true,
+            read: function () { return { r: slug, q: q, t: title, c: cat, n: "", x: blockText(a), l: "", f: "", u: "" }; }
+          });
+        });
+      });
+    }
+    return out;
+  }
+
+  function pickPage(picks) {
     // What the buttons do is said aloud and, for a few seconds, shown.
     var toast = el("p", "plan-toast");
     toast.setAttribute("role", "status");
     toast.setAttribute("aria-live", "polite");
-    article.appendChild(toast);
+    (article || listing).appendChild(toast);
     var timer = 0;
     function say(msg) {
       toast.textContent = msg;
       clearTimeout(timer);
       timer = setTimeout(function () { toast.textContent = ""; }, 6000);
     }
-    var buttons = [];
-    article.querySelectorAll("li.question[id]").forEach(function (li) {
-      if (!ANCHOR.test(li.id)) return;
-      var num = query(li, ".q-num"), n = num ? num.textContent.replace(/\D/g, "") : "";
-      var b = el("button", "plan-add");
+    picks.forEach(function (x) {
+      var b = el("button", x.small ? "plan-add plan-add-small" : "plan-add");
       b.type = "button";
-      var label = el("span", ""), which = el("span", "visually-hidden", n ? ": question " + n : "");
-      b.appendChild(label);
-      b.appendChild(which);
-      var head = query(li, ".q-head") || li, link = query(head, ".q-link");
-      head.insertBefore(b, link && link.parentNode === head ? link : null);
+      x.label = el("span", "");
+      b.appendChild(x.label);
+      b.appendChild(el("span", "visually-hidden", x.n ? ": question " + x.n + (x.of ? " of " + x.of : "") : ""));
+      if (x.small) x.into.appendChild(document.createTextNode(" "));
+      x.into.insertBefore(b, x.before);
+      x.b = b;
       b.addEventListener("click", function () {
-        var p = load(), i = indexOf(p, slug, li.id), msg;
+        var p = load(), i = indexOf(p, x.r, x.q), msg;
         if (i >= 0) {
           p.items.splice(i, 1);
           msg = "Removed from the plan";
@@ -214,18 +258,17 @@
           say("Not added: a plan holds at most " + MAX + " questions.");
           return;
         } else {
-          p.items.push(capture(li, slug, title));
+          p.items.push(x.read());
           msg = "Added to the plan";
         }
         save(p);
         refresh(p);
         say(msg + ": " + plural(p.items.length, "question", "questions") + "." + (canStore ? "" : " " + NO_STORE));
       });
-      buttons.push({ li: li, label: label, b: b });
     });
     function refresh(p) {
-      buttons.forEach(function (x) {
-        var on = indexOf(p, slug, x.li.id) >= 0;
+      picks.forEach(function (x) {
+        var on = indexOf(p, x.r, x.q) >= 0;
         x.label.textContent = on ? "Remove from plan" : "Add to plan";
         x.b.classList.toggle("in-plan", on);
       });
@@ -649,6 +692,6 @@
     if (!canStore) status.textContent = NO_STORE;
   }
 
-  if (article) rolePage();
+  if (article || listing) pickPage(pickers());
   if (page) planPage();
 })();
