@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -93,4 +94,45 @@ func TestBrowserSwapsStylesheet(t *testing.T) {
 	if marker, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`window.marker || 0`)); marker != 1 {
 		t.Error("the page reloaded; a CSS change should swap the stylesheet in place")
 	}
+}
+
+// TestBrowserManyPages walks through more pages than a browser keeps
+// connections to one host (six): pages kept for the back button must let
+// go of their live-reload stream, or the next page never loads. Back to a
+// kept page, it shows the guide as it is now.
+func TestBrowserManyPages(t *testing.T) {
+	ctx := browsertest.New(t)
+	dir := writeGuide(t)
+	r := start(t, Options{Source: dir, Port: 0})
+	pages := []string{"", "roles/backend-developer/", "roles/recruiter/", "categories/technical/", "categories/behavioral/",
+		"categories/situational/", "search/", "plan/", "roles/backend-developer/"}
+	for i, p := range pages {
+		tctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		err := chromedp.Do(tctx, chromedp.Navigate(r.url+p), chromedp.WaitVisible("h1"))
+		cancel()
+		if err != nil {
+			t.Fatalf("page %d, /%s: %v", i+1, p, err)
+		}
+		time.Sleep(100 * time.Millisecond) // let the stream connect
+	}
+	file := filepath.Join(dir, "content/roles/recruiter.md")
+	orig, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(orig), `title = "Recruiter"`) {
+		t.Fatal("the test guide's recruiter has another title")
+	}
+	// Back to the recruiter's page, changed while it waited.
+	for range 5 {
+		if err := chromedp.Do(ctx, chromedp.NavigateBack()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mkfile(t, file, strings.Replace(string(orig), `title = "Recruiter"`, `title = "Talent Partner"`, 1))
+	time.Sleep(3 * maxWait)
+	if err := chromedp.Do(ctx, chromedp.NavigateBack()); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.WaitJS(t, ctx, `location.pathname.endsWith("/roles/recruiter/") && document.querySelector("h1").textContent.includes("Talent Partner")`)
 }

@@ -71,4 +71,12 @@
     var d = JSON.parse(e.data);
     swapCSS(d.from, d.to);
   });
+  // A page kept for the back button would hold its stream open: a browser
+  // allows six connections to a host, and after six pages the next one
+  // would wait for ever. Let it go; a page brought back may have changed
+  // meanwhile, so load it afresh.
+  window.addEventListener("pagehide", function () { es.close(); });
+  window.addEventListener("pageshow", function (e) {
+    if (e.persisted) location.reload();
+  });
 })();
