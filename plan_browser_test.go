@@ -195,6 +195,34 @@ func TestBrowserPlanFromCategory(t *testing.T) {
 	}
 }
 
+// TestBrowserPlanFromSearch picks a question among the results of the
+// search page, whose buttons follow the results as the query changes.
+func TestBrowserPlanFromSearch(t *testing.T) {
+	ctx, console := browsertest.NewWithConsole(t)
+	root := served(t)
+	navigate(t, ctx, root+"search/?q=isolation")
+	first := `document.querySelector(".search-results li")`
+	browsertest.WaitJS(t, ctx, first+` !== null && `+first+`.querySelector(".plan-add") !== null`)
+	if got := evalString(t, ctx, `String([...document.querySelectorAll(".search-results li")].every(li => !/#q-/.test(li.querySelector("a").getAttribute("href")) || li.querySelector(".plan-add")))`); got != "true" {
+		t.Errorf("not every question among the results has a button")
+	}
+	href := evalString(t, ctx, first+`.querySelector("a").getAttribute("href")`)
+	run(t, ctx, first+`.querySelector(".plan-add").click()`)
+	browsertest.WaitJS(t, ctx, first+`.querySelector(".plan-add").textContent.startsWith("Remove from plan")`)
+	// A new query draws new results, with their own buttons.
+	run(t, ctx, `(i => { i.value = "rate limiting"; i.dispatchEvent(new Event("input")); })(document.getElementById("search-page-input"))`)
+	browsertest.WaitJS(t, ctx, `document.querySelector(".search-page .search-status").textContent.includes("rate limiting") && [...document.querySelectorAll(".search-results li .plan-add")].length > 0`)
+	navigate(t, ctx, root+"plan/")
+	items := `[...document.querySelectorAll(".plan-list .plan-item")]`
+	browsertest.WaitJS(t, ctx, items+`.length === 1 && `+items+`[0].querySelector(".look-for p") !== null`)
+	if got := evalString(t, ctx, items+`[0].querySelector(".plan-meta a").getAttribute("href")`); !strings.HasSuffix(got, strings.TrimPrefix(href, "..")) || !strings.Contains(got, isolationQ) {
+		t.Errorf("the plan links to %q; want the first result, %q", got, href)
+	}
+	if errs := console.Errors(); len(errs) > 0 {
+		t.Errorf("the pages logged errors: %q", errs)
+	}
+}
+
 // TestBrowserPlanBadLinks opens shared links that name what the guide does
 // not have, or that try to inject markup: nothing runs, and the page says
 // what it could not find.
@@ -240,6 +268,22 @@ func TestBrowserPlanFromDisk(t *testing.T) {
 	href := evalString(t, ctx, `document.querySelector(".plan-meta a").href`)
 	if !strings.HasSuffix(href, "/roles/backend-developer/index.html#"+isolationQ) {
 		t.Errorf("from disk the question links to %q; want its role page's index.html", href)
+	}
+	if w := evalString(t, ctx, `String(document.querySelector(".plan-warning"))`); w != "null" {
+		t.Errorf("a question stored with its notes has a warning: %s", w)
+	}
+	if link := evalString(t, ctx, `document.getElementById("plan-link").value`); !strings.Contains(link, "/plan/index.html#plan=") {
+		t.Errorf("from disk the plan's link is %q; want it to name plan/index.html", link)
+	}
+
+	// A question added from a category page has no notes stored, and from
+	// disk the plan page cannot read them: it says so.
+	navigate(t, ctx, "file://"+filepath.Join(dir, "categories/behavioral/index.html"))
+	run(t, ctx, `document.querySelector(".question-links .plan-add").click()`)
+	navigate(t, ctx, "file://"+filepath.Join(dir, "plan/index.html"))
+	browsertest.WaitJS(t, ctx, `document.querySelectorAll(".plan-list .plan-item").length === 2`)
+	if w := evalString(t, ctx, `document.querySelectorAll(".plan-list .plan-item")[1].querySelector(".plan-warning")?.textContent ?? ""`); !strings.Contains(w, "without its notes") {
+		t.Errorf("a question without notes, from disk, warns %q; want it to say the notes are missing", w)
 	}
 	if errs := console.Errors(); len(errs) > 0 {
 		t.Errorf("the pages logged errors: %q", errs)
@@ -421,5 +465,73 @@ func TestBrowserPlanNoStorage(t *testing.T) {
 	browsertest.WaitJS(t, ctx, `document.querySelector(".plan-status").textContent.includes("storage is blocked")`)
 	if errs := console.Errors(); len(errs) > 0 {
 		t.Errorf("the pages logged errors: %q", errs)
+	}
+}
+
+// visible reports whether the element sel finds takes up room on screen.
+func visible(t *testing.T, ctx context.Context, sel string) bool {
+	t.Helper()
+	return evalString(t, ctx, `(e => String(e !== null && e.getClientRects().length > 0))(document.querySelector(`+mustJSON(sel)+`))`) == "true"
+}
+
+// TestBrowserHiddenStaysHidden checks what the scripts hide is not shown
+// by a rule of the stylesheet: the theme's buttons have a display of their
+// own, which the hidden attribute alone does not beat.
+func TestBrowserHiddenStaysHidden(t *testing.T) {
+	ctx := browsertest.New(t)
+	root := served(t)
+	navigate(t, ctx, root+"plan/")
+	browsertest.WaitJS(t, ctx, `!document.querySelector(".plan-empty").hidden`)
+	for _, sel := range []string{".plan-print", ".plan-copy", ".plan-clear", "#plan-link", ".plan-undo", ".plan-shared"} {
+		if visible(t, ctx, sel) {
+			t.Errorf("an empty plan shows %s", sel)
+		}
+	}
+	navigate(t, ctx, root+"plan/#plan=backend-developer:"+isolationQ)
+	browsertest.WaitJS(t, ctx, `document.querySelectorAll(".plan-list .plan-item").length === 1`)
+	for sel, want := range map[string]bool{".plan-save": true, ".plan-print": true, ".plan-merge": false, ".plan-copy": false, "#plan-link": false} {
+		if got := visible(t, ctx, sel); got != want {
+			t.Errorf("a shared plan, with no plan of one's own: %s shown %v; want %v", sel, got, want)
+		}
+	}
+	navigate(t, ctx, root+"search/?q=isolation")
+	browsertest.WaitJS(t, ctx, `document.querySelectorAll(".search-results li").length === 1`)
+	if visible(t, ctx, ".search-more") {
+		t.Error(`the search page shows "Show more results" under its only result`)
+	}
+}
+
+// TestBrowserOpensFAQAtAnchor follows a link to an FAQ entry (as a search
+// result does): its answer is open, and so is one linked to later.
+func TestBrowserOpensFAQAtAnchor(t *testing.T) {
+	ctx := browsertest.New(t)
+	root := served(t)
+	navigate(t, ctx, root+"roles/backend-developer/")
+	ids := evalString(t, ctx, `[...document.querySelectorAll(".faq details")].slice(0, 2).map(d => d.id).join(" ")`)
+	first, second, _ := strings.Cut(ids, " ")
+	if first == "" || second == "" {
+		t.Fatalf("the backend role has FAQ entries %q; want two", ids)
+	}
+	navigate(t, ctx, root+"roles/backend-developer/#"+first)
+	browsertest.WaitJS(t, ctx, `document.getElementById(`+mustJSON(first)+`).open && !document.getElementById(`+mustJSON(second)+`).open`)
+	run(t, ctx, `location.hash = `+mustJSON("#"+second))
+	browsertest.WaitJS(t, ctx, `document.getElementById(`+mustJSON(second)+`).open`)
+}
+
+// TestBrowserPlanUndoInSight removes a question far down a long plan: the
+// message and Undo are on screen, not above it.
+func TestBrowserPlanUndoInSight(t *testing.T) {
+	ctx := browsertest.New(t)
+	root := served(t)
+	navigate(t, ctx, root+"roles/backend-developer/")
+	n := evalString(t, ctx, `(() => { document.querySelectorAll("li.question .plan-add").forEach(b => b.click()); return String(document.querySelectorAll("li.question").length); })()`)
+	navigate(t, ctx, root+"plan/")
+	items := `[...document.querySelectorAll(".plan-list .plan-item")]`
+	browsertest.WaitJS(t, ctx, items+`.length === `+n)
+	run(t, ctx, `(b => { b.scrollIntoView(); b.click(); })(`+items+`.at(-1).querySelector(".plan-remove"))`)
+	browsertest.WaitJS(t, ctx, `!document.querySelector(".plan-undo").hidden`)
+	in := evalString(t, ctx, `(r => String(r.top >= 0 && r.bottom <= innerHeight))(document.querySelector(".plan-undo").getBoundingClientRect())`)
+	if in != "true" {
+		t.Error("after removing the last question of a long plan, Undo is off screen")
 	}
 }

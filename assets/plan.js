@@ -228,24 +228,53 @@
     return out;
   }
 
-  function pickPage(picks) {
+  // resultPickers lists the questions among the search results page's
+  // results: links to roles/<slug>/#q-..., labelled "Role · Category".
+  function resultPickers(list) {
+    var out = [];
+    list.querySelectorAll("li").forEach(function (li) {
+      var a = query(li, "a[href]");
+      if (!a || query(li, ".plan-add")) return;
+      var m = /(?:^|\/)roles\/([a-z0-9-]+)\/(?:index\.html)?#(q-[^#]*)$/.exec(a.getAttribute("href")), q;
+      if (!m || !SLUG.test(m[1])) return;
+      try {
+        q = decodeURIComponent(m[2]);
+      } catch (e) {
+        return;
+      }
+      if (!ANCHOR.test(q)) return;
+      var meta = query(a, ".sr-meta"), label = meta ? meta.textContent : "", cut = label.lastIndexOf(" · ");
+      var text = query(a, ".sr-text"), title = cut > 0 ? label.slice(0, cut) : "";
+      out.push({
+        r: m[1], q: q, n: "", of: title, into: li, before: null, small: true,
+        read: function () {
+          return { r: m[1], q: q, t: title, c: cut > 0 ? label.slice(cut + 3) : "", n: "", x: text ? blockText(text) : blockText(a), l: "", f: "", u: "" };
+        }
+      });
+    });
+    return out;
+  }
+
+  // pickPage puts an Add to plan button beside each question of picks, and
+  // returns what adds more (for results that appear later).
+  function pickPage(picks, where) {
     // What the buttons do is said aloud and, for a few seconds, shown.
     var toast = el("p", "plan-toast");
     toast.setAttribute("role", "status");
     toast.setAttribute("aria-live", "polite");
-    (article || listing).appendChild(toast);
-    var timer = 0;
+    where.appendChild(toast);
+    var timer = 0, all = [];
     function say(msg) {
       toast.textContent = msg;
       clearTimeout(timer);
       timer = setTimeout(function () { toast.textContent = ""; }, 6000);
     }
-    picks.forEach(function (x) {
+    function attach(x) {
       var b = el("button", x.small ? "plan-add plan-add-small" : "plan-add");
       b.type = "button";
       x.label = el("span", "");
       b.appendChild(x.label);
-      b.appendChild(el("span", "visually-hidden", x.n ? ": question " + x.n + (x.of ? " of " + x.of : "") : ""));
+      b.appendChild(el("span", "visually-hidden", (x.n ? ": question " + x.n : ":") + (x.of ? " of " + x.of : "")));
       if (x.small) x.into.appendChild(document.createTextNode(" "));
       x.into.insertBefore(b, x.before);
       x.b = b;
@@ -265,18 +294,25 @@
         refresh(p);
         say(msg + ": " + plural(p.items.length, "question", "questions") + "." + (canStore ? "" : " " + NO_STORE));
       });
-    });
+      all.push(x);
+    }
     function refresh(p) {
-      picks.forEach(function (x) {
+      all = all.filter(function (x) { return x.b.isConnected; });
+      all.forEach(function (x) {
         var on = indexOf(p, x.r, x.q) >= 0;
         x.label.textContent = on ? "Remove from plan" : "Add to plan";
         x.b.classList.toggle("in-plan", on);
       });
     }
-    refresh(load());
+    function add(picks) {
+      picks.forEach(attach);
+      refresh(load());
+    }
+    add(picks);
     window.addEventListener("storage", function (e) {
       if (e.key === KEY || e.key === null) refresh(load());
     });
+    return add;
   }
 
   // ---- The plan page.
@@ -324,7 +360,7 @@
     });
     var h = "#plan=" + groups.map(function (g) { return g.r + ":" + g.q.join(","); }).join(";");
     if (p.title) h += "&title=" + encodeURIComponent(p.title);
-    return planHref + h;
+    return planHref + (location.protocol === "file:" ? "index.html" : "") + h;
   }
 
   function roleHref(slug) {
@@ -394,10 +430,13 @@
       return shared || load();
     }
 
+    // say shows msg above the list, where it stays in sight while the list
+    // scrolls (see .plan-feedback), with Undo when it applies.
     function say(msg, canUndo) {
-      status.textContent = msg + (canStore ? "" : " " + NO_STORE);
+      status.textContent = (msg + (canStore ? "" : " " + NO_STORE)).trim();
       undo.hidden = !canUndo;
       if (!canUndo) undoable = null;
+      status.parentNode.classList.remove("idle");
     }
 
     undo.addEventListener("click", function () {
@@ -471,6 +510,8 @@
         warning = online ?
           "This question could not be loaded. Open it on its role's page." :
           "Opened from disk, this page cannot read the role pages: open the link above, or open the plan from the guide's web address.";
+      } else if (!online && !(it.l || it.f || it.u)) {
+        warning = "Added from a list, this question was stored without its notes, and opened from disk this page cannot read them: open the link above for what to look for.";
       }
       if (warning) {
         if (role.missing || role.doc) li.classList.add("plan-gone");
@@ -689,9 +730,16 @@
     h1.tabIndex = -1;
     render();
     refreshLive();
-    if (!canStore) status.textContent = NO_STORE;
+    if (!canStore) say("", false);
   }
 
-  if (article || listing) pickPage(pickers());
+  if (article || listing) pickPage(pickers(), article || listing);
+  // The search results page draws its results as the query changes.
+  var results = document.querySelector("[data-search-page] .search-results");
+  if (results) {
+    var add = pickPage([], results.parentNode);
+    new MutationObserver(function () { add(resultPickers(results)); }).observe(results, { childList: true });
+    add(resultPickers(results));
+  }
   if (page) planPage();
 })();

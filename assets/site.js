@@ -74,6 +74,19 @@
     window.addEventListener("storage", function () { showCount(stored()); });
     document.addEventListener("guide-plan", function (e) { showCount(e.detail); });
   }
+  // An FAQ entry linked to (from search, or shared) opens at its anchor.
+  function openTarget() {
+    var id;
+    try {
+      id = decodeURIComponent(location.hash.slice(1));
+    } catch (e) {
+      return;
+    }
+    var d = id && document.getElementById(id);
+    if (d && d.tagName === "DETAILS") d.open = true;
+  }
+  openTarget();
+  window.addEventListener("hashchange", openTarget);
   // Print with every FAQ answer open.
   window.addEventListener("beforeprint", function () {
     document.querySelectorAll("details:not([open])").forEach(function (d) {

@@ -386,3 +386,28 @@ faq:
 		}
 	}
 }
+
+// Every page names its own address as canonical, but the 404 page, which
+// a host serves at any address that has no page.
+func TestCanonicalLinks(t *testing.T) {
+	files, _, err := buildFS(t, smallGuide(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "https://example.org/hiring/guide/"
+	for name, p := range parsePages(t, files) {
+		var got []string
+		for n := range p.doc.Descendants() {
+			if n.Type == html.ElementNode && n.Data == "link" && attr(n, "rel") == "canonical" {
+				got = append(got, attr(n, "href"))
+			}
+		}
+		want := []string{base + strings.TrimSuffix(name, "index.html")}
+		if name == "404.html" {
+			want = nil
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: canonical %q; want %q", name, got, want)
+		}
+	}
+}
