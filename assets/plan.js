@@ -1,6 +1,7 @@
-// guide interview plan: the "Add to plan" buttons of role pages, and the
-// plan page (layouts/plan.html), where the picked questions are put in
-// order, printed and shared.
+// guide interview plan: the "Add to plan" buttons of role pages, category
+// pages and the search results page, and the plan page
+// (layouts/plan.html), where the picked questions are put in order,
+// printed and shared.
 //
 // The plan is kept in the browser (localStorage) under the address of the
 // guide's plan page, so that two guides on one host keep two plans. Each
@@ -524,6 +525,13 @@
 
     function render() {
       var p = current(), own = !shared;
+      // The list is drawn anew (after a move, or when a role's page
+      // arrives): keep the focus on the same button of the same question.
+      var f = document.activeElement, at = -1, cls = "";
+      if (f && f !== list && list.contains(f)) {
+        at = Array.prototype.indexOf.call(list.children, f.closest(".plan-item"));
+        cls = f.classList[0] || "";
+      }
       list.textContent = "";
       p.items.forEach(function (it, i) {
         var li = el("li", "plan-item");
@@ -551,6 +559,9 @@
         }
         list.appendChild(li);
       });
+      var again = at >= 0 && list.children[Math.min(at, list.children.length - 1)];
+      var target = again && cls ? again.querySelector("." + cls + ":not(:disabled)") : null;
+      if (target) target.focus();
       var n = p.items.length;
       empty.hidden = n > 0 || !own;
       head.hidden = n === 0;
@@ -733,6 +744,8 @@
     if (!canStore) say("", false);
   }
 
+  // The header shows the count of the plan as this script reads it.
+  updateCount(load().items.length);
   if (article || listing) pickPage(pickers(), article || listing);
   // The search results page draws its results as the query changes.
   var results = document.querySelector("[data-search-page] .search-results");

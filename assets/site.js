@@ -64,7 +64,8 @@
     try {
       var key = "guide-plan " + new URL(count.parentNode.getAttribute("href"), location.href).href.replace(/[?#].*$/, "").replace(/index\.html$/, "");
       var p = JSON.parse(localStorage.getItem(key));
-      return p && Array.isArray(p.items) ? p.items.length : 0;
+      // plan.js, where a page loads it, counts only well-formed questions.
+      return p && Array.isArray(p.items) ? Math.min(p.items.length, 200) : 0;
     } catch (e) {
       return 0;
     }

@@ -316,13 +316,14 @@ func TestFAQJSONLDMatchesPage(t *testing.T) {
 	}
 }
 
+// themeScript matches the scripts the default theme links to: its own
+// assets, fingerprinted, by a relative link (or from 404.html, an absolute
+// one).
+var themeScript = regexp.MustCompile(`(^|/)assets/(site|plan)\.[0-9a-f]{10}\.js$`)
+
 // TestContentCannotInjectScript builds hostile content and checks the parsed
 // output: the only scripts are the theme's own and the JSON-LD, no event
 // handler attributes, no javascript: URLs.
-// theme matches the scripts the default theme links to: its own assets,
-// fingerprinted, by a relative link (or from 404.html, an absolute one).
-var theme = regexp.MustCompile(`(^|/)assets/(site|plan)\.[0-9a-f]{10}\.js$`)
-
 func TestContentCannotInjectScript(t *testing.T) {
 	for _, unsafe := range []bool{false, true} {
 		fsys := smallGuide(t)
@@ -357,7 +358,7 @@ faq:
 				}
 				if n.Data == "script" {
 					src, typ := attr(n, "src"), attr(n, "type")
-					ok := typ == "application/ld+json" || (theme.MatchString(src) && text(n) == "")
+					ok := typ == "application/ld+json" || (themeScript.MatchString(src) && text(n) == "")
 					if !ok && !(unsafe && strings.HasPrefix(name, "roles/")) {
 						t.Errorf("unsafe-html %v: %s: unexpected script %q %q", unsafe, name, src, text(n))
 					}
@@ -389,7 +390,7 @@ faq:
 
 // Every page names its own address as canonical, but the 404 page, which
 // a host serves at any address that has no page.
-func TestCanonicalLinks(t *testing.T) {
+func TestEveryPageButThe404IsCanonical(t *testing.T) {
 	files, _, err := buildFS(t, smallGuide(t), Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -136,17 +136,17 @@ func categorySize(roles []*site.Entry, c *site.Category) int {
 // bigPage is the size guess above which pages are rendered one at a time.
 const bigPage = 1 << 20
 
-// SiteFile is a file made from the site model without a layout.
-type SiteFile struct {
+// siteFile is a file made from the site model without a layout.
+type siteFile struct {
 	Name string
 	Make func() ([]byte, error)
 }
 
-// siteFiles are the sitemap files (see Sitemaps), feed and robots.txt.
-func siteFiles(s *site.Site) []SiteFile {
-	return append(Sitemaps(s),
-		SiteFile{"feed.xml", func() ([]byte, error) { return Feed(s) }},
-		SiteFile{"robots.txt", func() ([]byte, error) { return Robots(s) }})
+// siteFiles are the sitemap files (see sitemaps), feed and robots.txt.
+func siteFiles(s *site.Site) []siteFile {
+	return append(sitemaps(s),
+		siteFile{"feed.xml", func() ([]byte, error) { return Feed(s) }},
+		siteFile{"robots.txt", func() ([]byte, error) { return Robots(s) }})
 }
 
 // PutSitePages renders every page and file that depends on all roles (see
@@ -207,15 +207,18 @@ func (t *Theme) SiteFile(s *site.Site, path string) ([]byte, bool, error) {
 			return b, true, err
 		}
 	}
+	for _, a := range t.assets {
+		if a.Path == path {
+			return a.Body, true, nil
+		}
+	}
+	if !strings.HasSuffix(path, ".xml") && path != "robots.txt" {
+		return nil, false, nil // not worth making the sitemap's list to look
+	}
 	for _, f := range siteFiles(s) {
 		if f.Name == path {
 			b, err := f.Make()
 			return b, true, err
-		}
-	}
-	for _, a := range t.assets {
-		if a.Path == path {
-			return a.Body, true, nil
 		}
 	}
 	return nil, false, nil

@@ -40,13 +40,13 @@ type sitemapEntry struct {
 	LastMod string `xml:"lastmod,omitempty"`
 }
 
-// Sitemaps returns the sitemap files: every page but search, plan and 404,
+// sitemaps returns the sitemap files: every page but search, plan and 404,
 // with absolute URLs, and the update date of roles that have one. A guide
 // whose pages fit the protocol's limits for one file gets sitemap.xml; a
 // larger one gets sitemap-1.xml, sitemap-2.xml... and a sitemap.xml that
 // lists them, so that robots.txt and search consoles name one file either
 // way.
-func Sitemaps(s *site.Site) []SiteFile {
+func sitemaps(s *site.Site) []siteFile {
 	base := s.Config.BaseURL.String()
 	var all []sitemapURL
 	add := func(p string, t time.Time) {
@@ -85,10 +85,10 @@ func Sitemaps(s *site.Site) []SiteFile {
 		}
 	}
 	if len(parts) == 1 {
-		return []SiteFile{{"sitemap.xml", file(all)}}
+		return []siteFile{{"sitemap.xml", file(all)}}
 	}
-	files := []SiteFile{{"sitemap.xml", nil}}
 	index := sitemapIndex{NS: sitemapNS}
+	var numbered []siteFile
 	for i, urls := range parts {
 		name := fmt.Sprintf("sitemap-%d.xml", i+1)
 		var last string
@@ -96,10 +96,9 @@ func Sitemaps(s *site.Site) []SiteFile {
 			last = max(last, u.LastMod)
 		}
 		index.Sitemaps = append(index.Sitemaps, sitemapEntry{Loc: base + name, LastMod: last})
-		files = append(files, SiteFile{name, file(urls)})
+		numbered = append(numbered, siteFile{name, file(urls)})
 	}
-	files[0].Make = func() ([]byte, error) { return marshal(index) }
-	return files
+	return append([]siteFile{{"sitemap.xml", func() ([]byte, error) { return marshal(index) }}}, numbered...)
 }
 
 const sitemapNS = "http://www.sitemaps.org/schemas/sitemap/0.9"
