@@ -143,8 +143,9 @@ type siteFile struct {
 }
 
 // siteFiles are the sitemap files (see sitemaps), feed and robots.txt.
-func siteFiles(s *site.Site) []siteFile {
-	return append(sitemaps(s),
+// pages are SitePages(s).
+func siteFiles(s *site.Site, pages []*Page) []siteFile {
+	return append(sitemaps(s, pages),
 		siteFile{"feed.xml", func() ([]byte, error) { return Feed(s) }},
 		siteFile{"robots.txt", func() ([]byte, error) { return Robots(s) }})
 }
@@ -153,7 +154,8 @@ func siteFiles(s *site.Site) []siteFile {
 // SitePages, plus sitemap, feed and robots.txt) and hands them to the sink.
 // It returns the number of files.
 func (t *Theme) PutSitePages(s *site.Site, sink Sink) (int, error) {
-	pages, files := SitePages(s), siteFiles(s)
+	pages := SitePages(s)
+	files := siteFiles(s, pages)
 	// Pages are rendered on every core, but pages of megabytes (a category
 	// page of a large guide with a large page-size) one at a time, as each
 	// is held twice while it is minified. The error reported is that of
@@ -201,7 +203,8 @@ func (t *Theme) PutSitePages(s *site.Site, sink Sink) (int, error) {
 // come from a single role: a site page, sitemap, feed, robots.txt or an
 // asset. It reports false if no such file exists.
 func (t *Theme) SiteFile(s *site.Site, path string) ([]byte, bool, error) {
-	for _, p := range SitePages(s) {
+	pages := SitePages(s)
+	for _, p := range pages {
 		if File(p.Path) == path {
 			b, err := t.Render(p)
 			return b, true, err
@@ -215,7 +218,7 @@ func (t *Theme) SiteFile(s *site.Site, path string) ([]byte, bool, error) {
 	if !strings.HasSuffix(path, ".xml") && path != "robots.txt" {
 		return nil, false, nil // not worth making the sitemap's list to look
 	}
-	for _, f := range siteFiles(s) {
+	for _, f := range siteFiles(s, pages) {
 		if f.Name == path {
 			b, err := f.Make()
 			return b, true, err
@@ -227,10 +230,11 @@ func (t *Theme) SiteFile(s *site.Site, path string) ([]byte, bool, error) {
 // SiteFileNames lists the files SiteFile makes, sorted.
 func (t *Theme) SiteFileNames(s *site.Site) []string {
 	var out []string
-	for _, p := range SitePages(s) {
+	pages := SitePages(s)
+	for _, p := range pages {
 		out = append(out, File(p.Path))
 	}
-	for _, f := range siteFiles(s) {
+	for _, f := range siteFiles(s, pages) {
 		out = append(out, f.Name)
 	}
 	for _, n := range t.names {

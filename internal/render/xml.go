@@ -45,8 +45,8 @@ type sitemapEntry struct {
 // whose pages fit the protocol's limits for one file gets sitemap.xml; a
 // larger one gets sitemap-1.xml, sitemap-2.xml... and a sitemap.xml that
 // lists them, so that robots.txt and search consoles name one file either
-// way.
-func sitemaps(s *site.Site) []siteFile {
+// way. pages are SitePages(s).
+func sitemaps(s *site.Site, pages []*Page) []siteFile {
 	base := s.Config.BaseURL.String()
 	var all []sitemapURL
 	add := func(p string, t time.Time) {
@@ -57,7 +57,7 @@ func sitemaps(s *site.Site) []siteFile {
 		all = append(all, u)
 	}
 	add("", time.Time{})
-	for _, p := range SitePages(s) {
+	for _, p := range pages {
 		if p.Kind == "department" || p.Kind == "category" {
 			add(p.Path, time.Time{}) // every page of each, in order
 		}

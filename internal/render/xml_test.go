@@ -13,7 +13,7 @@ import (
 // them; together they name every page once, in the order one file would.
 func TestSitemapSplits(t *testing.T) {
 	s, theme := listSite(t)
-	one := sitemaps(s)
+	one := sitemaps(s, SitePages(s))
 	if len(one) != 1 || one[0].Name != "sitemap.xml" {
 		t.Fatalf("with the protocol's limits: %d files; want sitemap.xml alone", len(one))
 	}
@@ -33,7 +33,7 @@ func TestSitemapSplits(t *testing.T) {
 		t.Run(fmt.Sprintf("%d URLs %d bytes", limit.urls, limit.bytes), func(t *testing.T) {
 			defer func(u, b int) { sitemapURLs, sitemapBytes = u, b }(sitemapURLs, sitemapBytes)
 			sitemapURLs, sitemapBytes = limit.urls, limit.bytes
-			files := sitemaps(s)
+			files := sitemaps(s, SitePages(s))
 			if len(files) < 3 {
 				t.Fatalf("%d files; want an index and at least two sitemaps", len(files))
 			}
