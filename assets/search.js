@@ -508,6 +508,11 @@
   // over the calls that came first, and the request still on its way.
   var early = (root.__guideSearch && root.__guideSearch.early) || { calls: [] };
   root.__guideSearch = function (name, data) {
+    // A role file calls back with its name without the version ("r/12"),
+    // so that an unchanged role's file stays the same from build to
+    // build: the element that loaded it knows the whole name.
+    var by = document.currentScript;
+    if (by && by.hasAttribute("data-name")) name = by.getAttribute("data-name");
     settled[name] = data;
     if (pending[name]) pending[name].resolve(data);
   };
@@ -531,6 +536,7 @@
       if (!s) {
         s = document.createElement("script");
         s.src = base + "search/" + name + ".js" + (bust ? "?" + Date.now() : "");
+        s.setAttribute("data-name", name);
         s.async = true;
       }
       s.onerror = function () { delete pending[name]; reject(new Error("could not load " + s.src)); };

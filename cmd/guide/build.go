@@ -28,8 +28,12 @@ in the guide is reported, each with its file and line.
 
 A build remembers, in the cache folder, what it read and what it wrote: when
 nothing it reads has changed and the destination is as it left it, the next
-build stops at once. Otherwise it rewrites only the files whose bytes
-changed. --no-cache makes a cold build that does neither.`,
+build stops at once. Otherwise, while the destination is as it left it, a
+role whose file has not changed is neither read nor rendered again: its
+page is kept, as long as guide.yaml, the layouts, the assets, the home
+intro and every role's title, slug, department, weight and draft flag are
+the same. Files are rewritten only where their bytes changed. --no-cache
+makes a cold build that uses none of this.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, []string, io.Writer, io.Writer) int {
 			source := fs.String("source", ".", "the guide `folder`, holding "+config.File)
 			dest := fs.String("destination", "", "where to write the site (default SOURCE/public)")
@@ -67,8 +71,12 @@ changed. --no-cache makes a cold build that does neither.`,
 					fmt.Fprintf(stdout, "guide: %s is up to date: %s, %s, %s (checked in %s)\n",
 						out, count(res.Roles, "role"), count(res.Questions, "question"), count(res.Files, "file"), time.Since(start).Round(time.Millisecond))
 				} else {
-					fmt.Fprintf(stdout, "guide: built %s, %s, %s in %s to %s\n",
-						count(res.Roles, "role"), count(res.Questions, "question"), count(res.Files, "file"), time.Since(start).Round(time.Millisecond), out)
+					kept := ""
+					if res.Reused > 0 {
+						kept = fmt.Sprintf(" (%s unchanged since the last build, kept)", count(res.Reused, "role"))
+					}
+					fmt.Fprintf(stdout, "guide: built %s, %s, %s in %s to %s%s\n",
+						count(res.Roles, "role"), count(res.Questions, "question"), count(res.Files, "file"), time.Since(start).Round(time.Millisecond), out, kept)
 				}
 				if *verbose {
 					for _, p := range res.Phases {

@@ -62,6 +62,10 @@ type Options struct {
 	// already.
 	NoCache bool
 
+	// reuse, set by Publish, lets the build take unchanged roles from the
+	// destination's last build (see roleCache).
+	reuse *reuse
+
 	// noIndex leaves the search index out, for BenchmarkIndexCost to
 	// measure what it adds to a build.
 	noIndex bool
@@ -80,6 +84,9 @@ type Result struct {
 	// UpToDate says the destination already held this build's output, so
 	// nothing was rendered or written (see Options.CacheDir).
 	UpToDate bool
+	// Reused counts the roles taken unchanged from the destination's last
+	// build, not parsed or rendered again (see roleCache).
+	Reused int
 }
 
 // Phase is one step of a build and how long it took. For steps that run on
@@ -169,6 +176,15 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 			g.index.SetStore(sp)
 		}
 	}
+	// Roles unchanged since the destination's last build are taken from
+	// its cache, their pages and search files from the destination.
+	reused := 0
+	if _, ok := out.(linker); ok && opts.reuse != nil {
+		if reused, err = g.restore(ctx, opts.reuse, sink, &diags); err != nil {
+			return nil, err
+		}
+		lap("unchanged roles, from the cache")
+	}
 	// Each role's page and search file are written as soon as the role is
 	// parsed, so that no more than a few roles are in memory at once.
 	var pages, roleFiles timer
@@ -179,7 +195,7 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 		}
 		if !opts.noIndex {
 			t0 := time.Now()
-			err := sink.Put(search.RolePath(g.version, r.Index), search.RoleFile(g.version, r, len(g.site.Categories)))
+			err := sink.Put(search.RolePath(g.version, r.Index), search.RoleFile(r, len(g.site.Categories)))
 			roleFiles.since(t0)
 			if err != nil {
 				return err
@@ -205,8 +221,19 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 		return nil, err
 	}
 	lap("assets")
-	sitePhase, shardsPhase, pagesErr, shardsErr := g.finish(sink)
-	lap("site pages, search shards (wall)")
+	// The cache for the next build is written while the last pages are
+	// made; the index lets go of the roles' terms once it is written.
+	var next *roleCache
+	if r := opts.reuse; r != nil && g.index != nil {
+		next = g.nextCache(r)
+	}
+	sitePhase, shardsPhase, pagesErr, shardsErr := g.finish(sink, func() error {
+		if next == nil {
+			return nil
+		}
+		return writeRoleCache(opts.reuse.next, next)
+	})
+	lap("site pages, search shards, cache (wall)")
 	phases = append(phases, sitePhase, shardsPhase)
 	if le := (*render.LayoutError)(nil); errors.As(pagesErr, &le) {
 		diags.Errorf(le.File, 0, "%v", pagesErr)
@@ -219,6 +246,7 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 		Roles:     len(g.site.Roles),
 		Questions: g.site.QuestionCount(),
 		Files:     sink.n,
+		Reused:    reused,
 		Warnings:  diags.Warnings().Sort(),
 		Phases:    phases,
 	}, nil
@@ -229,9 +257,13 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 // the category pages, the largest, are made one after the other, which
 // leaves a core for the shards. It returns the wall time and the error of
 // each.
-func (g *loaded) finish(sink render.Sink) (pages, shards Phase, pagesErr, shardsErr error) {
+//
+// save runs at the same time too; a failure to save is not the build's, so
+// its error is dropped, and the cache it meant to write is not made.
+func (g *loaded) finish(sink render.Sink, save func() error) (pages, shards Phase, pagesErr, shardsErr error) {
 	pages.Name, shards.Name = "  site pages (wall)", "  search shards (wall)"
 	var wg sync.WaitGroup
+	wg.Go(func() { save() })
 	wg.Go(func() {
 		t0 := time.Now()
 		_, pagesErr = g.theme.PutSitePages(g.site, sink)
@@ -260,6 +292,18 @@ type counter struct {
 	n  int
 }
 
+// Link passes on to a sink that is a linker.
+func (c *counter) Link(p, from string) error {
+	l, ok := c.Sink.(linker)
+	if !ok {
+		return fmt.Errorf("cannot keep %s: the output is not a folder", p)
+	}
+	c.mu.Lock()
+	c.n++
+	c.mu.Unlock()
+	return l.Link(p, from)
+}
+
 func (c *counter) Put(p string, b []byte) error {
 	c.mu.Lock()
 	c.n++
@@ -278,10 +322,18 @@ type loaded struct {
 	version   string        // of the search files: see searchVersion
 
 	src     fs.FS
-	files   []string // role files
-	size    int64    // their bytes
-	failed  []bool   // role files whose front-matter could not be read
+	files   []string   // role files
+	sums    [][32]byte // the SHA-256 of each one's bytes
+	size    int64      // their bytes
+	failed  []bool     // role files whose front-matter could not be read
+	skip    []bool     // role files not to parse: failed, or taken from a cache
 	workers int
+	// structure hashes every role's header: see roleCache.
+	structure [32]byte
+	// roleDiags are the diagnostics of each role file, when a cache is
+	// to be written.
+	roleDiags   map[string]diag.List
+	roleDiagsMu sync.Mutex
 
 	parseTime, indexTime timer
 }
@@ -312,7 +364,18 @@ func prepare(ctx context.Context, src fs.FS, opts Options) (*loaded, diag.List, 
 
 	workers := cmp.Or(opts.Workers, runtime.GOMAXPROCS(0))
 	var size atomic.Int64
-	headers, failed, sums, err := scanHeaders(ctx, src, files, cfg, workers, &diags, &size)
+	var cached func(string) (content.Header, [32]byte, int64, bool)
+	if r := opts.reuse; r != nil && r.cache != nil {
+		cached = func(file string) (content.Header, [32]byte, int64, bool) {
+			in, ok := r.sums[file]
+			cr := r.cache.roles[file]
+			if !ok || cr == nil || cr.sum != in.sum {
+				return content.Header{}, [32]byte{}, 0, false
+			}
+			return cr.header, in.sum, in.size, true
+		}
+	}
+	headers, failed, sums, err := scanHeaders(ctx, src, files, cfg, workers, &diags, &size, cached)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -322,7 +385,8 @@ func prepare(ctx context.Context, src fs.FS, opts Options) (*loaded, diag.List, 
 	return &loaded{
 		cfg: cfg, theme: theme, site: s, siteDiags: siteDiags, index: search.NewIndex(),
 		version: searchVersion(cfgData, files, sums, opts.Drafts),
-		src:     src, files: files, failed: failed, workers: workers, size: size.Load(),
+		src:     src, files: files, sums: sums, failed: failed, skip: slices.Clone(failed), workers: workers, size: size.Load(),
+		structure: structureOf(headers),
 	}, diags, nil
 }
 
@@ -331,7 +395,15 @@ func prepare(ctx context.Context, src fs.FS, opts Options) (*loaded, diag.List, 
 // build renders it there).
 func (g *loaded) parse(ctx context.Context, diags *diag.List, visit func(*site.Role, *diag.List) error) error {
 	cats := len(g.site.Categories)
-	err := parseRoles(ctx, g.src, g.site, g.files, g.failed, g.workers, diags, &g.parseTime, func(r *site.Role, d *diag.List) error {
+	var done func(string, diag.List)
+	if g.roleDiags != nil {
+		done = func(file string, d diag.List) {
+			g.roleDiagsMu.Lock()
+			g.roleDiags[file] = d
+			g.roleDiagsMu.Unlock()
+		}
+	}
+	err := parseRoles(ctx, g.src, g.site, g.files, g.skip, g.workers, diags, &g.parseTime, func(r *site.Role, d *diag.List) error {
 		t0 := time.Now()
 		if g.index != nil {
 			g.index.Add(r, cats)
@@ -341,7 +413,7 @@ func (g *loaded) parse(ctx context.Context, diags *diag.List, visit func(*site.R
 			return visit(r, d)
 		}
 		return nil
-	})
+	}, done)
 	if errors.Is(err, site.ErrStale) {
 		// content.ScanHeader read a header that the full parse disagrees
 		// with. Fuzzing says this cannot happen; if it does, stop rather

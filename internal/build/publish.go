@@ -25,24 +25,27 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 	defer unlock() // after dir.Wait below: the leftovers are gone by then
 	t0 := time.Now()
 	cache := opts.CacheDir != "" && !opts.NoCache
-	var st string
-	var inputs []fileStat
+	var st *stamped
 	var check []Phase
 	if cache {
 		// A stamp that cannot be made (an unreadable file) only means no
 		// shortcut; the build reports the problem properly.
-		st, inputs, _ = stamp(source, opts)
-		var rec *record
-		ok := false
-		if st != "" {
-			rec, ok = upToDate(opts.CacheDir, dest, st)
+		st, _ = stamp(source, opts)
+		if st != nil {
+			rec, intact := lastRecord(opts.CacheDir, dest)
+			if intact && rec.Stamp == st.sum {
+				check = []Phase{{"check: hash inputs, list output", time.Since(t0)}}
+				return &Result{Roles: rec.Roles, Questions: rec.Questions, Files: rec.Written, Warnings: rec.Warnings,
+					UpToDate: true, Phases: check}, nil
+			}
+			// Without a folder for the cache, the build goes on without.
+			if r, err := newReuse(opts.CacheDir, dest, st, rec, intact); err == nil {
+				opts.reuse = r
+				defer r.Close()
+				defer os.Remove(r.next) // unless put in place below
+			}
 		}
-		check = []Phase{{"check: hash inputs, list output", time.Since(t0)}}
-		if ok {
-			return &Result{Roles: rec.Roles, Questions: rec.Questions, Files: rec.Written, Warnings: rec.Warnings,
-				UpToDate: true, Phases: check}, nil
-		}
-		forget(opts.CacheDir, dest)
+		check = []Phase{{"check: hash inputs, list output, read cache", time.Since(t0)}}
 	}
 	dir, err := publish.Open(dest, source, publish.Options{SkipSame: !opts.NoCache})
 	if err != nil {
@@ -55,15 +58,33 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 		return res, err
 	}
 	t1 := time.Now()
+	if cache {
+		// The record no longer holds once the destination changes.
+		forget(opts.CacheDir, dest)
+	}
 	if err := dir.Commit(); err != nil {
 		dir.Abort()
 		return res, err
 	}
 	// Record the output only if nothing the build read changed while it
-	// ran: a file saved during the build may or may not be in it.
-	if cache && st != "" && !changedSince(source, inputs) {
-		remember(opts.CacheDir, dest, st, res)
+	// ran: a file saved during the build may or may not be in it. The
+	// roles cache goes with the record: it describes this output.
+	if st != nil && !changedSince(source, st.files) && remember(opts.CacheDir, dest, st.sum, res) == nil && opts.reuse != nil {
+		opts.reuse.Close() // before its file is replaced
+		keepRoleCache(opts.CacheDir, dest, opts.reuse.next)
 	}
 	res.Phases = append(append(check, res.Phases...), Phase{"swap in, record output", time.Since(t1)})
 	return res, nil
+}
+
+// keepRoleCache puts the roles cache a build wrote in place. Where there
+// is none, the last build's goes: it no longer describes the destination.
+func keepRoleCache(cacheDir, dest, next string) {
+	name, err := roleCachePath(cacheDir, dest)
+	if err != nil {
+		return
+	}
+	if os.Rename(next, name) != nil {
+		os.Remove(name)
+	}
 }

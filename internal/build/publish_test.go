@@ -310,11 +310,11 @@ func TestChangedSinceTheStamp(t *testing.T) {
 	src := t.TempDir()
 	writeGuide(t, src)
 	opts := Options{Theme: guide.Theme}
-	_, files, err := stamp(src, opts)
+	st, err := stamp(src, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if changedSince(src, files) {
+	if changedSince(src, st.files) {
 		t.Fatal("nothing changed, but changedSince says something did")
 	}
 	for _, c := range []struct {
@@ -328,12 +328,12 @@ func TestChangedSinceTheStamp(t *testing.T) {
 		}},
 		{"a role removed", func() { os.Remove(filepath.Join(src, "content/roles/backend-developer.md")) }},
 	} {
-		_, files, err := stamp(src, opts)
+		st, err := stamp(src, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
 		c.change()
-		if !changedSince(src, files) {
+		if !changedSince(src, st.files) {
 			t.Errorf("%s: changedSince says nothing changed", c.what)
 		}
 	}

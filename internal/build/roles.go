@@ -54,13 +54,23 @@ func (c *collector) add(d diag.List) {
 
 // scanHeaders reads every role's header. Files whose front-matter cannot be
 // read at all are reported and marked failed, so they are not parsed again.
-func scanHeaders(ctx context.Context, src fs.FS, files []string, cfg *config.Config, workers int, diags *diag.List, size *atomic.Int64) ([]content.Header, []bool, [][32]byte, error) {
+//
+// cached, when not nil, gives the header of a file that an earlier build
+// read with the same bytes, which is then not read again.
+func scanHeaders(ctx context.Context, src fs.FS, files []string, cfg *config.Config, workers int, diags *diag.List, size *atomic.Int64, cached func(file string) (content.Header, [32]byte, int64, bool)) ([]content.Header, []bool, [][32]byte, error) {
 	headers := make([]content.Header, len(files))
 	ok := make([]bool, len(files))
 	failed := make([]bool, len(files))
 	sums := make([][32]byte, len(files))
 	c := &collector{diags: diags}
 	err := each(ctx, len(files), workers, func(_ context.Context, i int) error {
+		if cached != nil {
+			if h, sum, n, found := cached(files[i]); found {
+				headers[i], ok[i], sums[i] = h, true, sum
+				size.Add(n)
+				return nil
+			}
+		}
 		var d diag.List
 		defer func() { c.add(d) }()
 		data, read := readFile(src, files[i], &d)
@@ -105,14 +115,22 @@ func header(file string, data []byte, cfg *config.Config) (content.Header, bool,
 // parseRoles parses and resolves every role, in parallel, and sets its
 // entry's facts. visit, when not nil, is called with each resolved role (to
 // render it) while it is still in memory, and the list for its diagnostics.
-func parseRoles(ctx context.Context, src fs.FS, s *site.Site, files []string, failed []bool, workers int, diags *diag.List, spent *timer, visit func(*site.Role, *diag.List) error) error {
+//
+// done, when not nil, is called with each role file parsed and all its
+// diagnostics.
+func parseRoles(ctx context.Context, src fs.FS, s *site.Site, files []string, skip []bool, workers int, diags *diag.List, spent *timer, visit func(*site.Role, *diag.List) error, done func(file string, d diag.List)) error {
 	c := &collector{diags: diags}
 	return each(ctx, len(files), workers, func(_ context.Context, i int) error {
-		if failed[i] {
+		if skip[i] {
 			return nil
 		}
 		var d diag.List
-		defer func() { c.add(d) }()
+		defer func() {
+			c.add(d)
+			if done != nil {
+				done(files[i], d)
+			}
+		}()
 		t0 := time.Now()
 		r, err := parseRole(src, s, files[i], &d)
 		spent.since(t0)

@@ -442,7 +442,7 @@ func (st *State) Render(p string) ([]byte, error) {
 			if err != nil || r == nil {
 				return nil, fmt.Errorf("%s has errors: %w", s.Roles[i].File, d.Err())
 			}
-			return search.RoleFile(version, r, len(s.Categories)), nil
+			return search.RoleFile(r, len(s.Categories)), nil
 		}
 		files, err := st.searchFiles()
 		if err != nil {

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -69,6 +70,13 @@ func recordPath(cacheDir, dest string) (string, error) {
 // upToDate returns the record of dest when dest holds, untouched, what a
 // build with this stamp makes.
 func upToDate(cacheDir, dest, stamp string) (*record, bool) {
+	rec, intact := lastRecord(cacheDir, dest)
+	return rec, intact && rec.Stamp == stamp
+}
+
+// lastRecord returns the record of the last build published to dest, and
+// whether dest still holds, untouched, what that build left there.
+func lastRecord(cacheDir, dest string) (*record, bool) {
 	name, err := recordPath(cacheDir, dest)
 	if err != nil {
 		return nil, false
@@ -78,14 +86,11 @@ func upToDate(cacheDir, dest, stamp string) (*record, bool) {
 		return nil, false
 	}
 	var rec record
-	if json.Unmarshal(data, &rec) != nil || rec.Format != recordFormat || rec.Stamp != stamp {
+	if json.Unmarshal(data, &rec) != nil || rec.Format != recordFormat {
 		return nil, false
 	}
 	files, err := listOutput(dest)
-	if err != nil || !slices.Equal(files, rec.Files) {
-		return nil, false
-	}
-	return &rec, true
+	return &rec, err == nil && slices.Equal(files, rec.Files)
 }
 
 // remember writes the record of a build just published to dest. A record
@@ -134,13 +139,24 @@ func prune(dir string, cutoff time.Time) {
 		return
 	}
 	for _, e := range entries {
-		if !e.Type().IsRegular() || !strings.HasSuffix(e.Name(), ".json") && !strings.HasSuffix(e.Name(), ".json.tmp") {
+		if !e.Type().IsRegular() || !isCacheFile(e.Name()) {
 			continue
 		}
 		if info, err := e.Info(); err == nil && info.ModTime().Before(cutoff) {
 			os.Remove(filepath.Join(dir, e.Name()))
 		}
 	}
+}
+
+// isCacheFile reports whether name is a record, a roles cache or a
+// leftover of writing one.
+func isCacheFile(name string) bool {
+	for _, suffix := range []string{".json", ".json.tmp", ".roles"} {
+		if strings.HasSuffix(name, suffix) {
+			return true
+		}
+	}
+	return strings.Contains(name, ".roles.tmp-")
 }
 
 // forget removes the record of dest, before dest changes.
@@ -175,23 +191,33 @@ func listOutput(dest string) ([]fileStat, error) {
 // guide.yaml: roles and the home intro, and the theme overrides.
 var inputDirs = []string{"content", "layouts", "assets"}
 
+// stamped is what stamp found of a guide's inputs.
+type stamped struct {
+	sum   string     // of everything a build reads
+	files []fileStat // every input file, sorted by path, for changedSince
+	sums  [][32]byte // the SHA-256 of each file's bytes
+	// context hashes what every page depends on, which is everything but
+	// the role files: see roleCache.
+	context [32]byte
+}
+
 // stamp hashes everything a build of source with opts depends on: the
 // program, the default theme, the options that change output, guide.yaml
 // and every file under content/, layouts/ and assets/. It also returns the
 // size and modification time each file had, for changedSince.
-func stamp(source string, opts Options) (string, []fileStat, error) {
+func stamp(source string, opts Options) (*stamped, error) {
 	prog, err := programSum()
 	if err != nil {
-		return "", nil, err
+		return nil, err
 	}
 	theme, err := treeSum(opts.Theme)
 	if err != nil {
-		return "", nil, err
+		return nil, err
 	}
 	fsys := os.DirFS(source)
 	names, err := inputFiles(fsys)
 	if err != nil {
-		return "", nil, err
+		return nil, err
 	}
 	sums := make([][sha256.Size]byte, len(names))
 	files := make([]fileStat, len(names))
@@ -220,22 +246,31 @@ func stamp(source string, opts Options) (string, []fileStat, error) {
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return "", nil, err
+		return nil, err
 	}
-	h := sha256.New()
 	field := func(h hash.Hash, s string) {
 		h.Write(binary.AppendUvarint(nil, uint64(len(s))))
 		io.WriteString(h, s)
 	}
-	field(h, prog)
-	field(h, theme)
-	field(h, opts.BaseURL)
-	field(h, fmt.Sprint(opts.Drafts))
+	h, ctx := sha256.New(), sha256.New()
+	for _, h := range []hash.Hash{h, ctx} {
+		field(h, prog)
+		field(h, theme)
+		field(h, opts.BaseURL)
+		field(h, fmt.Sprint(opts.Drafts))
+	}
+	field(ctx, "roles cache "+strconv.Itoa(roleCacheFormat))
 	for i, name := range names {
 		field(h, name)
 		h.Write(sums[i][:])
+		if !isRoleFile(name) {
+			field(ctx, name)
+			ctx.Write(sums[i][:])
+		}
 	}
-	return hex.EncodeToString(h.Sum(nil)), files, nil
+	st := &stamped{sum: hex.EncodeToString(h.Sum(nil)), files: files, sums: sums}
+	ctx.Sum(st.context[:0])
+	return st, nil
 }
 
 // inputFiles lists guide.yaml and the files under inputDirs, sorted.

@@ -285,29 +285,10 @@ func checkReplaceable(dest string) error {
 // Put writes one file. p is a slash path relative to the site root; a path
 // that would leave the folder is refused.
 func (d *Dir) Put(p string, body []byte) error {
-	if !fs.ValidPath(p) || p == "." || strings.Contains(p, "\\") {
-		return fmt.Errorf("refusing to write %q: not a path inside the site", p)
+	name, err := d.claimPath(p)
+	if err != nil {
+		return err
 	}
-	name := filepath.Join(d.tmp, filepath.FromSlash(p))
-	dir := path.Dir(p)
-	d.mu.Lock()
-	if d.files[p] {
-		d.mu.Unlock()
-		return fmt.Errorf("two pages want to be written to %s", p)
-	}
-	d.files[p] = true
-	mk := !d.dirs[dir]
-	d.mu.Unlock()
-	if mk {
-		if err := d.mkdir(dir); err != nil {
-			d.fail()
-			return fmt.Errorf("creating folder for %s: %w", p, err)
-		}
-		d.mu.Lock()
-		d.dirs[dir] = true
-		d.mu.Unlock()
-	}
-	var err error
 	if d.recycled {
 		err = d.rewrite(name, body)
 	} else {
@@ -318,6 +299,92 @@ func (d *Dir) Put(p string, body []byte) error {
 		return fmt.Errorf("writing %s: %w", p, err)
 	}
 	return nil
+}
+
+// claimPath checks p, a slash path from the site root, notes that this
+// build writes it, makes its folder, and returns its name in the working
+// folder.
+func (d *Dir) claimPath(p string) (string, error) {
+	if !validPath(p) {
+		return "", fmt.Errorf("refusing to write %q: not a path inside the site", p)
+	}
+	dir := path.Dir(p)
+	d.mu.Lock()
+	if d.files[p] {
+		d.mu.Unlock()
+		return "", fmt.Errorf("two pages want to be written to %s", p)
+	}
+	d.files[p] = true
+	mk := !d.dirs[dir]
+	d.mu.Unlock()
+	if mk {
+		if err := d.mkdir(dir); err != nil {
+			d.fail()
+			return "", fmt.Errorf("creating folder for %s: %w", p, err)
+		}
+		d.mu.Lock()
+		d.dirs[dir] = true
+		d.mu.Unlock()
+	}
+	return filepath.Join(d.tmp, filepath.FromSlash(p)), nil
+}
+
+func validPath(p string) bool {
+	return fs.ValidPath(p) && p != "." && !strings.Contains(p, "\\")
+}
+
+// Link puts at p the file that the destination holds at from, for a file
+// the caller knows to be the same as the one this build would write: the
+// destination is the output of an earlier build, untouched since, and what
+// the file is made from has not changed. The two names share the file (a
+// hard link), or where the file system cannot link, p gets a copy. A
+// recycled folder that holds the file at p already, linked by an earlier
+// build, is left as it is.
+func (d *Dir) Link(p, from string) error {
+	if !validPath(from) {
+		return fmt.Errorf("refusing to link %q: not a path inside the site", from)
+	}
+	name, err := d.claimPath(p)
+	if err != nil {
+		return err
+	}
+	src := filepath.Join(d.dest, filepath.FromSlash(from))
+	if err := d.link(src, name); err != nil {
+		d.fail()
+		return fmt.Errorf("keeping %s: %w", p, err)
+	}
+	return nil
+}
+
+func (d *Dir) link(src, name string) error {
+	live, err := os.Lstat(src)
+	if err != nil {
+		return err
+	}
+	if !live.Mode().IsRegular() {
+		return fmt.Errorf("%s is not a regular file", src)
+	}
+	if d.recycled {
+		info, err := os.Lstat(name)
+		switch {
+		case err == nil && os.SameFile(info, live):
+			return nil
+		case err == nil:
+			if err := os.RemoveAll(name); err != nil {
+				return err
+			}
+		case !errors.Is(err, fs.ErrNotExist):
+			return err
+		}
+	}
+	if os.Link(src, name) == nil {
+		return nil
+	}
+	body, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(name, body, 0o644)
 }
 
 // fail notes that writing into the working folder went wrong: a recycled

@@ -3,6 +3,7 @@ package publish
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -527,5 +528,91 @@ func TestHoldsComparesWholeFiles(t *testing.T) {
 		if got := holds(bytes.NewReader(tc.file), tc.want); got != tc.same {
 			t.Errorf("%s: holds = %v; want %v", tc.name, got, tc.same)
 		}
+	}
+}
+
+// Link keeps a file of the live output under the same or another name, in
+// a fresh folder and in a recycled one; writing over a linked file later
+// never changes the spare that shares it.
+func TestLinkKeepsFilesOfTheLiveOutput(t *testing.T) {
+	root := t.TempDir()
+	dest := filepath.Join(root, "public")
+	link := func(d *Dir, p, from string) {
+		t.Helper()
+		if err := d.Link(p, from); err != nil {
+			t.Fatal(err)
+		}
+	}
+	build(t, dest, Options{}, map[string]string{"index.html": "one", "v1/r/0.js": "role 0", "page.html": "page"})
+
+	// A fresh working folder: the second build keeps two files.
+	d, err := Open(dest, filepath.Join(root, "src"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.recycled {
+		t.Fatal("the second build recycled a folder")
+	}
+	link(d, "page.html", "page.html")
+	link(d, "v2/r/0.js", "v1/r/0.js")
+	write(t, d, map[string]string{"index.html": "two"})
+	if err := d.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	d.Wait()
+	want := map[string]string{"index.html": "two", "v2/r/0.js": "role 0", "page.html": "page", Marker: markerText}
+	if got := publishtest.Tree(t, dest); !maps.Equal(got, want) {
+		t.Fatalf("after linking into a fresh folder: %v; want %v", got, want)
+	}
+
+	// The third build recycles the first one's folder, whose page.html is
+	// the live one's file.
+	d, err = Open(dest, filepath.Join(root, "src"), Options{SkipSame: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !d.recycled {
+		t.Fatal("the third build did not recycle a folder")
+	}
+	link(d, "page.html", "page.html")
+	link(d, "v2/r/0.js", "v2/r/0.js")
+	write(t, d, map[string]string{"index.html": "three"})
+	if err := d.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	d.Wait()
+	want = map[string]string{"index.html": "three", "v2/r/0.js": "role 0", "page.html": "page", Marker: markerText}
+	if got := publishtest.Tree(t, dest); !maps.Equal(got, want) {
+		t.Fatalf("after linking into a recycled folder: %v; want %v", got, want)
+	}
+
+	// The fourth build writes page.html anew: the spare, which shares it,
+	// keeps its bytes.
+	build(t, dest, Options{SkipSame: true}, map[string]string{"page.html": "new page"})
+	if got := publishtest.Tree(t, dest)["page.html"]; got != "new page" {
+		t.Errorf("page.html = %q; want the new page", got)
+	}
+	spares, _ := filepath.Glob(filepath.Join(root, ".public.old-*", "page.html"))
+	for _, s := range spares {
+		if b, _ := os.ReadFile(s); string(b) != "page" {
+			t.Errorf("the spare's page.html now reads %q; want %q", b, "page")
+		}
+	}
+
+	// Paths outside the site, a file the live output does not have, and a
+	// path written twice are refused.
+	d, err = Open(dest, filepath.Join(root, "src"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Abort()
+	for _, c := range [][2]string{{"../x", "page.html"}, {"x", "../page.html"}, {"x", "missing.html"}} {
+		if err := d.Link(c[0], c[1]); err == nil {
+			t.Errorf("Link(%q, %q) succeeded", c[0], c[1])
+		}
+	}
+	link(d, "twice.html", "page.html")
+	if err := d.Link("twice.html", "page.html"); err == nil {
+		t.Error("linking one path twice succeeded")
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"runtime"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/sync/errgroup"
@@ -87,8 +86,12 @@ type readRoleFile struct {
 	Kinds map[int][][]string `json:"k"` // kind → documents: [anchor, text, note]
 }
 
-// RoleFile returns a role's documents file: what a result shows.
-func RoleFile(version string, r *site.Role, cats int) []byte {
+// RoleFile returns a role's documents file: what a result shows. Unlike
+// the other files it does not name the version in its callback ("r/12"):
+// its bytes depend on the role alone, so that a build can keep the file an
+// earlier build wrote for an unchanged role. The client tells the files of
+// two versions apart by the script element that loaded them.
+func RoleFile(r *site.Role, cats int) []byte {
 	f := roleFile{Title: r.Title, Slug: r.Slug, Dept: r.Department.Index, Kinds: make([][][]string, kindRole(cats)+1)}
 	for _, sec := range r.Sections {
 		for _, q := range sec.Questions {
@@ -99,7 +102,7 @@ func RoleFile(version string, r *site.Role, cats int) []byte {
 		f.Kinds[kindFAQ(cats)] = append(f.Kinds[kindFAQ(cats)], []string{q.ID, q.QuestionText, site.Clip(q.AnswerText, noteLen)})
 	}
 	f.Kinds[kindRole(cats)] = [][]string{{"", r.Title, site.Clip(r.SummaryText, noteLen)}}
-	return script(strings.TrimSuffix(strings.TrimPrefix(RolePath(version, r.Index), Dir), ".js"), 4<<10, f.appendJSON)
+	return script("r/"+strconv.Itoa(r.Index), 4<<10, f.appendJSON)
 }
 
 // meta is the payload of search/meta.js.

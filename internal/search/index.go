@@ -19,6 +19,8 @@ package search
 
 import (
 	"encoding/binary"
+	"errors"
+	"fmt"
 	"math"
 	"slices"
 	"sync"
@@ -276,3 +278,85 @@ func (x *Index) Remove(file string) {
 	delete(x.roles, file)
 	x.mu.Unlock()
 }
+
+// Dictionary returns every term the index has given an id, by id. With
+// Seed and Export, it lets a later build take an unchanged role's terms
+// from a cache instead of indexing the role again.
+func (x *Index) Dictionary() []string {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return slices.Clone(x.terms)
+}
+
+// Seed gives an empty index the dictionary of an earlier one, so that the
+// terms Export gave out keep their ids. Terms added later get new ids. It
+// fails, changing nothing, on an index that has terms already or on a
+// dictionary with a term twice.
+func (x *Index) Seed(terms []string) error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if len(x.terms) > 0 {
+		return errors.New("search: seeding an index that has terms")
+	}
+	ids := make(map[string]uint32, len(terms))
+	for i, t := range terms {
+		if _, dup := ids[t]; dup {
+			return fmt.Errorf("search: the dictionary has %q twice", t)
+		}
+		ids[t] = uint32(i)
+	}
+	x.ids, x.terms = ids, slices.Clone(terms)
+	return nil
+}
+
+// Export returns what the index holds of a role: its documents, encoded,
+// and its terms, by the ids of Dictionary. It reports false for a role the
+// index does not hold.
+func (x *Index) Export(file string) (docs []byte, terms site.Block, ok bool) {
+	x.mu.Lock()
+	rt := x.roles[file]
+	x.mu.Unlock()
+	if rt == nil {
+		return nil, site.Block{}, false
+	}
+	for _, d := range rt.docs {
+		docs = binary.AppendUvarint(docs, uint64(d.typ))
+		docs = binary.AppendUvarint(docs, uint64(d.idx))
+		docs = binary.AppendUvarint(docs, uint64(d.length))
+		docs = binary.AppendUvarint(docs, uint64(d.end))
+	}
+	return docs, rt.data, true
+}
+
+// Import puts back a role that Export gave, from an index whose dictionary
+// this one was seeded with. It fails on documents that Export did not
+// make, or that do not fit terms; the terms themselves are checked as they
+// are read, when the index is written.
+func (x *Index) Import(file string, docs []byte, terms site.Block) error {
+	rt := &roleTerms{data: terms}
+	var prev uint32
+	for len(docs) > 0 {
+		var f [4]uint64
+		for i := range f {
+			v, n := binary.Uvarint(docs)
+			if n <= 0 || v > math.MaxUint32 {
+				return errBadDocs
+			}
+			f[i], docs = v, docs[n:]
+		}
+		d := docTerms{typ: uint16(f[0]), idx: uint32(f[1]), length: uint32(f[2]), end: uint32(f[3])}
+		if f[0] > math.MaxUint16 || d.end <= prev || int(d.end) > terms.Len() {
+			return errBadDocs
+		}
+		rt.docs, prev = append(rt.docs, d), d.end
+	}
+	if int(prev) != terms.Len() {
+		return errBadDocs
+	}
+	x.mu.Lock()
+	x.roles[file] = rt
+	x.mu.Unlock()
+	return nil
+}
+
+var errBadDocs = errors.New("search: a role's saved documents are damaged")

@@ -29,7 +29,7 @@ func indexWith(t *testing.T, s *site.Site, roles []*site.Role, budget int) (map[
 	files := map[string][]byte{}
 	for _, r := range roles {
 		x.Add(r, len(s.Categories))
-		files[RolePath("v", r.Index)] = RoleFile("v", r, len(s.Categories))
+		files[RolePath("v", r.Index)] = RoleFile(r, len(s.Categories))
 	}
 	var mu sync.Mutex
 	err := x.Write(s, "v", func(p string, b []byte) error {

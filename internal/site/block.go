@@ -23,8 +23,8 @@ var ErrStore = errors.New("the build's temporary file failed")
 // Block is bytes kept until the end of a build: in memory, or in a Store.
 // The zero Block is empty.
 type Block struct {
-	data  []byte // in memory, or nil
-	store Store
+	data  []byte      // in memory, or nil
+	store io.ReaderAt // where the bytes are when not in memory
 	off   int64
 	size  int
 }
@@ -38,6 +38,15 @@ func Keep(s Store, b []byte) Block {
 		}
 	}
 	return Block{data: slices.Clone(b), size: len(b)}
+}
+
+// Stored returns the block of size bytes that r holds at off: one that an
+// earlier build left in a file, say.
+func Stored(r io.ReaderAt, off int64, size int) Block {
+	if size == 0 {
+		return Block{}
+	}
+	return Block{store: r, off: off, size: size}
 }
 
 // Len is the block's length.

@@ -48,6 +48,15 @@ func packRefs(byCat [][]*Question) Refs {
 	return r
 }
 
+// NewRefs returns the Refs whose Counts are counts and whose block is b, as
+// an earlier build's Refs gave them.
+func NewRefs(counts []uint32, b Block) Refs {
+	return Refs{counts: counts, Block: b}
+}
+
+// Counts returns how many questions each category has.
+func (r Refs) Counts() []uint32 { return r.counts }
+
 // Count returns how many questions of category cat the role has.
 func (r Refs) Count(cat int) int {
 	if cat < 0 || cat >= len(r.counts) {

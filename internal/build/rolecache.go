@@ -1,0 +1,509 @@
+package build
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"hash/crc32"
+	"html/template"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/guide-build/guide/internal/content"
+	"github.com/guide-build/guide/internal/diag"
+	"github.com/guide-build/guide/internal/render"
+	"github.com/guide-build/guide/internal/search"
+	"github.com/guide-build/guide/internal/site"
+)
+
+// A role that has not changed since the last build is neither parsed nor
+// rendered again. Each build published to a destination leaves, in the
+// cache folder beside its record (see record), a roles cache: for every
+// role, the bytes of its file (as a hash), its header, and what the pages
+// made from every role and the search index need of it (its Facts, with
+// the questions the category pages list, and its search terms). The next
+// build to the same destination takes a role from the cache when
+//
+//   - the role file has the same bytes;
+//   - everything else every page depends on is the same: the program, the
+//     default theme, the options, guide.yaml and every file under content/,
+//     layouts/ and assets/ that is not a role file (stamped.context);
+//   - the site has the same structure: every role's header, so the same
+//     pages at the same addresses (loaded.structure);
+//   - the destination holds, untouched, the output of the build that wrote
+//     the cache (its record says so, and names the same stamp).
+//
+// The role's page and search file are then the ones in the destination,
+// which the new output links to (publish.Dir.Link), and its warnings are
+// the ones the cache kept. Any doubt means a role is built as if there
+// were no cache: a full build gives the same bytes, and tests compare the
+// two.
+
+// roleCacheFormat changes whenever the cache's layout or the meaning of
+// what it holds does. It is part of stamped.context.
+const roleCacheFormat = 1
+
+const roleCacheMagic = "guide roles cache\n"
+
+// reuse is what Publish tells Run of the destination's last build.
+type reuse struct {
+	cache   *roleCache // nil when there is none that fits
+	context [32]byte   // this build's stamped.context
+	stamp   string     // this build's stamp, which the next cache names
+	// sums holds the bytes' hash and size of every input file, as stamp
+	// read them, by slash path.
+	sums map[string]inputSum
+	// next is where Run writes the cache for the next build; Publish puts
+	// it in place once the build is published and recorded.
+	next string
+}
+
+type inputSum struct {
+	sum  [32]byte
+	size int64
+}
+
+// newReuse returns what Run needs to take roles from the cache of dest's
+// last build, and to leave one for the next.
+func newReuse(cacheDir, dest string, st *stamped, rec *record, intact bool) (*reuse, error) {
+	name, err := roleCachePath(cacheDir, dest)
+	if err != nil {
+		return nil, err
+	}
+	r := &reuse{context: st.context, stamp: st.sum, sums: make(map[string]inputSum, len(st.files))}
+	for i, f := range st.files {
+		r.sums[f.Path] = inputSum{st.sums[i], f.Size}
+	}
+	if intact && rec != nil {
+		// A cache that cannot be read costs this build its shortcut only.
+		if c, err := openRoleCache(name); err == nil {
+			if c.stamp == rec.Stamp && c.context == st.context {
+				r.cache = c
+			} else {
+				c.Close()
+			}
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return nil, err
+	}
+	var rnd [8]byte
+	rand.Read(rnd[:])
+	r.next = name + ".tmp-" + hex.EncodeToString(rnd[:])
+	return r, nil
+}
+
+// Close lets go of the cache read, if any.
+func (r *reuse) Close() {
+	if r.cache != nil {
+		r.cache.Close()
+	}
+}
+
+// roleCachePath is where the roles cache of dest lives.
+func roleCachePath(cacheDir, dest string) (string, error) {
+	rec, err := recordPath(cacheDir, dest)
+	if err != nil {
+		return "", err
+	}
+	return rec[:len(rec)-len(".json")] + ".roles", nil
+}
+
+// roleCache is a roles cache as read, or as about to be written.
+type roleCache struct {
+	f         *os.File // the blocks of a cache read are read from it
+	stamp     string   // of the build whose output the roles are in
+	context   [32]byte
+	structure [32]byte
+	version   string   // that build's search version
+	terms     []string // the search index's dictionary
+	roles     map[string]*cachedRole
+	order     []string // role files, in the order written
+}
+
+// cachedRole is what the cache keeps of one role.
+type cachedRole struct {
+	sum      [32]byte
+	header   content.Header
+	facts    site.Facts // Refs read from the cache file
+	docs     []byte     // search.Index.Export's documents
+	terms    site.Block // and terms
+	warnings diag.List
+}
+
+func (c *roleCache) Close() {
+	if c.f != nil {
+		c.f.Close()
+		c.f = nil
+	}
+}
+
+// The file: roleCacheMagic, the format as a uvarint, the length of the
+// head as a uvarint, the head, the blocks, and a CRC-32C of all before it,
+// four bytes little-endian. The head holds everything but the blocks
+// (each role's Refs and search terms, in role order), and their lengths;
+// see writeRoleCache for its fields.
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// writeRoleCache writes c to name, as a new file.
+func writeRoleCache(name string, c *roleCache) (err error) {
+	var e enc
+	e.str(c.stamp)
+	e.raw(c.context[:])
+	e.raw(c.structure[:])
+	e.str(c.version)
+	e.uint(uint64(len(c.terms)))
+	for _, t := range c.terms {
+		e.str(t)
+	}
+	e.uint(uint64(len(c.order)))
+	for _, file := range c.order {
+		r := c.roles[file]
+		e.str(file)
+		e.raw(r.sum[:])
+		h := r.header
+		e.str(h.Slug)
+		e.str(h.Title)
+		e.str(h.Department)
+		e.bool(h.Draft)
+		e.int(int64(h.Weight))
+		e.str(string(r.facts.Summary))
+		e.str(r.facts.SummaryText)
+		t, err := r.facts.Updated.MarshalBinary()
+		if err != nil {
+			return err
+		}
+		e.str(string(t))
+		e.uint(uint64(r.facts.Questions))
+		counts := r.facts.Refs.Counts()
+		e.uint(uint64(len(counts)))
+		for _, n := range counts {
+			e.uint(uint64(n))
+		}
+		e.uint(uint64(r.facts.Refs.Len()))
+		e.str(string(r.docs))
+		e.uint(uint64(r.terms.Len()))
+		e.uint(uint64(len(r.warnings)))
+		for _, d := range r.warnings {
+			e.str(d.File)
+			e.uint(uint64(d.Line))
+			e.uint(uint64(d.Col))
+			e.uint(uint64(d.Severity))
+			e.str(d.Message)
+		}
+	}
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err1 := f.Close(); err == nil {
+			err = err1
+		}
+		if err != nil {
+			os.Remove(name)
+		}
+	}()
+	crc := crc32.New(castagnoli)
+	w := bufio.NewWriterSize(io.MultiWriter(f, crc), 1<<20)
+	w.WriteString(roleCacheMagic)
+	w.Write(binary.AppendUvarint(nil, roleCacheFormat))
+	w.Write(binary.AppendUvarint(nil, uint64(len(e.b))))
+	w.Write(e.b)
+	var buf []byte
+	for _, file := range c.order {
+		r := c.roles[file]
+		for _, b := range []site.Block{r.facts.Refs.Block, r.terms} {
+			data, err := b.Bytes(buf)
+			if err != nil {
+				return err
+			}
+			if !b.InMemory() {
+				buf = data
+			}
+			w.Write(data)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	_, err = f.Write(binary.LittleEndian.AppendUint32(nil, crc.Sum32()))
+	return err
+}
+
+var errCacheDamaged = errors.New("the roles cache is damaged")
+
+// openRoleCache reads the cache at name. Its blocks stay in the file, which
+// stays open until Close.
+func openRoleCache(name string) (c *roleCache, err error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+		}
+	}()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	size := info.Size()
+	if size < int64(len(roleCacheMagic))+4 {
+		return nil, errCacheDamaged
+	}
+	crc := crc32.New(castagnoli)
+	if _, err := io.Copy(crc, io.NewSectionReader(f, 0, size-4)); err != nil {
+		return nil, err
+	}
+	var tail [4]byte
+	if _, err := f.ReadAt(tail[:], size-4); err != nil {
+		return nil, err
+	}
+	if binary.LittleEndian.Uint32(tail[:]) != crc.Sum32() {
+		return nil, errCacheDamaged
+	}
+	r := bufio.NewReader(io.NewSectionReader(f, 0, size-4))
+	magic := make([]byte, len(roleCacheMagic))
+	if _, err := io.ReadFull(r, magic); err != nil || string(magic) != roleCacheMagic {
+		return nil, errCacheDamaged
+	}
+	if format, err := binary.ReadUvarint(r); err != nil || format != roleCacheFormat {
+		return nil, errCacheDamaged
+	}
+	n, err := binary.ReadUvarint(r)
+	if err != nil || n > uint64(size) {
+		return nil, errCacheDamaged
+	}
+	head := make([]byte, n)
+	if _, err := io.ReadFull(r, head); err != nil {
+		return nil, errCacheDamaged
+	}
+	// Where the blocks start.
+	off := int64(len(roleCacheMagic)) + int64(len(binary.AppendUvarint(nil, roleCacheFormat))) + int64(len(binary.AppendUvarint(nil, n))) + int64(n)
+	d := dec{b: head}
+	c = &roleCache{f: f, roles: map[string]*cachedRole{}}
+	c.stamp = d.str()
+	copy(c.context[:], d.raw(32))
+	copy(c.structure[:], d.raw(32))
+	c.version = d.str()
+	c.terms = make([]string, d.count())
+	for i := range c.terms {
+		c.terms[i] = d.str()
+	}
+	roles := d.count()
+	for range roles {
+		file := d.str()
+		r := &cachedRole{}
+		copy(r.sum[:], d.raw(32))
+		r.header = content.Header{File: file, Slug: d.str(), Title: d.str(), Department: d.str(), Draft: d.bool(), Weight: int(d.int())}
+		r.facts.Summary = template.HTML(d.str())
+		r.facts.SummaryText = d.str()
+		if err := r.facts.Updated.UnmarshalBinary([]byte(d.str())); err != nil {
+			return nil, errCacheDamaged
+		}
+		r.facts.Questions = int(d.uint())
+		counts := make([]uint32, d.count())
+		for i := range counts {
+			counts[i] = uint32(d.uint())
+		}
+		refs := d.size(size - off)
+		r.facts.Refs = site.NewRefs(counts, site.Stored(f, off, refs))
+		off += int64(refs)
+		r.docs = []byte(d.str())
+		terms := d.size(size - off)
+		r.terms = site.Stored(f, off, terms)
+		off += int64(terms)
+		r.warnings = make(diag.List, d.count())
+		for i := range r.warnings {
+			r.warnings[i] = diag.Diagnostic{File: d.str(), Line: int(d.uint()), Col: int(d.uint()), Severity: diag.Severity(d.uint()), Message: d.str()}
+		}
+		if d.err != nil {
+			return nil, errCacheDamaged
+		}
+		c.roles[file] = r
+		c.order = append(c.order, file)
+	}
+	if d.err != nil || len(d.b) > 0 || off != size-4 {
+		return nil, errCacheDamaged
+	}
+	return c, nil
+}
+
+// enc appends the fields of a cache's head.
+type enc struct{ b []byte }
+
+func (e *enc) uint(n uint64) { e.b = binary.AppendUvarint(e.b, n) }
+func (e *enc) int(n int64)   { e.b = binary.AppendVarint(e.b, n) }
+func (e *enc) raw(b []byte)  { e.b = append(e.b, b...) }
+func (e *enc) str(s string)  { e.uint(uint64(len(s))); e.b = append(e.b, s...) }
+func (e *enc) bool(v bool) {
+	if v {
+		e.uint(1)
+	} else {
+		e.uint(0)
+	}
+}
+
+// dec reads what enc wrote. The first failure sticks: every later read
+// gives zero values, and err says what went wrong.
+type dec struct {
+	b   []byte
+	err error
+}
+
+func (d *dec) fail() { d.err, d.b = errCacheDamaged, nil }
+
+func (d *dec) uint() uint64 {
+	n, k := binary.Uvarint(d.b)
+	if k <= 0 {
+		d.fail()
+		return 0
+	}
+	d.b = d.b[k:]
+	return n
+}
+
+func (d *dec) int() int64 {
+	n, k := binary.Varint(d.b)
+	if k <= 0 {
+		d.fail()
+		return 0
+	}
+	d.b = d.b[k:]
+	return n
+}
+
+func (d *dec) raw(n int) []byte {
+	if n > len(d.b) {
+		d.fail()
+		return make([]byte, n)
+	}
+	b := d.b[:n]
+	d.b = d.b[n:]
+	return b
+}
+
+// size reads a length of at most limit.
+func (d *dec) size(limit int64) int {
+	n := d.uint()
+	if n > uint64(limit) {
+		d.fail()
+		return 0
+	}
+	return int(n)
+}
+
+// count reads a number of items, each at least a byte long.
+func (d *dec) count() int { return d.size(int64(len(d.b))) }
+
+func (d *dec) str() string { return string(d.raw(d.count())) }
+
+func (d *dec) bool() bool {
+	switch d.uint() {
+	case 0:
+		return false
+	case 1:
+		return true
+	}
+	d.fail()
+	return false
+}
+
+// structureOf hashes the headers a site is made from, in file order.
+func structureOf(headers []content.Header) [32]byte {
+	h := sha256.New()
+	var b []byte
+	str := func(s string) {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	for _, x := range headers {
+		b = b[:0]
+		str(x.File)
+		str(x.Slug)
+		str(x.Title)
+		str(x.Department)
+		b = strconv.AppendBool(b, x.Draft)
+		b = binary.AppendVarint(b, int64(x.Weight))
+		h.Write(b)
+	}
+	var sum [32]byte
+	h.Sum(sum[:0])
+	return sum
+}
+
+// linker is a sink that can keep a file of the destination's current
+// output: see publish.Dir.Link.
+type linker interface {
+	Link(p, from string) error
+}
+
+// restore takes every role it can from the cache of the destination's last
+// build: the role's facts and search terms, and its page and search file
+// from the destination. Those roles are not parsed. From here on, the
+// diagnostics of every role are kept, for the next cache.
+func (g *loaded) restore(ctx context.Context, r *reuse, sink linker, diags *diag.List) (int, error) {
+	g.roleDiags = map[string]diag.List{}
+	c := r.cache
+	if c == nil || g.index == nil || c.structure != g.structure || c.context != r.context {
+		return 0, nil
+	}
+	if g.index.Seed(c.terms) != nil {
+		return 0, nil
+	}
+	var kept []*site.Entry
+	for i, file := range g.files {
+		cr := c.roles[file]
+		e, ok := g.site.EntryForFile(file)
+		if g.skip[i] || cr == nil || !ok || cr.sum != g.sums[i] || cr.header != e.Header {
+			continue
+		}
+		if g.index.Import(file, cr.docs, cr.terms) != nil {
+			continue
+		}
+		e.Facts = cr.facts
+		diags.Append(cr.warnings)
+		g.roleDiags[file] = cr.warnings
+		g.skip[i] = true
+		kept = append(kept, e)
+	}
+	err := each(ctx, len(kept), g.workers, func(_ context.Context, i int) error {
+		e := kept[i]
+		if err := sink.Link(render.File(e.URL), render.File(e.URL)); err != nil {
+			return err
+		}
+		return sink.Link(search.RolePath(g.version, e.Index), search.RolePath(c.version, e.Index))
+	})
+	return len(kept), err
+}
+
+// nextCache returns the cache of this build, for the next: every role
+// parsed or restored without errors. It is called once every role is
+// indexed, and before the index is written, which lets go of the terms.
+func (g *loaded) nextCache(r *reuse) *roleCache {
+	c := &roleCache{stamp: r.stamp, context: r.context, structure: g.structure, version: g.version,
+		terms: g.index.Dictionary(), roles: map[string]*cachedRole{}}
+	for i, file := range g.files {
+		e, ok := g.site.EntryForFile(file)
+		if !ok {
+			continue
+		}
+		docs, terms, ok := g.index.Export(file)
+		d, seen := g.roleDiags[file]
+		if !ok || !seen || d.HasErrors() {
+			continue
+		}
+		c.roles[file] = &cachedRole{sum: g.sums[i], header: e.Header, facts: e.Facts, docs: docs, terms: terms, warnings: d}
+		c.order = append(c.order, file)
+	}
+	return c
+}

@@ -1,0 +1,234 @@
+package build
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/guide-build/guide"
+	"github.com/guide-build/guide/internal/diag"
+	"github.com/guide-build/guide/internal/publish/publishtest"
+)
+
+// A role with a warning: its summary has two paragraphs.
+const warnedRole = "---\ntitle: Warned\ndepartment: Engineering\nsummary: \"One.\\n\\nTwo.\"\nquestions:\n  - {q: Why?, category: technical, look-for: Because.}\n---\nBody.\n"
+
+// Each rebuild takes from the cache exactly the roles it should, and
+// publishes, byte for byte, what a build with no cache makes of the same
+// guide, with the same warnings.
+func TestRebuildKeepsUnchangedRoles(t *testing.T) {
+	src := t.TempDir()
+	writeGuide(t, src)
+	roles := filepath.Join(src, "content/roles")
+	if err := os.WriteFile(filepath.Join(roles, "warned.md"), []byte(warnedRole), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dest := filepath.Join(t.TempDir(), "public")
+	opts := Options{Theme: guide.Theme, CacheDir: t.TempDir()}
+	backend := filepath.Join(roles, "backend-developer.md")
+	original, err := os.ReadFile(backend)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cacheFile, err := roleCachePath(opts.CacheDir, dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	first, err := Publish(context.Background(), src, dest, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Reused != 0 {
+		t.Fatalf("the first build reused %d roles", first.Reused)
+	}
+	if !slices.ContainsFunc(first.Warnings, func(d diag.Diagnostic) bool { return d.File == "content/roles/warned.md" }) {
+		t.Fatalf("no warning for warned.md: %v", first.Warnings)
+	}
+
+	steps := []struct {
+		what   string
+		change func()
+		reused int // roles taken from the cache; -1 for every role but one
+		fails  bool
+	}{
+		{"a role's body edited", func() { appendFile(t, backend, "\nOne more paragraph.\n") }, -1, false},
+		{"the same role edited again", func() { appendFile(t, backend, "\nAnd another.\n") }, -1, false},
+		{"another role's summary edited", func() {
+			edit(t, filepath.Join(roles, "recruiter.md"), `summary = "`, `summary = "Now longer. `)
+		}, -1, false},
+		{"a role's questions edited", func() {
+			edit(t, backend, "When do you add a database index?", "When do you drop a database index?")
+		}, -1, false},
+		{"the warned role edited", func() { appendFile(t, filepath.Join(roles, "warned.md"), "More.\n") }, -1, false},
+		{"nothing changed but the output touched", func() {
+			appendFile(t, filepath.Join(dest, "roles/recruiter/index.html"), "<!-- by hand -->")
+		}, 0, false},
+		{"a role's body edited after that", func() { appendFile(t, backend, "\nThird.\n") }, -1, false},
+		{"a role broken, another edited", func() {
+			appendFile(t, backend, "\nFourth.\n")
+			edit(t, filepath.Join(roles, "warned.md"), "category: technical", "category: nope")
+		}, 0, true},
+		{"the broken role mended", func() {
+			os.WriteFile(filepath.Join(roles, "warned.md"), []byte(warnedRole+"More.\n"), 0o644)
+		}, -1, false},
+		{"a role's title changed", func() {
+			edit(t, filepath.Join(roles, "recruiter.md"), `title = "Recruiter"`, `title = "Talent Partner"`)
+		}, 0, false},
+		{"a role's body edited after that", func() { appendFile(t, backend, "\nFifth.\n") }, -1, false},
+		{"guide.yaml edited", func() { appendFile(t, filepath.Join(src, "guide.yaml"), "\n# a comment\n") }, 0, false},
+		{"a role added", func() {
+			os.WriteFile(filepath.Join(roles, "new-role.md"), []byte("---\ntitle: New\ndepartment: Engineering\nsummary: S\nquestions:\n  - {q: Q, category: technical, look-for: L}\n---\n"), 0o644)
+		}, 0, false},
+		{"a role's body edited after that", func() { appendFile(t, backend, "\nSixth.\n") }, -1, false},
+		{"the cache damaged", func() {
+			b, err := os.ReadFile(cacheFile)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b[len(b)/2] ^= 1
+			os.WriteFile(cacheFile, b, 0o644)
+			appendFile(t, backend, "\nSeventh.\n")
+		}, 0, false},
+		{"the cache back, a role edited", func() { os.WriteFile(backend, original, 0o644) }, -1, false},
+		{"the cache gone", func() {
+			os.Remove(cacheFile)
+			appendFile(t, backend, "\nEighth.\n")
+		}, 0, false},
+		{"a role removed", func() { os.Remove(filepath.Join(roles, "new-role.md")) }, 0, false},
+	}
+	for _, s := range steps {
+		s.change()
+		res, err := Publish(context.Background(), src, dest, opts)
+		if s.fails {
+			var de *diag.Errors
+			if !errors.As(err, &de) {
+				t.Fatalf("%s: got %v; want content errors", s.what, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", s.what, err)
+		}
+		want := s.reused
+		if want < 0 {
+			want += res.Roles
+		}
+		if res.Reused != want {
+			t.Errorf("%s: %d of %d roles taken from the cache; want %d", s.what, res.Reused, res.Roles, want)
+		}
+		fresh, freshRes := buildFresh(t, src, opts)
+		if got := publishtest.Tree(t, dest); !maps.Equal(got, fresh) {
+			t.Errorf("%s: the destination differs from a build with no cache: %s", s.what, treeDiff(got, fresh))
+		}
+		if !slices.Equal(res.Warnings, freshRes.Warnings) || res.Roles != freshRes.Roles ||
+			res.Questions != freshRes.Questions || res.Files != freshRes.Files {
+			t.Errorf("%s: %d roles, %d questions, %d files, warnings %v; a build with no cache says %d, %d, %d, %v",
+				s.what, res.Roles, res.Questions, res.Files, res.Warnings, freshRes.Roles, freshRes.Questions, freshRes.Files, freshRes.Warnings)
+		}
+	}
+}
+
+// edit replaces old with new in the file name, which must hold it.
+func edit(t *testing.T, name, old, new string) {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), old) {
+		t.Fatalf("%s does not hold %q", name, old)
+	}
+	if err := os.WriteFile(name, []byte(strings.Replace(string(b), old, new, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// buildFresh builds src with no cache into a new folder and returns its
+// files and the result.
+func buildFresh(t *testing.T, src string, opts Options) (map[string]string, *Result) {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "out")
+	opts.CacheDir = ""
+	res, err := Publish(context.Background(), src, out, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return publishtest.Tree(t, out), res
+}
+
+// treeDiff names the files two trees disagree on.
+func treeDiff(a, b map[string]string) string {
+	var out []string
+	for p := range a {
+		if b[p] != a[p] {
+			out = append(out, p)
+		}
+	}
+	for p := range b {
+		if _, ok := a[p]; !ok {
+			out = append(out, p)
+		}
+	}
+	slices.Sort(out)
+	return strings.Join(out, ", ")
+}
+
+// A roles cache cut short or with a byte changed anywhere is refused as a
+// whole; one intact is read back as it was written.
+func TestRoleCacheRefusesDamage(t *testing.T) {
+	src := t.TempDir()
+	writeGuide(t, src)
+	dest := filepath.Join(t.TempDir(), "public")
+	opts := Options{Theme: guide.Theme, CacheDir: t.TempDir()}
+	res, err := Publish(context.Background(), src, dest, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name, err := roleCachePath(opts.CacheDir, dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	good, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := openRoleCache(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := filepath.Join(t.TempDir(), "again")
+	if err := writeRoleCache(again, c); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	if b, _ := os.ReadFile(again); !bytes.Equal(b, good) {
+		t.Error("a cache read and written again differs")
+	}
+	if len(c.order) != res.Roles {
+		t.Errorf("the cache holds %d roles; want the guide's %d", len(c.order), res.Roles)
+	}
+	bad := filepath.Join(t.TempDir(), "bad")
+	for _, n := range []int{0, 5, len(roleCacheMagic) + 2, len(good) / 3, len(good) - 5, len(good) - 1} {
+		os.WriteFile(bad, good[:n], 0o644)
+		if c, err := openRoleCache(bad); err == nil {
+			c.Close()
+			t.Errorf("a cache cut to %d of %d bytes was read", n, len(good))
+		}
+	}
+	for i := 0; i < len(good); i += max(1, len(good)/97) {
+		b := bytes.Clone(good)
+		b[i] ^= 0x10
+		os.WriteFile(bad, b, 0o644)
+		if c, err := openRoleCache(bad); err == nil {
+			c.Close()
+			t.Errorf("a cache with byte %d changed was read", i)
+		}
+	}
+}
