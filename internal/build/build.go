@@ -85,8 +85,9 @@ type Result struct {
 	// nothing was rendered or written (see Options.CacheDir).
 	UpToDate bool
 	// Reused counts the roles taken unchanged from the destination's last
-	// build, not parsed or rendered again (see roleCache).
-	Reused int
+	// build, not parsed or rendered again (see roleCache); Kept, the files
+	// taken from there unchanged, theirs and others.
+	Reused, Kept int
 }
 
 // Phase is one step of a build and how long it took. For steps that run on
@@ -224,10 +225,12 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 	// The cache for the next build is written while the last pages are
 	// made; the index lets go of the roles' terms once it is written.
 	var next *roleCache
+	var keep func(*render.Page) (bool, error)
 	if r := opts.reuse; r != nil && g.index != nil {
 		next = g.nextCache(r)
+		keep = g.keepPages(r, next, sink)
 	}
-	sitePhase, shardsPhase, pagesErr, shardsErr := g.finish(sink, func() error {
+	sitePhase, shardsPhase, pagesErr, shardsErr := g.finish(sink, keep, func() error {
 		if next == nil {
 			return nil
 		}
@@ -247,6 +250,7 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 		Questions: g.site.QuestionCount(),
 		Files:     sink.n,
 		Reused:    reused,
+		Kept:      sink.kept,
 		Warnings:  diags.Warnings().Sort(),
 		Phases:    phases,
 	}, nil
@@ -260,13 +264,13 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 //
 // save runs at the same time too; a failure to save is not the build's, so
 // its error is dropped, and the cache it meant to write is not made.
-func (g *loaded) finish(sink render.Sink, save func() error) (pages, shards Phase, pagesErr, shardsErr error) {
+func (g *loaded) finish(sink render.Sink, keep func(*render.Page) (bool, error), save func() error) (pages, shards Phase, pagesErr, shardsErr error) {
 	pages.Name, shards.Name = "  site pages (wall)", "  search shards (wall)"
 	var wg sync.WaitGroup
 	wg.Go(func() { save() })
 	wg.Go(func() {
 		t0 := time.Now()
-		_, pagesErr = g.theme.PutSitePages(g.site, sink)
+		_, pagesErr = g.theme.PutSitePages(g.site, sink, keep)
 		// The category pages were the last to need every role's
 		// questions (in memory when there was no temporary file).
 		for _, e := range g.site.Roles {
@@ -285,11 +289,13 @@ func (g *loaded) finish(sink render.Sink, save func() error) (pages, shards Phas
 	return pages, shards, pagesErr, shardsErr
 }
 
-// counter wraps a sink to count the files it receives.
+// counter wraps a sink to count the files it receives, and of them those
+// kept from the destination (see linker).
 type counter struct {
 	render.Sink
-	mu sync.Mutex
-	n  int
+	mu   sync.Mutex
+	n    int
+	kept int
 }
 
 // Link passes on to a sink that is a linker.
@@ -300,6 +306,7 @@ func (c *counter) Link(p, from string) error {
 	}
 	c.mu.Lock()
 	c.n++
+	c.kept++
 	c.mu.Unlock()
 	return l.Link(p, from)
 }

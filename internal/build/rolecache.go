@@ -11,9 +11,12 @@ import (
 	"hash/crc32"
 	"html/template"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/guide-build/guide/internal/content"
 	"github.com/guide-build/guide/internal/diag"
@@ -47,7 +50,7 @@ import (
 
 // roleCacheFormat changes whenever the cache's layout or the meaning of
 // what it holds does. It is part of stamped.context.
-const roleCacheFormat = 1
+const roleCacheFormat = 2
 
 const roleCacheMagic = "guide roles cache\n"
 
@@ -62,6 +65,9 @@ type reuse struct {
 	// next is where Run writes the cache for the next build; Publish puts
 	// it in place once the build is published and recorded.
 	next string
+	// layouts says the guide has layouts of its own: a list page may then
+	// show anything of any role, so it is made again every time.
+	layouts bool
 }
 
 type inputSum struct {
@@ -79,6 +85,7 @@ func newReuse(cacheDir, dest string, st *stamped, rec *record, intact bool) (*re
 	r := &reuse{context: st.context, stamp: st.sum, sums: make(map[string]inputSum, len(st.files))}
 	for i, f := range st.files {
 		r.sums[f.Path] = inputSum{st.sums[i], f.Size}
+		r.layouts = r.layouts || strings.HasPrefix(f.Path, "layouts/")
 	}
 	if intact && rec != nil {
 		// A cache that cannot be read costs this build its shortcut only.
@@ -125,6 +132,9 @@ type roleCache struct {
 	terms     []string // the search index's dictionary
 	roles     map[string]*cachedRole
 	order     []string // role files, in the order written
+	// pages holds a key of what each list page shows (see pageKey), by
+	// path; none when the guide has layouts of its own.
+	pages map[string][32]byte
 }
 
 // cachedRole is what the cache keeps of one role.
@@ -198,6 +208,12 @@ func writeRoleCache(name string, c *roleCache) (err error) {
 			e.uint(uint64(d.Severity))
 			e.str(d.Message)
 		}
+	}
+	e.uint(uint64(len(c.pages)))
+	for _, p := range slices.Sorted(maps.Keys(c.pages)) {
+		key := c.pages[p]
+		e.str(p)
+		e.raw(key[:])
 	}
 	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
@@ -331,6 +347,13 @@ func openRoleCache(name string) (c *roleCache, err error) {
 		}
 		c.roles[file] = r
 		c.order = append(c.order, file)
+	}
+	c.pages = map[string][32]byte{}
+	for range d.count() {
+		p := d.str()
+		var key [32]byte
+		copy(key[:], d.raw(32))
+		c.pages[p] = key
 	}
 	if d.err != nil || len(d.b) > 0 || off != size-4 {
 		return nil, errCacheDamaged
@@ -491,7 +514,7 @@ func (g *loaded) restore(ctx context.Context, r *reuse, sink linker, diags *diag
 // indexed, and before the index is written, which lets go of the terms.
 func (g *loaded) nextCache(r *reuse) *roleCache {
 	c := &roleCache{stamp: r.stamp, context: r.context, structure: g.structure, version: g.version,
-		terms: g.index.Dictionary(), roles: map[string]*cachedRole{}}
+		terms: g.index.Dictionary(), roles: map[string]*cachedRole{}, pages: map[string][32]byte{}}
 	for i, file := range g.files {
 		e, ok := g.site.EntryForFile(file)
 		if !ok {
@@ -506,4 +529,64 @@ func (g *loaded) nextCache(r *reuse) *roleCache {
 		c.order = append(c.order, file)
 	}
 	return c
+}
+
+// keepPages returns the keep of render.Theme.PutSitePages: a list page (of
+// a category or department) that shows what it showed in the last build,
+// by its key, is kept from the destination. It sets the key of every list
+// page in next.
+//
+// A list page of the default layouts shows its own roles, what their
+// files say, and where it stands in its list: its key (pageKey) hashes
+// those, and the cache is used only for a site of the same structure,
+// made with the same everything else. Layouts of the guide's own may show
+// anything of any role on any page: with them, no page is kept.
+func (g *loaded) keepPages(r *reuse, next *roleCache, sink linker) func(*render.Page) (bool, error) {
+	if r.layouts {
+		return nil
+	}
+	sums := make(map[string][32]byte, len(g.files))
+	for i, f := range g.files {
+		sums[f] = g.sums[i]
+	}
+	for _, p := range render.SitePages(g.site) {
+		if p.Pager != nil {
+			next.pages[p.Path] = pageKey(p, sums)
+		}
+	}
+	c := r.cache
+	if c == nil || c.structure != g.structure {
+		return nil
+	}
+	return func(p *render.Page) (bool, error) {
+		key, ok := next.pages[p.Path]
+		if old, had := c.pages[p.Path]; !ok || !had || old != key {
+			return false, nil
+		}
+		return true, sink.Link(render.File(p.Path), render.File(p.Path))
+	}
+}
+
+// pageKey hashes what a list page of the default layouts shows: its kind,
+// place in its list, and the file of each role it lists.
+func pageKey(p *render.Page, sums map[string][32]byte) [32]byte {
+	h := sha256.New()
+	var b []byte
+	b = append(b, p.Kind...)
+	b = append(b, 0)
+	b = append(b, p.Path...)
+	b = append(b, 0)
+	for _, n := range []int{p.Pager.Number, p.Pager.Total(), p.Pager.Roles, len(p.Listed)} {
+		b = binary.AppendUvarint(b, uint64(n))
+	}
+	h.Write(b)
+	for _, e := range p.Listed {
+		sum := sums[e.File]
+		h.Write(binary.AppendUvarint(nil, uint64(len(e.File))))
+		h.Write([]byte(e.File))
+		h.Write(sum[:])
+	}
+	var key [32]byte
+	h.Sum(key[:0])
+	return key
 }

@@ -29,6 +29,8 @@ func TestRebuildKeepsUnchangedRoles(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(roles, "warned.md"), []byte(warnedRole), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// Lists of several pages, so that an edit moves roles between them.
+	appendFile(t, filepath.Join(src, "guide.yaml"), "page-size: {category: 2, department: 1, home: 1}\n")
 	dest := filepath.Join(t.TempDir(), "public")
 	opts := Options{Theme: guide.Theme, CacheDir: t.TempDir()}
 	backend := filepath.Join(roles, "backend-developer.md")
@@ -78,6 +80,12 @@ func TestRebuildKeepsUnchangedRoles(t *testing.T) {
 		{"the broken role mended", func() {
 			os.WriteFile(filepath.Join(roles, "warned.md"), []byte(warnedRole+"More.\n"), 0o644)
 		}, -1, false},
+		{"a question added", func() {
+			edit(t, backend, "questions:\n", "questions:\n  - {q: A new one?, category: behavioral, look-for: Yes.}\n")
+		}, -1, false},
+		{"a question of a new category for a role", func() {
+			edit(t, filepath.Join(roles, "recruiter.md"), "+++\nRecruiters", "\n[[questions]]\nq = \"Tell me about a hard close.\"\ncategory = \"behavioral\"\nlook-for = \"Honesty.\"\n+++\nRecruiters")
+		}, -1, false},
 		{"a role's title changed", func() {
 			edit(t, filepath.Join(roles, "recruiter.md"), `title = "Recruiter"`, `title = "Talent Partner"`)
 		}, 0, false},
@@ -102,6 +110,13 @@ func TestRebuildKeepsUnchangedRoles(t *testing.T) {
 			appendFile(t, backend, "\nEighth.\n")
 		}, 0, false},
 		{"a role removed", func() { os.Remove(filepath.Join(roles, "new-role.md")) }, 0, false},
+		{"a layout of the guide's own", func() {
+			os.MkdirAll(filepath.Join(src, "layouts"), 0o755)
+			os.WriteFile(filepath.Join(src, "layouts/category.html"), []byte(`{{ define "main" }}{{ range .Site.Roles }}<p>{{ .Summary }}</p>{{ end }}{{ end }}`), 0o644)
+		}, 0, false},
+		{"a role's summary edited, with that layout", func() {
+			edit(t, filepath.Join(roles, "recruiter.md"), `summary = "`, `summary = "Again. `)
+		}, -1, false},
 	}
 	for _, s := range steps {
 		s.change()
@@ -122,6 +137,11 @@ func TestRebuildKeepsUnchangedRoles(t *testing.T) {
 		}
 		if res.Reused != want {
 			t.Errorf("%s: %d of %d roles taken from the cache; want %d", s.what, res.Reused, res.Roles, want)
+		}
+		// With the default layouts, an unchanged role's page and search
+		// file are kept, and so are some list pages.
+		if custom := strings.Contains(s.what, "layout"); res.Reused > 0 && (res.Kept > 2*res.Reused) == custom {
+			t.Errorf("%s: %d files kept for %d roles", s.what, res.Kept, res.Reused)
 		}
 		fresh, freshRes := buildFresh(t, src, opts)
 		if got := publishtest.Tree(t, dest); !maps.Equal(got, fresh) {

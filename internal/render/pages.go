@@ -153,8 +153,21 @@ func siteFiles(s *site.Site, pages []*Page) []siteFile {
 // PutSitePages renders every page and file that depends on all roles (see
 // SitePages, plus sitemap, feed and robots.txt) and hands them to the sink.
 // It returns the number of files.
-func (t *Theme) PutSitePages(s *site.Site, sink Sink) (int, error) {
+//
+// keep, when not nil, is asked first about each page, from several
+// goroutines at once: when it reports true, it has put the page's file in
+// the sink itself (as an earlier build made it), and the page is not
+// rendered.
+func (t *Theme) PutSitePages(s *site.Site, sink Sink, keep func(*Page) (bool, error)) (int, error) {
 	pages := SitePages(s)
+	put := func(p *Page) error {
+		if keep != nil {
+			if kept, err := keep(p); kept || err != nil {
+				return err
+			}
+		}
+		return t.put(p, sink)
+	}
 	files := siteFiles(s, pages)
 	// Pages are rendered on every core, but pages of megabytes (a category
 	// page of a large guide with a large page-size) one at a time, as each
@@ -166,7 +179,7 @@ func (t *Theme) PutSitePages(s *site.Site, sink Sink) (int, error) {
 	g.Go(func() error {
 		for i, p := range pages {
 			if p.size > bigPage {
-				errs[i] = t.put(p, sink)
+				errs[i] = put(p)
 			}
 		}
 		return nil
@@ -174,7 +187,7 @@ func (t *Theme) PutSitePages(s *site.Site, sink Sink) (int, error) {
 	for i, p := range pages {
 		if p.size <= bigPage {
 			g.Go(func() error {
-				errs[i] = t.put(p, sink)
+				errs[i] = put(p)
 				return nil
 			})
 		}
