@@ -30,16 +30,17 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 	if cache {
 		// A stamp that cannot be made (an unreadable file) only means no
 		// shortcut; the build reports the problem properly.
-		st, _ = stamp(source, opts)
+		rec := readRecord(opts.CacheDir, dest)
+		st, _ = stamp(source, opts, rec)
 		if st != nil {
-			rec, intact := lastRecord(opts.CacheDir, dest)
-			if intact && rec.Stamp == st.sum {
+			kept := intact(dest, rec)
+			if kept && rec.Stamp == st.sum {
 				check = []Phase{{"check: hash inputs, list output", time.Since(t0)}}
 				return &Result{Roles: rec.Roles, Questions: rec.Questions, Files: rec.Written, Warnings: rec.Warnings,
 					UpToDate: true, Phases: check}, nil
 			}
 			// Without a folder for the cache, the build goes on without.
-			if r, err := newReuse(opts.CacheDir, dest, st, rec, intact); err == nil {
+			if r, err := newReuse(opts.CacheDir, dest, st, rec, kept); err == nil {
 				opts.reuse = r
 				defer r.Close()
 				defer os.Remove(r.next) // unless put in place below
@@ -69,7 +70,7 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 	// Record the output only if nothing the build read changed while it
 	// ran: a file saved during the build may or may not be in it. The
 	// roles cache goes with the record: it describes this output.
-	if st != nil && !changedSince(source, st.files) && remember(opts.CacheDir, dest, st.sum, res) == nil && opts.reuse != nil {
+	if st != nil && !changedSince(source, st.files) && remember(opts.CacheDir, dest, st, res) == nil && opts.reuse != nil {
 		opts.reuse.Close() // before its file is replaced
 		keepRoleCache(opts.CacheDir, dest, opts.reuse.next)
 	}

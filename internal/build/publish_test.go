@@ -2,11 +2,13 @@ package build
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"testing/fstest"
@@ -310,7 +312,7 @@ func TestChangedSinceTheStamp(t *testing.T) {
 	src := t.TempDir()
 	writeGuide(t, src)
 	opts := Options{Theme: guide.Theme}
-	st, err := stamp(src, opts)
+	st, err := stamp(src, opts, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -328,7 +330,7 @@ func TestChangedSinceTheStamp(t *testing.T) {
 		}},
 		{"a role removed", func() { os.Remove(filepath.Join(src, "content/roles/backend-developer.md")) }},
 	} {
-		st, err := stamp(src, opts)
+		st, err := stamp(src, opts, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -383,5 +385,65 @@ func TestOldRecordsArePruned(t *testing.T) {
 		if left[name] != want {
 			t.Errorf("%s left: %v; want %v", name, left[name], want)
 		}
+	}
+}
+
+// The stamp takes a file's hash from the last record when its size and
+// modification time are the same and the time is well before the last
+// stamp; else it reads the file.
+func TestStampTrustsOnlyOldTimes(t *testing.T) {
+	src := t.TempDir()
+	writeGuide(t, src)
+	opts := Options{Theme: guide.Theme}
+	role := filepath.Join(src, "content/roles/backend-developer.md")
+	old := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(role, old, old); err != nil {
+		t.Fatal(err)
+	}
+	first, err := stamp(src, opts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &record{Taken: first.taken}
+	for i, f := range first.files {
+		rec.Inputs = append(rec.Inputs, inputStat{f, hex.EncodeToString(first.sums[i][:])})
+	}
+	// A record that says the role has other bytes, with its size and time.
+	fake := strings.Repeat("ab", 32)
+	for i := range rec.Inputs {
+		if rec.Inputs[i].Path == "content/roles/backend-developer.md" {
+			rec.Inputs[i].Sum = fake
+		}
+		if rec.Inputs[i].Path == "guide.yaml" {
+			rec.Inputs[i].Sum = fake // written just now: not trusted
+		}
+	}
+	again, err := stamp(src, opts, rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range again.files {
+		got := hex.EncodeToString(again.sums[i][:])
+		switch f.Path {
+		case "content/roles/backend-developer.md":
+			if got != fake {
+				t.Errorf("%s, an hour old and the same size and time, was read again", f.Path)
+			}
+		case "guide.yaml":
+			if got == fake {
+				t.Errorf("%s, written within %v of the last stamp, was taken from the record", f.Path, trustedAge)
+			}
+		}
+	}
+	// Another time, or another size, and the file is read.
+	if err := os.Chtimes(role, old.Add(time.Second), old.Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	again, err = stamp(src, opts, rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.sum != first.sum {
+		t.Error("a file with another time gave another stamp although its bytes are the same")
 	}
 }
