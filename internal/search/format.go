@@ -39,7 +39,11 @@ const shardBudget = 24 << 10
 const noteLen = 160
 
 // callback wraps every file: loading the file as a script calls it, which
-// works from file:// where fetch does not.
+// works from file:// where fetch does not. The name is the file's path in
+// the version's folder, without the version ("t/12", "r/3"), so that a
+// file's bytes depend only on what it holds and a build can keep the file
+// an earlier build made; the client tells the files of two versions apart
+// by the script element that loaded them.
 func callback(name string, payload []byte) []byte {
 	return script(name, len(payload), func(b []byte) []byte { return append(b, payload...) })
 }
@@ -86,11 +90,7 @@ type readRoleFile struct {
 	Kinds map[int][][]string `json:"k"` // kind → documents: [anchor, text, note]
 }
 
-// RoleFile returns a role's documents file: what a result shows. Unlike
-// the other files it does not name the version in its callback ("r/12"):
-// its bytes depend on the role alone, so that a build can keep the file an
-// earlier build wrote for an unchanged role. The client tells the files of
-// two versions apart by the script element that loaded them.
+// RoleFile returns a role's documents file: what a result shows.
 func RoleFile(r *site.Role, cats int) []byte {
 	f := roleFile{Title: r.Title, Slug: r.Slug, Dept: r.Department.Index, Kinds: make([][][]string, kindRole(cats)+1)}
 	for _, sec := range r.Sections {
@@ -181,20 +181,20 @@ func (x *Index) write(s *site.Site, version string, put func(path string, body [
 		var g errgroup.Group
 		g.SetLimit(runtime.GOMAXPROCS(0))
 		for _, si := range batch {
-			g.Go(func() error { return writeShard(inv, base, version, si, groups[si], pfs, put) })
+			g.Go(func() error { return writeShard(inv, base, si, groups[si], pfs, put) })
 		}
 		if err := g.Wait(); err != nil {
 			return err
 		}
 	}
-	if err := pfs.write(inv, base, version, put); err != nil {
+	if err := pfs.write(inv, base, put); err != nil {
 		return err
 	}
 	// The head files are made once the postings are written, not beside
 	// them: their pairs and the postings of a batch would be in memory at
 	// once.
 	hs := heads(inv, groups)
-	if err := hs.write(base, version, put); err != nil {
+	if err := hs.write(base, put); err != nil {
 		return err
 	}
 	m.Heads, m.Heads2 = hs.names[0], hs.names[1]
@@ -227,7 +227,7 @@ func batches(groups []group, df []int, budget int) [][]int {
 }
 
 // writeShard encodes one shard and the later tiers of its terms.
-func writeShard(inv *inverted, base, version string, si int, g group, pfs *prefixes, put func(string, []byte) error) error {
+func writeShard(inv *inverted, base string, si int, g group, pfs *prefixes, put func(string, []byte) error) error {
 	sh := shard{}
 	for ti, t := range g.terms {
 		tiers := splitTiers(inv.postings[t])
@@ -241,7 +241,7 @@ func writeShard(inv *inverted, base, version string, si int, g group, pfs *prefi
 				continue
 			}
 			name := fmt.Sprintf("p/%d.%d.%d", si, ti, k+1)
-			tierFile := script(version+"/"+name, len(tier.encoded)+2, func(b []byte) []byte { return appendString(b, tier.encoded) })
+			tierFile := script(name, len(tier.encoded)+2, func(b []byte) []byte { return appendString(b, tier.encoded) })
 			if err := put(base+name+".js", tierFile); err != nil {
 				return err
 			}
@@ -254,7 +254,7 @@ func writeShard(inv *inverted, base, version string, si int, g group, pfs *prefi
 	for i, t := range sh.Terms {
 		size += len(t) + len(sh.First[i]) + 24
 	}
-	return put(base+name+".js", script(version+"/"+name, size, sh.appendJSON))
+	return put(base+name+".js", script(name, size, sh.appendJSON))
 }
 
 // tier is one slice of a term's postings.

@@ -332,11 +332,11 @@ func (h *headSet) each(kind int, fn func(n int, f *headFile) error) error {
 
 // write hands the head files to put: those of one edit in folder y, those
 // of two in z.
-func (h *headSet) write(base, version string, put func(string, []byte) error) error {
+func (h *headSet) write(base string, put func(string, []byte) error) error {
 	for kind, dir := range []string{"y/", "z/"} {
 		err := h.each(kind, func(n int, f *headFile) error {
 			name := dir + strconv.Itoa(n)
-			return put(base+name+".js", script(version+"/"+name, 2*headBudget, f.appendJSON))
+			return put(base+name+".js", script(name, 2*headBudget, f.appendJSON))
 		})
 		if err != nil {
 			return err

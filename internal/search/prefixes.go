@@ -86,7 +86,7 @@ func (ps *prefixes) record(t int, first string, max []int) {
 }
 
 // write hands every prefix file to put, once every shard is written.
-func (ps *prefixes) write(inv *inverted, base, version string, put func(string, []byte) error) error {
+func (ps *prefixes) write(inv *inverted, base string, put func(string, []byte) error) error {
 	for n, terms := range ps.terms {
 		var f prefixFile
 		for _, t := range terms {
@@ -99,7 +99,7 @@ func (ps *prefixes) write(inv *inverted, base, version string, put func(string, 
 			f.Index = append(f.Index, p.index)
 		}
 		name := "h/" + strconv.Itoa(n)
-		if err := put(base+name+".js", callback(version+"/"+name, mustJSON(f))); err != nil {
+		if err := put(base+name+".js", callback(name, mustJSON(f))); err != nil {
 			return err
 		}
 	}
