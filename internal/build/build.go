@@ -229,6 +229,7 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 	if r := opts.reuse; r != nil && g.index != nil {
 		next = g.nextCache(r)
 		keep = g.keepPages(r, next, sink)
+		g.writeIndex = g.saveIndex(r, sink)
 	}
 	sitePhase, shardsPhase, pagesErr, shardsErr := g.finish(sink, keep, func() error {
 		if next == nil {
@@ -280,7 +281,11 @@ func (g *loaded) finish(sink render.Sink, keep func(*render.Page) (bool, error),
 	})
 	wg.Go(func() {
 		t0 := time.Now()
-		if g.index != nil {
+		switch {
+		case g.index == nil:
+		case g.writeIndex != nil:
+			shardsErr = g.writeIndex(sink)
+		default:
 			shardsErr = g.index.WriteOnce(g.site, g.version, sink.Put)
 		}
 		shards.Time = time.Since(t0)
@@ -337,6 +342,12 @@ type loaded struct {
 	workers int
 	// structure hashes every role's header: see roleCache.
 	structure [32]byte
+	// writeIndex, when set, writes the search index instead of WriteOnce:
+	// see saveIndex.
+	writeIndex func(render.Sink) error
+	// changed holds what the cache kept of the roles parsed again: see
+	// search.Prior.
+	changed map[string]search.Exported
 	// roleDiags are the diagnostics of each role file, when a cache is
 	// to be written.
 	roleDiags   map[string]diag.List

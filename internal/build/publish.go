@@ -44,11 +44,15 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 				opts.reuse = r
 				defer r.Close()
 				defer os.Remove(r.next) // unless put in place below
+				defer os.Remove(indexPath(r.next))
 			}
 		}
 		check = []Phase{{"check: hash inputs, list output, read cache", time.Since(t0)}}
 	}
-	dir, err := publish.Open(dest, source, publish.Options{SkipSame: !opts.NoCache})
+	// A build that keeps most files from the last has no use for reading
+	// the spare folder ahead.
+	reusing := opts.reuse != nil && opts.reuse.cache != nil
+	dir, err := publish.Open(dest, source, publish.Options{SkipSame: !opts.NoCache, NoWarm: reusing})
 	if err != nil {
 		return nil, err
 	}
@@ -87,5 +91,8 @@ func keepRoleCache(cacheDir, dest, next string) {
 	}
 	if os.Rename(next, name) != nil {
 		os.Remove(name)
+	}
+	if os.Rename(indexPath(next), indexPath(name)) != nil {
+		os.Remove(indexPath(name))
 	}
 }

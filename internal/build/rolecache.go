@@ -68,6 +68,10 @@ type reuse struct {
 	// layouts says the guide has layouts of its own: a list page may then
 	// show anything of any role, so it is made again every time.
 	layouts bool
+	// index is what the last build's search index saved, read from
+	// indexFile, when it belongs with cache.
+	index     *search.Saved
+	indexFile *os.File
 }
 
 type inputSum struct {
@@ -92,6 +96,7 @@ func newReuse(cacheDir, dest string, st *stamped, rec *record, intact bool) (*re
 		if c, err := openRoleCache(name); err == nil {
 			if c.stamp == rec.Stamp && c.context == st.context {
 				r.cache = c
+				r.index, r.indexFile = openSavedIndex(indexPath(name), rec.Stamp, c.version)
 			} else {
 				c.Close()
 			}
@@ -110,6 +115,61 @@ func newReuse(cacheDir, dest string, st *stamped, rec *record, intact bool) (*re
 func (r *reuse) Close() {
 	if r.cache != nil {
 		r.cache.Close()
+	}
+	if r.indexFile != nil {
+		r.indexFile.Close()
+		r.indexFile = nil
+	}
+}
+
+// indexPath is where the search index saved with the roles cache at name
+// lives, and where a build writes it beside the cache it writes.
+func indexPath(name string) string { return name + ".index" }
+
+// openSavedIndex reads the search index saved at name, if it belongs to
+// the build of that stamp and search version; else it returns nil.
+func openSavedIndex(name, stamp, version string) (*search.Saved, *os.File) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, nil
+	}
+	info, err := f.Stat()
+	if err == nil {
+		s, err := search.ReadSaved(f, info.Size())
+		if err == nil && s.Tag == stamp && s.Version == version {
+			return s, f
+		}
+	}
+	f.Close()
+	return nil, nil
+}
+
+// saveIndex returns what writes the search index in a build with a cache:
+// it keeps what it can of the last build's index files (see
+// search.Index.WriteFrom), and saves what the next build needs beside the
+// cache this build writes. A failure to save is not the build's: the next
+// build then writes the whole index.
+func (g *loaded) saveIndex(r *reuse, sink linker) func(render.Sink) error {
+	return func(out render.Sink) error {
+		prior := &search.Prior{}
+		if r.index != nil && g.changed != nil {
+			prior.Saved, prior.Changed, prior.Keep = r.index, g.changed, sink.Link
+		}
+		saved, err := g.index.WriteFrom(g.site, g.version, out.Put, prior)
+		if err != nil {
+			return err
+		}
+		saved.Tag = r.stamp
+		name := indexPath(r.next)
+		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err != nil {
+			return nil
+		}
+		_, err = saved.WriteTo(f)
+		if err1 := f.Close(); err != nil || err1 != nil {
+			os.Remove(name)
+		}
+		return nil
 	}
 }
 
@@ -498,6 +558,13 @@ func (g *loaded) restore(ctx context.Context, r *reuse, sink linker, diags *diag
 		g.roleDiags[file] = cr.warnings
 		g.skip[i] = true
 		kept = append(kept, e)
+	}
+	// The roles to parse again, as the last build indexed them.
+	g.changed = map[string]search.Exported{}
+	for i, file := range g.files {
+		if cr := c.roles[file]; cr != nil && !g.skip[i] {
+			g.changed[file] = search.Exported{Docs: cr.docs, Terms: cr.terms}
+		}
 	}
 	err := each(ctx, len(kept), g.workers, func(_ context.Context, i int) error {
 		e := kept[i]

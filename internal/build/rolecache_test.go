@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/guide-build/guide"
@@ -32,7 +33,9 @@ func TestRebuildKeepsUnchangedRoles(t *testing.T) {
 	// Lists of several pages, so that an edit moves roles between them.
 	appendFile(t, filepath.Join(src, "guide.yaml"), "page-size: {category: 2, department: 1, home: 1}\n")
 	dest := filepath.Join(t.TempDir(), "public")
-	opts := Options{Theme: guide.Theme, CacheDir: t.TempDir()}
+	// Small shards, as a large guide has, so that an edit leaves most of
+	// them as they were.
+	opts := Options{Theme: guide.Theme, CacheDir: t.TempDir(), shardBudget: 400}
 	backend := filepath.Join(roles, "backend-developer.md")
 	original, err := os.ReadFile(backend)
 	if err != nil {
@@ -59,42 +62,47 @@ func TestRebuildKeepsUnchangedRoles(t *testing.T) {
 		change func()
 		reused int // roles taken from the cache; -1 for every role but one
 		fails  bool
+		// most search shards are kept (see sharedFiles)
+		keepsShards bool
 	}{
-		{"a role's body edited", func() { appendFile(t, backend, "\nOne more paragraph.\n") }, -1, false},
-		{"the same role edited again", func() { appendFile(t, backend, "\nAnd another.\n") }, -1, false},
+		{"a role's body edited", func() { appendFile(t, backend, "\nOne more paragraph.\n") }, -1, false, false},
+		{"the same role edited again", func() { appendFile(t, backend, "\nAnd another.\n") }, -1, false, false},
+		{"a note of the same role edited", func() {
+			edit(t, backend, "Idempotency keys", "Idempotency keys (keys)")
+		}, -1, false, true},
 		{"another role's summary edited", func() {
 			edit(t, filepath.Join(roles, "recruiter.md"), `summary = "`, `summary = "Now longer. `)
-		}, -1, false},
+		}, -1, false, false},
 		{"a role's questions edited", func() {
 			edit(t, backend, "When do you add a database index?", "When do you drop a database index?")
-		}, -1, false},
-		{"the warned role edited", func() { appendFile(t, filepath.Join(roles, "warned.md"), "More.\n") }, -1, false},
+		}, -1, false, false},
+		{"the warned role edited", func() { appendFile(t, filepath.Join(roles, "warned.md"), "More.\n") }, -1, false, false},
 		{"nothing changed but the output touched", func() {
 			appendFile(t, filepath.Join(dest, "roles/recruiter/index.html"), "<!-- by hand -->")
-		}, 0, false},
-		{"a role's body edited after that", func() { appendFile(t, backend, "\nThird.\n") }, -1, false},
+		}, 0, false, false},
+		{"a role's body edited after that", func() { appendFile(t, backend, "\nThird.\n") }, -1, false, false},
 		{"a role broken, another edited", func() {
 			appendFile(t, backend, "\nFourth.\n")
 			edit(t, filepath.Join(roles, "warned.md"), "category: technical", "category: nope")
-		}, 0, true},
+		}, 0, true, false},
 		{"the broken role mended", func() {
 			os.WriteFile(filepath.Join(roles, "warned.md"), []byte(warnedRole+"More.\n"), 0o644)
-		}, -1, false},
+		}, -1, false, false},
 		{"a question added", func() {
 			edit(t, backend, "questions:\n", "questions:\n  - {q: A new one?, category: behavioral, look-for: Yes.}\n")
-		}, -1, false},
+		}, -1, false, false},
 		{"a question of a new category for a role", func() {
 			edit(t, filepath.Join(roles, "recruiter.md"), "+++\nRecruiters", "\n[[questions]]\nq = \"Tell me about a hard close.\"\ncategory = \"behavioral\"\nlook-for = \"Honesty.\"\n+++\nRecruiters")
-		}, -1, false},
+		}, -1, false, false},
 		{"a role's title changed", func() {
 			edit(t, filepath.Join(roles, "recruiter.md"), `title = "Recruiter"`, `title = "Talent Partner"`)
-		}, 0, false},
-		{"a role's body edited after that", func() { appendFile(t, backend, "\nFifth.\n") }, -1, false},
-		{"guide.yaml edited", func() { appendFile(t, filepath.Join(src, "guide.yaml"), "\n# a comment\n") }, 0, false},
+		}, 0, false, false},
+		{"a role's body edited after that", func() { appendFile(t, backend, "\nFifth.\n") }, -1, false, false},
+		{"guide.yaml edited", func() { appendFile(t, filepath.Join(src, "guide.yaml"), "\n# a comment\n") }, 0, false, false},
 		{"a role added", func() {
 			os.WriteFile(filepath.Join(roles, "new-role.md"), []byte("---\ntitle: New\ndepartment: Engineering\nsummary: S\nquestions:\n  - {q: Q, category: technical, look-for: L}\n---\n"), 0o644)
-		}, 0, false},
-		{"a role's body edited after that", func() { appendFile(t, backend, "\nSixth.\n") }, -1, false},
+		}, 0, false, false},
+		{"a role's body edited after that", func() { appendFile(t, backend, "\nSixth.\n") }, -1, false, false},
 		{"the cache damaged", func() {
 			b, err := os.ReadFile(cacheFile)
 			if err != nil {
@@ -103,20 +111,20 @@ func TestRebuildKeepsUnchangedRoles(t *testing.T) {
 			b[len(b)/2] ^= 1
 			os.WriteFile(cacheFile, b, 0o644)
 			appendFile(t, backend, "\nSeventh.\n")
-		}, 0, false},
-		{"the cache back, a role edited", func() { os.WriteFile(backend, original, 0o644) }, -1, false},
+		}, 0, false, false},
+		{"the cache back, a role edited", func() { os.WriteFile(backend, original, 0o644) }, -1, false, false},
 		{"the cache gone", func() {
 			os.Remove(cacheFile)
 			appendFile(t, backend, "\nEighth.\n")
-		}, 0, false},
-		{"a role removed", func() { os.Remove(filepath.Join(roles, "new-role.md")) }, 0, false},
+		}, 0, false, false},
+		{"a role removed", func() { os.Remove(filepath.Join(roles, "new-role.md")) }, 0, false, false},
 		{"a layout of the guide's own", func() {
 			os.MkdirAll(filepath.Join(src, "layouts"), 0o755)
 			os.WriteFile(filepath.Join(src, "layouts/category.html"), []byte(`{{ define "main" }}{{ range .Site.Roles }}<p>{{ .Summary }}</p>{{ end }}{{ end }}`), 0o644)
-		}, 0, false},
+		}, 0, false, false},
 		{"a role's summary edited, with that layout", func() {
 			edit(t, filepath.Join(roles, "recruiter.md"), `summary = "`, `summary = "Again. `)
-		}, -1, false},
+		}, -1, false, false},
 	}
 	for _, s := range steps {
 		s.change()
@@ -138,10 +146,21 @@ func TestRebuildKeepsUnchangedRoles(t *testing.T) {
 		if res.Reused != want {
 			t.Errorf("%s: %d of %d roles taken from the cache; want %d", s.what, res.Reused, res.Roles, want)
 		}
-		// With the default layouts, an unchanged role's page and search
-		// file are kept, and so are some list pages.
-		if custom := strings.Contains(s.what, "layout"); res.Reused > 0 && (res.Kept > 2*res.Reused) == custom {
+		// An unchanged role's page and search file are kept, and with the
+		// default layouts, so are some list pages.
+		if res.Kept < 2*res.Reused {
 			t.Errorf("%s: %d files kept for %d roles", s.what, res.Kept, res.Reused)
+		}
+		if custom := strings.Contains(s.what, "layout"); res.Reused > 0 {
+			if n, _ := sharedFiles(t, dest, "categories/*/index.html", "categories/*/page/*/index.html"); (n > 0) == custom {
+				t.Errorf("%s: %d category pages kept", s.what, n)
+			}
+		}
+		// And so are most search shards when the statistics stay.
+		if s.keepsShards {
+			if n, all := sharedFiles(t, dest, "search/*/t/*.js"); n*2 < all {
+				t.Errorf("%s: %d of %d search shards kept", s.what, n, all)
+			}
 		}
 		fresh, freshRes := buildFresh(t, src, opts)
 		if got := publishtest.Tree(t, dest); !maps.Equal(got, fresh) {
@@ -251,4 +270,32 @@ func TestRoleCacheRefusesDamage(t *testing.T) {
 			t.Errorf("a cache with byte %d changed was read", i)
 		}
 	}
+}
+
+// sharedFiles counts the files under dest that match the patterns and
+// share their bytes with another name (the spare beside dest, for a file
+// kept from the last build), and all of them.
+func sharedFiles(t *testing.T, dest string, patterns ...string) (shared, all int) {
+	t.Helper()
+	for _, pattern := range patterns {
+		names, err := filepath.Glob(filepath.Join(dest, filepath.FromSlash(pattern)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range names {
+			info, err := os.Lstat(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, ok := info.Sys().(*syscall.Stat_t)
+			if !ok {
+				t.Skip("no link counts here")
+			}
+			if st.Nlink > 1 {
+				shared++
+			}
+			all++
+		}
+	}
+	return shared, all
 }

@@ -179,7 +179,7 @@ func prune(dir string, cutoff time.Time) {
 // isCacheFile reports whether name is a record, a roles cache or a
 // leftover of writing one.
 func isCacheFile(name string) bool {
-	for _, suffix := range []string{".json", ".json.tmp", ".roles"} {
+	for _, suffix := range []string{".json", ".json.tmp", ".roles", ".index"} {
 		if strings.HasSuffix(name, suffix) {
 			return true
 		}

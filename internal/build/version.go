@@ -8,7 +8,7 @@ import (
 
 // searchFormat changes whenever the search files' format or scoring does,
 // so that their names change with it.
-const searchFormat = "8"
+const searchFormat = "9"
 
 // searchVersion names the folder of the search files after everything they
 // are made from: guide.yaml, every role file and whether drafts are in. A

@@ -51,6 +51,9 @@ type Options struct {
 	// SkipSame leaves a file of the recycled folder alone when it already
 	// holds the bytes to write: it is read and compared instead.
 	SkipSame bool
+	// NoWarm leaves the recycled folder's files unread until they are
+	// written (see warm): for a build that keeps most files with Link.
+	NoWarm bool
 }
 
 // Dir is a sink that publishes to a destination folder.
@@ -135,7 +138,7 @@ func Open(dest, source string, opts Options) (*Dir, error) {
 			os.RemoveAll(filepath.Join(parent, name))
 		}
 	}()
-	if d.recycled && warmable {
+	if d.recycled && warmable && !opts.NoWarm {
 		stop := make(chan struct{})
 		d.stopWarm = stop
 		d.warming.Add(1)

@@ -2,8 +2,10 @@ package search
 
 import (
 	"bytes"
+	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -101,5 +103,190 @@ func TestImportRefusesDamagedDocuments(t *testing.T) {
 	}
 	if err := x.Seed([]string{"a"}); err == nil {
 		t.Error("seeded an index that has terms")
+	}
+}
+
+// putInto returns a put that keeps files in m.
+func putInto(m map[string][]byte) func(string, []byte) error {
+	var mu sync.Mutex
+	return func(p string, b []byte) error {
+		mu.Lock()
+		defer mu.Unlock()
+		m[p] = bytes.Clone(b)
+		return nil
+	}
+}
+
+// A rewrite after some roles changed keeps the last build's files that did
+// not change and writes the others, and all of it is what a full write of
+// the changed guide makes.
+func TestWriteFromMatchesAFullWrite(t *testing.T) {
+	addWord := func(r *site.Role) {
+		q := r.Sections[0].Questions[0]
+		q.Text += " zwirbelkram"
+	}
+	for _, c := range []struct {
+		name   string
+		before func(r *site.Role)
+		edit   func(r *site.Role)
+		keeps  bool // the rewrite can keep files: the statistics stay
+	}{
+		{"a word added", nil, func(r *site.Role) {
+			q := r.Sections[0].Questions[0]
+			q.Text += " latency"
+		}, true},
+		{"a new word", nil, addWord, true},
+		{"the last of a word gone", addWord, func(r *site.Role) {
+			q := r.Sections[0].Questions[0]
+			q.Text = strings.TrimSuffix(q.Text, " zwirbelkram")
+		}, true},
+		{"a word gone", nil, func(r *site.Role) {
+			q := r.Sections[0].Questions[0]
+			q.Text = q.Text[:strings.LastIndexByte(q.Text, ' ')]
+		}, true},
+		{"a question gone", nil, func(r *site.Role) {
+			r.Sections[0].Questions = r.Sections[0].Questions[1:]
+		}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s, roles := bundledRoles(t)
+			cats := len(s.Categories)
+			if c.before != nil {
+				c.before(roles[1])
+				c.before(roles[4])
+			}
+			// Small shards, as a large guide has.
+			const budget = 400
+			first := NewIndex()
+			first.SetShardBudget(budget)
+			for _, r := range roles {
+				first.Add(r, cats)
+			}
+			exported := map[string]Exported{}
+			for _, r := range roles {
+				docs, terms, _ := first.Export(r.File)
+				exported[r.File] = Exported{docs, terms}
+			}
+			dict := first.Dictionary()
+			before := map[string][]byte{}
+			saved, err := first.WriteSaving(s, "v1", putInto(before))
+			if err != nil {
+				t.Fatal(err)
+			}
+			// As the next build reads it back.
+			saved.Tag = "build 1"
+			var file bytes.Buffer
+			if _, err := saved.WriteTo(&file); err != nil {
+				t.Fatal(err)
+			}
+			if saved, err = ReadSaved(bytes.NewReader(file.Bytes()), int64(file.Len())); err != nil {
+				t.Fatal(err)
+			}
+			if saved.Tag != "build 1" || saved.Version != "v1" {
+				t.Fatalf("read back tag %q, version %q", saved.Tag, saved.Version)
+			}
+
+			c.edit(roles[1])
+			c.edit(roles[4])
+			next := NewIndex()
+			next.SetShardBudget(budget)
+			if err := next.Seed(dict); err != nil {
+				t.Fatal(err)
+			}
+			changed := map[string]Exported{}
+			for i, r := range roles {
+				if i == 1 || i == 4 {
+					next.Add(r, cats)
+					changed[r.File] = exported[r.File]
+					continue
+				}
+				if err := next.Import(r.File, exported[r.File].Docs, exported[r.File].Terms); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got := map[string][]byte{}
+			kept := 0
+			keptFiles := map[string]bool{}
+			var mu sync.Mutex
+			keep := func(p, from string) error {
+				mu.Lock()
+				defer mu.Unlock()
+				b, ok := before[from]
+				if !ok {
+					return fmt.Errorf("keeping %s: the last build has no %s", p, from)
+				}
+				got[p] = b
+				keptFiles[p] = true
+				kept++
+				return nil
+			}
+			if _, err := next.WriteFrom(s, "v2", putInto(got), &Prior{Saved: saved, Changed: changed, Keep: keep}); err != nil {
+				t.Fatal(err)
+			}
+			full := NewIndex()
+			full.SetShardBudget(budget)
+			for _, r := range roles {
+				full.Add(r, cats)
+			}
+			want := map[string][]byte{}
+			if err := full.WriteOnce(s, "v2", putInto(want)); err != nil {
+				t.Fatal(err)
+			}
+			for p, b := range want {
+				if !bytes.Equal(got[p], b) {
+					t.Errorf("%s differs from a full write", p)
+				}
+			}
+			if len(got) != len(want) {
+				t.Errorf("%d files; a full write makes %d", len(got), len(want))
+			}
+			if c.keeps && kept == 0 {
+				t.Errorf("kept none of %d files", len(want))
+			}
+			byDir := map[string][2]int{}
+			for p := range want {
+				d := p[:strings.LastIndexByte(p, '/')]
+				n := byDir[d]
+				n[1]++
+				if keptFiles[p] {
+					n[0]++
+				}
+				byDir[d] = n
+			}
+			t.Logf("kept %d of %d files: %v", kept, len(want), byDir)
+		})
+	}
+}
+
+// A saved index cut short or with a byte changed anywhere is refused.
+func TestReadSavedRefusesDamage(t *testing.T) {
+	s, roles := bundledRoles(t)
+	x := NewIndex()
+	for _, r := range roles {
+		x.Add(r, len(s.Categories))
+	}
+	saved, err := x.WriteSaving(s, "v", putInto(map[string][]byte{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file bytes.Buffer
+	if _, err := saved.WriteTo(&file); err != nil {
+		t.Fatal(err)
+	}
+	good := file.Bytes()
+	if _, err := ReadSaved(bytes.NewReader(good), int64(len(good))); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{0, 3, len(savedMagic) + 1, len(good) / 2, len(good) - 1} {
+		if _, err := ReadSaved(bytes.NewReader(good[:n]), int64(n)); err == nil {
+			t.Errorf("read a saved index cut to %d of %d bytes", n, len(good))
+		}
+	}
+	for i := 0; i < len(good); i += max(1, len(good)/89) {
+		b := bytes.Clone(good)
+		b[i] ^= 0x04
+		if _, err := ReadSaved(bytes.NewReader(b), int64(len(b))); err == nil {
+			t.Errorf("read a saved index with byte %d changed", i)
+		}
 	}
 }

@@ -133,23 +133,40 @@ type shard struct {
 // with RoleFile as roles are rendered. put is called from several
 // goroutines at once.
 func (x *Index) Write(s *site.Site, version string, put func(path string, body []byte) error) error {
-	return x.write(s, version, put, false)
+	_, err := x.write(s, version, put, false, nil)
+	return err
 }
 
 // WriteOnce is Write for an index written once, as a full build does: the
 // index lets go of every role's documents once it is written, and is empty
 // afterwards.
 func (x *Index) WriteOnce(s *site.Site, version string, put func(path string, body []byte) error) error {
-	return x.write(s, version, put, true)
+	_, err := x.write(s, version, put, true, nil)
+	return err
 }
 
-func (x *Index) write(s *site.Site, version string, put func(path string, body []byte) error, drop bool) error {
+// write writes the index. With a prior it also returns what the next
+// build needs, and with a prior that has a Saved, keeps what it can of the
+// last build's files.
+func (x *Index) write(s *site.Site, version string, put func(path string, body []byte) error, drop bool, prior *Prior) (*Saved, error) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	inv, err := x.invert(s.Roles, len(s.Categories))
-	if err != nil {
-		return err
+	cats := len(s.Categories)
+	var inv *inverted
+	var pl *plan
+	if prior != nil && prior.Saved != nil && prior.Keep != nil {
+		var err error
+		if inv, pl, err = x.update(s.Roles, cats, prior); err != nil {
+			return nil, err
+		}
 	}
+	if inv == nil {
+		var err error
+		if inv, err = x.invert(s.Roles, cats); err != nil {
+			return nil, err
+		}
+	}
+	inv.saving = prior != nil
 	m := meta{Version: version, KindBits: inv.kindBits, IdxBits: inv.idxBits, Roles: len(s.Roles), Docs: inv.docs}
 	for _, c := range s.Categories {
 		m.Categories = append(m.Categories, []string{c.Key, c.Title})
@@ -168,8 +185,39 @@ func (x *Index) write(s *site.Site, version string, put func(path string, body [
 		m.Shards = append(m.Shards, g.prefix)
 	}
 	m.Prefixes = pfs.names
-	// The postings are made for a batch of shards at a time, and the
-	// shards of a batch are encoded on every core.
+	var saved *Saved
+	if prior != nil {
+		saved = &Saved{Version: version, docs: inv.docs, avg: inv.avg, top: inv.top, kindBits: inv.kindBits, idxBits: inv.idxBits,
+			terms: make([]savedTerm, len(x.terms)), files: fileKeys(inv, groups, pfs, pl)}
+	}
+	var err error
+	if pl != nil {
+		err = x.writeChanged(inv, pl, saved, groups, pfs, base, put)
+	} else {
+		err = x.writeAll(inv, saved, groups, pfs, base, put)
+	}
+	if err != nil {
+		return nil, err
+	}
+	// The head files are made once the postings are written, not beside
+	// them: their pairs and the postings of a batch would be in memory at
+	// once.
+	hs := heads(inv, groups)
+	if err := hs.write(base, put); err != nil {
+		return nil, err
+	}
+	m.Heads, m.Heads2 = hs.names[0], hs.names[1]
+	if drop {
+		x.roles, x.imported = map[string]*roleTerms{}, map[string]bool{}
+	}
+	return saved, put(MetaFile, callback("meta", mustJSON(m)))
+}
+
+// writeAll scores every term and writes every shard, tier and prefix file.
+// The postings are made for a batch of shards at a time, and the shards of
+// a batch are encoded on every core. saved, when not nil, gets every
+// term's postings.
+func (x *Index) writeAll(inv *inverted, saved *Saved, groups []group, pfs *prefixes, base string, put func(string, []byte) error) error {
 	for _, batch := range batches(groups, inv.df, x.batch) {
 		var terms []int
 		for _, si := range batch {
@@ -181,27 +229,160 @@ func (x *Index) write(s *site.Site, version string, put func(path string, body [
 		var g errgroup.Group
 		g.SetLimit(runtime.GOMAXPROCS(0))
 		for _, si := range batch {
-			g.Go(func() error { return writeShard(inv, base, si, groups[si], pfs, put) })
+			g.Go(func() error {
+				if saved != nil {
+					x.save(inv, saved, groups[si].terms)
+				}
+				return writeShard(inv, base, si, groups[si], put, func(_, t int) (termTiers, error) {
+					tt := tiersOf(inv.postings[t])
+					record(inv, pfs, saved, t, tt)
+					return tt, nil
+				})
+			})
 		}
 		if err := g.Wait(); err != nil {
 			return err
 		}
 	}
-	if err := pfs.write(inv, base, put); err != nil {
+	return pfs.write(inv, base, put, nil)
+}
+
+// save keeps the postings of terms, just filled, in saved. record keeps
+// their first tiers.
+func (x *Index) save(inv *inverted, saved *Saved, terms []int) {
+	for _, t := range terms {
+		p := inv.postings[t]
+		id := inv.ids[t]
+		saved.terms[id] = savedTerm{df: inv.df[t], best: inv.best[id], raw: site.Keep(x.store, encodeRaw(p.docs, p.freqs))}
+	}
+}
+
+// record notes what a shard holds of term t for the prefix files, and in
+// saved, when not nil.
+func record(inv *inverted, pfs *prefixes, saved *Saved, t int, tt termTiers) {
+	pfs.record(t, tt.first, tt.max)
+	if saved != nil {
+		st := &saved.terms[inv.ids[t]]
+		st.first, st.max = tt.first, tt.max
+	}
+}
+
+// writeChanged writes what pl does not keep of the last build's files, and
+// keeps the rest. Only the dirty terms are scored again, and the terms
+// with later tiers of shards whose terms moved, whose tier files change
+// names; the others' first tiers are the saved ones, and their later
+// tiers are kept.
+func (x *Index) writeChanged(inv *inverted, pl *plan, saved *Saved, groups []group, pfs *prefixes, base string, put func(string, []byte) error) error {
+	old := pl.old
+	from := Dir + old.Version + "/"
+	keep := func(name string) error { return pl.prior.Keep(base+name+".js", from+name+".js") }
+	// The saved postings of every clean term go to the next build as they
+	// are; the dirty terms' are saved once filled.
+	for t := range old.terms {
+		if !pl.dirty[t] {
+			saved.terms[t] = old.terms[t]
+		}
+	}
+	moved := func(si int) bool { return old.files["t/"+strconv.Itoa(si)] != saved.files["t/"+strconv.Itoa(si)] }
+	fill := func(si, t int) bool {
+		return pl.dirty[inv.ids[t]] || moved(si) && tierCount(inv.df[t]) > 1
+	}
+	// Kept shards and their tiers, and what prefix files need of them.
+	var wg errgroup.Group
+	wg.SetLimit(runtime.GOMAXPROCS(0))
+	for si, g := range groups {
+		if !pl.keepShard[si] {
+			continue
+		}
+		for _, t := range g.terms {
+			st := old.terms[inv.ids[t]]
+			pfs.record(t, st.first, st.max)
+		}
+		wg.Go(func() error {
+			if err := keep("t/" + strconv.Itoa(si)); err != nil {
+				return err
+			}
+			for ti, t := range g.terms {
+				for k := 2; k <= tierCount(inv.df[t]); k++ {
+					if err := keep(fmt.Sprintf("p/%d.%d.%d", si, ti, k)); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+	}
+	if err := wg.Wait(); err != nil {
 		return err
 	}
-	// The head files are made once the postings are written, not beside
-	// them: their pairs and the postings of a batch would be in memory at
-	// once.
-	hs := heads(inv, groups)
-	if err := hs.write(base, put); err != nil {
-		return err
+	// The other shards, a batch of them at a time.
+	var todo []int
+	for si := range groups {
+		if !pl.keepShard[si] {
+			todo = append(todo, si)
+		}
 	}
-	m.Heads, m.Heads2 = hs.names[0], hs.names[1]
-	if drop {
-		x.roles = map[string]*roleTerms{}
+	for len(todo) > 0 {
+		var batch, terms, dirtyTerms []int
+		size := 0
+		for len(todo) > 0 {
+			si := todo[0]
+			n := 0
+			for _, t := range groups[si].terms {
+				if fill(si, t) {
+					n += inv.df[t]
+				}
+			}
+			if len(batch) > 0 && size+n > x.batch {
+				break
+			}
+			batch, todo, size = append(batch, si), todo[1:], size+n
+			for _, t := range groups[si].terms {
+				if fill(si, t) {
+					terms = append(terms, t)
+				}
+				if pl.dirty[inv.ids[t]] {
+					dirtyTerms = append(dirtyTerms, t)
+				}
+			}
+		}
+		if err := inv.fillRaw(old, terms); err != nil {
+			return err
+		}
+		x.save(inv, saved, dirtyTerms)
+		var g errgroup.Group
+		g.SetLimit(runtime.GOMAXPROCS(0))
+		for _, si := range batch {
+			g.Go(func() error {
+				return writeShard(inv, base, si, groups[si], put, func(ti, t int) (termTiers, error) {
+					if fill(si, t) {
+						tt := tiersOf(inv.postings[t])
+						record(inv, pfs, saved, t, tt)
+						return tt, nil
+					}
+					// A clean term in its place: its later tiers are
+					// the last build's.
+					st := old.terms[inv.ids[t]]
+					for k := 2; k <= len(st.max); k++ {
+						if err := keep(fmt.Sprintf("p/%d.%d.%d", si, ti, k)); err != nil {
+							return termTiers{}, err
+						}
+					}
+					pfs.record(t, st.first, st.max)
+					return termTiers{first: st.first, max: st.max}, nil
+				})
+			})
+		}
+		if err := g.Wait(); err != nil {
+			return err
+		}
 	}
-	return put(MetaFile, callback("meta", mustJSON(m)))
+	return pfs.write(inv, base, put, func(n int) (bool, error) {
+		if !pl.keepPrefix[n] {
+			return false, nil
+		}
+		return true, keep("h/" + strconv.Itoa(n))
+	})
 }
 
 // batches cuts the shards, in order, into runs whose terms have at most
@@ -226,28 +407,44 @@ func batches(groups []group, df []int, budget int) [][]int {
 	return out
 }
 
-// writeShard encodes one shard and the later tiers of its terms.
-func writeShard(inv *inverted, base string, si int, g group, pfs *prefixes, put func(string, []byte) error) error {
+// termTiers is what a shard holds of a term, and its later tiers.
+type termTiers struct {
+	first string
+	max   []int  // of every tier
+	later []tier // the tiers after the first, to write; none when kept
+}
+
+// tiersOf cuts postings into tiers (see splitTiers).
+func tiersOf(p postings) termTiers {
+	tiers := splitTiers(p)
+	tt := termTiers{first: tiers[0].encoded, max: make([]int, len(tiers)), later: tiers[1:]}
+	for k, tier := range tiers {
+		tt.max[k] = int(tier.max)
+	}
+	return tt
+}
+
+// writeShard encodes shard si, of the terms g, and the later tiers that
+// get gives for each term (its position in the shard, and in the
+// inverted index).
+func writeShard(inv *inverted, base string, si int, g group, put func(string, []byte) error, get func(ti, t int) (termTiers, error)) error {
 	sh := shard{}
 	for ti, t := range g.terms {
-		tiers := splitTiers(inv.postings[t])
+		tt, err := get(ti, t)
+		if err != nil {
+			return err
+		}
 		sh.Terms = append(sh.Terms, inv.terms[t])
 		sh.DF = append(sh.DF, inv.df[t])
-		var maxes []int
-		for k, tier := range tiers {
-			maxes = append(maxes, int(tier.max))
-			if k == 0 {
-				sh.First = append(sh.First, tier.encoded)
-				continue
-			}
-			name := fmt.Sprintf("p/%d.%d.%d", si, ti, k+1)
+		sh.First = append(sh.First, tt.first)
+		sh.Max = append(sh.Max, tt.max)
+		for k, tier := range tt.later {
+			name := fmt.Sprintf("p/%d.%d.%d", si, ti, k+2)
 			tierFile := script(name, len(tier.encoded)+2, func(b []byte) []byte { return appendString(b, tier.encoded) })
 			if err := put(base+name+".js", tierFile); err != nil {
 				return err
 			}
 		}
-		sh.Max = append(sh.Max, maxes)
-		pfs.record(t, tiers[0].encoded, maxes)
 	}
 	name := "t/" + strconv.Itoa(si)
 	size := 0

@@ -53,13 +53,15 @@ const (
 
 // Index collects the terms of every role. It is safe for concurrent use.
 type Index struct {
-	mu     sync.Mutex
-	ids    map[string]uint32 // term → id
-	terms  []string
-	roles  map[string]*roleTerms // by role file
-	store  site.Store            // where the roles' terms wait, or nil: see SetStore
-	batch  int                   // postings inverted at once: see invert
-	budget int                   // bytes of a term shard: see shardBudget
+	mu    sync.Mutex
+	ids   map[string]uint32 // term → id
+	terms []string
+	roles map[string]*roleTerms // by role file
+	// imported holds the roles put back by Import and not added since.
+	imported map[string]bool
+	store    site.Store // where the roles' terms wait, or nil: see SetStore
+	batch    int        // postings inverted at once: see invert
+	budget   int        // bytes of a term shard: see shardBudget
 }
 
 // roleTerms is one role's documents, as terms and weighted frequencies.
@@ -123,7 +125,7 @@ func decodeTerms(pairs []uint32, b []byte, terms int) ([]uint32, bool) {
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
-	return &Index{ids: map[string]uint32{}, roles: map[string]*roleTerms{}, batch: batchPostings, budget: shardBudget}
+	return &Index{ids: map[string]uint32{}, roles: map[string]*roleTerms{}, imported: map[string]bool{}, batch: batchPostings, budget: shardBudget}
 }
 
 // SetStore hands the terms of every role added from now on to s, to be read
@@ -269,6 +271,7 @@ func (x *Index) Add(r *site.Role, cats int) {
 	rt := &roleTerms{docs: slices.Clone(c.docs), data: site.Keep(store, c.data)}
 	x.mu.Lock()
 	x.roles[r.File] = rt
+	delete(x.imported, r.File)
 	x.mu.Unlock()
 }
 
@@ -276,6 +279,7 @@ func (x *Index) Add(r *site.Role, cats int) {
 func (x *Index) Remove(file string) {
 	x.mu.Lock()
 	delete(x.roles, file)
+	delete(x.imported, file)
 	x.mu.Unlock()
 }
 
@@ -334,6 +338,19 @@ func (x *Index) Export(file string) (docs []byte, terms site.Block, ok bool) {
 // are read, when the index is written.
 func (x *Index) Import(file string, docs []byte, terms site.Block) error {
 	rt := &roleTerms{data: terms}
+	if err := rt.setDocs(docs); err != nil {
+		return err
+	}
+	x.mu.Lock()
+	x.roles[file] = rt
+	x.imported[file] = true
+	x.mu.Unlock()
+	return nil
+}
+
+// setDocs sets the documents of rt, whose data is set, from docs as Export
+// encoded them.
+func (rt *roleTerms) setDocs(docs []byte) error {
 	var prev uint32
 	for len(docs) > 0 {
 		var f [4]uint64
@@ -345,17 +362,14 @@ func (x *Index) Import(file string, docs []byte, terms site.Block) error {
 			f[i], docs = v, docs[n:]
 		}
 		d := docTerms{typ: uint16(f[0]), idx: uint32(f[1]), length: uint32(f[2]), end: uint32(f[3])}
-		if f[0] > math.MaxUint16 || d.end <= prev || int(d.end) > terms.Len() {
+		if f[0] > math.MaxUint16 || d.end <= prev || int(d.end) > rt.data.Len() {
 			return errBadDocs
 		}
 		rt.docs, prev = append(rt.docs, d), d.end
 	}
-	if int(prev) != terms.Len() {
+	if int(prev) != rt.data.Len() {
 		return errBadDocs
 	}
-	x.mu.Lock()
-	x.roles[file] = rt
-	x.mu.Unlock()
 	return nil
 }
 

@@ -17,10 +17,12 @@ import (
 // inverts in four passes over its terms rather than in 55 MB at once.
 const batchPostings = 3 << 20
 
-// postings is one term's documents and impacts.
+// postings is one term's documents and impacts, and when the index is
+// saved for the next build (see Saved), the weighted frequencies.
 type postings struct {
 	docs    []uint32 // increasing
 	impacts []uint8
+	freqs   []uint32
 }
 
 // layout fixes how a document number is made from a role's position, the
@@ -50,8 +52,13 @@ type inverted struct {
 	runs  int
 	start [][]uint32 // by run, by term id: where the run's postings of the term go
 	idf   []float64  // by term id
-	avg   float64    // document length
+	best  []float64  // by term id: the highest length-normalised frequency
+	avg   float64    // document length, rounded (see avgLength)
 	top   float64    // the highest score, which quantises to 255
+
+	saving  bool           // keep the frequencies of the postings filled
+	raw     [][]rawPosting // by term id: the dirty terms' postings (see update)
+	lengths []uint32       // by document number, when filled from saved postings
 }
 
 // each runs fn(w) for every run of roles w at once.
@@ -140,7 +147,7 @@ func (x *Index) invert(roles []*site.Entry, cats int) (*inverted, error) {
 		}
 		inv.docs += len(rt.docs)
 	}
-	inv.avg = totalLen / float64(max(inv.docs, 1))
+	inv.avg = avgLength(totalLen, inv.docs)
 	best := make([][]float64, inv.runs) // by run, by term id
 	inv.start = make([][]uint32, inv.runs)
 	err := inv.each(func(w int) error {
@@ -159,27 +166,15 @@ func (x *Index) invert(roles []*site.Entry, cats int) (*inverted, error) {
 		return nil, err
 	}
 	df := make([]uint32, len(x.terms))
+	inv.best = make([]float64, len(x.terms))
 	for w := range inv.runs {
 		for t, f := range inv.start[w] {
 			df[t] += f
+			inv.best[t] = max(inv.best[t], best[w][t])
 		}
 	}
-	inv.layout = layout{kindBits: uint(bits.Len(uint(kindRole(cats)))), idxBits: uint(bits.Len(uint(maxIdx - 1)))}
-	if inv.idxBits == 0 {
-		inv.idxBits = 1
-	}
-	if bits.Len(uint(len(roles)))+int(inv.kindBits+inv.idxBits) > 32 {
-		return nil, fmt.Errorf("search: %d roles with up to %d questions of a kind do not fit the index", len(roles), maxIdx)
-	}
-	n := float64(inv.docs)
-	inv.idf = make([]float64, len(df))
-	for t, f := range df {
-		inv.idf[t] = math.Log(1 + (n-float64(f)+0.5)/(float64(f)+0.5))
-		// A positive factor keeps the order of floating-point numbers, so
-		// this is the largest score of the term as score computes it.
-		for w := range inv.runs {
-			inv.top = max(inv.top, inv.idf[t]*best[w][t])
-		}
+	if err := inv.setLayout(len(roles), cats, maxIdx); err != nil {
+		return nil, err
 	}
 	// Where each run's postings of a term start: after the earlier runs'.
 	for t := range df {
@@ -187,6 +182,36 @@ func (x *Index) invert(roles []*site.Entry, cats int) (*inverted, error) {
 		for w := range inv.start {
 			off, inv.start[w][t] = off+inv.start[w][t], off
 		}
+	}
+	inv.setTerms(df)
+	return inv, nil
+}
+
+// setLayout fixes how documents are numbered, for roles roles with cats
+// categories and at most maxIdx documents of a kind.
+func (inv *inverted) setLayout(roles, cats, maxIdx int) error {
+	inv.layout = layout{kindBits: uint(bits.Len(uint(kindRole(cats)))), idxBits: uint(bits.Len(uint(maxIdx - 1)))}
+	if inv.idxBits == 0 {
+		inv.idxBits = 1
+	}
+	if bits.Len(uint(roles))+int(inv.kindBits+inv.idxBits) > 32 {
+		return fmt.Errorf("search: %d roles with up to %d questions of a kind do not fit the index", roles, maxIdx)
+	}
+	return nil
+}
+
+// setTerms computes, from every term's count of documents (by term id)
+// and best normalised frequency, the terms' idf and the highest score, and
+// lists the terms in documents in byte order.
+func (inv *inverted) setTerms(df []uint32) {
+	x := inv.x
+	n := float64(inv.docs)
+	inv.idf = make([]float64, len(df))
+	for t, f := range df {
+		inv.idf[t] = math.Log(1 + (n-float64(f)+0.5)/(float64(f)+0.5))
+		// A positive factor keeps the order of floating-point numbers, so
+		// this is the largest score of the term as score computes it.
+		inv.top = max(inv.top, inv.idf[t]*inv.best[t])
 	}
 	order := make([]uint32, 0, len(x.terms))
 	for t := range x.terms {
@@ -200,7 +225,6 @@ func (x *Index) invert(roles []*site.Entry, cats int) (*inverted, error) {
 		inv.terms = append(inv.terms, x.terms[t])
 		inv.df = append(inv.df, int(df[t]))
 	}
-	return inv, nil
 }
 
 // norm is BM25's length normalisation of a document.
@@ -212,6 +236,12 @@ func (inv *inverted) norm(length uint32) float64 {
 // frequency and norm.
 func (inv *inverted) score(t uint32, freq uint32, norm float64) float64 {
 	return inv.idf[t] * saturate(freq, norm)
+}
+
+// impact quantises the score of term t (by id) in a document to a byte.
+func (inv *inverted) impact(t, freq uint32, norm float64) uint8 {
+	q := math.Ceil(inv.score(t, freq, norm) / inv.top * 255)
+	return uint8(min(max(q, 1), 255))
 }
 
 // saturate is the part of BM25's score that depends on the document: the
@@ -235,6 +265,9 @@ func (inv *inverted) fill(terms []int) error {
 	for _, t := range terms {
 		p := &inv.postings[t]
 		p.docs, p.impacts = make([]uint32, inv.df[t]), make([]uint8, inv.df[t])
+		if inv.saving {
+			p.freqs = make([]uint32, inv.df[t])
+		}
 		inv.slot[inv.ids[t]] = int32(t) + 1
 	}
 	return inv.each(func(w int) error {
@@ -249,10 +282,12 @@ func (inv *inverted) fill(terms []int) error {
 					continue // another batch's
 				}
 				p := &inv.postings[pos-1]
-				q := math.Ceil(inv.score(t, f, dn) / inv.top * 255)
 				k := next[t]
 				p.docs[k] = id
-				p.impacts[k] = uint8(min(max(q, 1), 255))
+				p.impacts[k] = inv.impact(t, f, dn)
+				if p.freqs != nil {
+					p.freqs[k] = f
+				}
 				next[t] = k + 1
 			}
 		})

@@ -86,8 +86,18 @@ func (ps *prefixes) record(t int, first string, max []int) {
 }
 
 // write hands every prefix file to put, once every shard is written.
-func (ps *prefixes) write(inv *inverted, base string, put func(string, []byte) error) error {
+// kept, when not nil, is asked about each file first: when it reports
+// true, it has kept the file from the last build.
+func (ps *prefixes) write(inv *inverted, base string, put func(string, []byte) error, kept func(n int) (bool, error)) error {
 	for n, terms := range ps.terms {
+		if kept != nil {
+			if ok, err := kept(n); ok || err != nil {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+		}
 		var f prefixFile
 		for _, t := range terms {
 			p := ps.at[t]
