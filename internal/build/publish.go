@@ -33,7 +33,7 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 		rec := readRecord(opts.CacheDir, dest)
 		st, _ = stamp(source, opts, rec)
 		if st != nil {
-			kept := intact(dest, rec)
+			kept, live := intact(dest, rec)
 			if kept && rec.Stamp == st.sum {
 				check = []Phase{{"check: hash inputs, list output", time.Since(t0)}}
 				return &Result{Roles: rec.Roles, Questions: rec.Questions, Files: rec.Written, Warnings: rec.Warnings,
@@ -41,7 +41,7 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 			}
 			// Without a folder for the cache, the build goes on without.
 			if r, err := newReuse(opts.CacheDir, dest, st, rec, kept); err == nil {
-				opts.reuse = r
+				opts.reuse, r.live = r, live
 				defer r.Close()
 				defer os.Remove(r.next) // unless put in place below
 				defer os.Remove(indexPath(r.next))
@@ -52,7 +52,11 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 	// A build that keeps most files from the last has no use for reading
 	// the spare folder ahead.
 	reusing := opts.reuse != nil && opts.reuse.cache != nil
-	dir, err := publish.Open(dest, source, publish.Options{SkipSame: !opts.NoCache, NoWarm: reusing})
+	popts := publish.Options{SkipSame: !opts.NoCache, NoWarm: reusing}
+	if reusing {
+		popts.Live = opts.reuse.live
+	}
+	dir, err := publish.Open(dest, source, popts)
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +78,7 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 	// Record the output only if nothing the build read changed while it
 	// ran: a file saved during the build may or may not be in it. The
 	// roles cache goes with the record: it describes this output.
-	if st != nil && !changedSince(source, st.files) && remember(opts.CacheDir, dest, st, res) == nil && opts.reuse != nil {
+	if st != nil && !changedSince(source, st.files) && remember(opts.CacheDir, dest, st, res, dir.Files()) == nil && opts.reuse != nil {
 		opts.reuse.Close() // before its file is replaced
 		keepRoleCache(opts.CacheDir, dest, opts.reuse.next)
 	}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/guide-build/guide/internal/content"
 	"github.com/guide-build/guide/internal/diag"
+	"github.com/guide-build/guide/internal/publish"
 	"github.com/guide-build/guide/internal/render"
 	"github.com/guide-build/guide/internal/search"
 	"github.com/guide-build/guide/internal/site"
@@ -72,6 +73,8 @@ type reuse struct {
 	// indexFile, when it belongs with cache.
 	index     *search.Saved
 	indexFile *os.File
+	// live is the destination's files, as listed before the build.
+	live map[string]publish.FileInfo
 }
 
 type inputSum struct {
@@ -224,7 +227,18 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // writeRoleCache writes c to name, as a new file.
 func writeRoleCache(name string, c *roleCache) (err error) {
-	var e enc
+	size := 64
+	for _, t := range c.terms {
+		size += len(t) + 2
+	}
+	for file, r := range c.roles {
+		size += len(file) + len(r.header.Title) + len(r.header.Slug) + len(r.header.Department) + len(r.facts.Summary) +
+			len(r.facts.SummaryText) + len(r.docs) + 100
+		for _, d := range r.warnings {
+			size += len(d.File) + len(d.Message) + 16
+		}
+	}
+	e := enc{b: make([]byte, 0, size+len(c.pages)*64)}
 	e.str(c.stamp)
 	e.raw(c.context[:])
 	e.raw(c.structure[:])

@@ -24,6 +24,7 @@ import (
 
 	"github.com/guide-build/guide/internal/config"
 	"github.com/guide-build/guide/internal/diag"
+	"github.com/guide-build/guide/internal/publish"
 )
 
 // A build with nothing to do: Publish records, in Options.CacheDir, a stamp
@@ -109,28 +110,34 @@ func readRecord(cacheDir, dest string) *record {
 }
 
 // intact reports whether dest still holds, untouched, what the build of
-// rec left there.
-func intact(dest string, rec *record) bool {
+// rec left there, and if so, its files' details.
+func intact(dest string, rec *record) (bool, map[string]publish.FileInfo) {
 	if rec == nil {
-		return false
+		return false, nil
 	}
-	files, err := listOutput(dest)
-	return err == nil && slices.Equal(files, rec.Files)
+	files, infos, err := listOutput(dest)
+	if err != nil || !slices.Equal(files, rec.Files) {
+		return false, nil
+	}
+	return true, infos
 }
 
 // remember writes the record of a build just published to dest. A record
 // that cannot be written only costs the next build its shortcut.
-func remember(cacheDir, dest string, st *stamped, res *Result) error {
+//
+// files, when not nil, are the files of dest with their details, as the
+// publisher wrote them; else dest is listed.
+func remember(cacheDir, dest string, st *stamped, res *Result, files map[string]publish.FileInfo) error {
 	name, err := recordPath(cacheDir, dest)
 	if err != nil {
 		return err
 	}
-	files, err := listOutput(dest)
+	listing, err := listed(dest, files)
 	if err != nil {
 		return err
 	}
 	rec := record{Format: recordFormat, Stamp: st.sum, Roles: res.Roles, Questions: res.Questions, Written: res.Files,
-		Warnings: res.Warnings, Files: files, Taken: st.taken, Inputs: make([]inputStat, len(st.files))}
+		Warnings: res.Warnings, Files: listing, Taken: st.taken, Inputs: make([]inputStat, len(st.files))}
 	for i, f := range st.files {
 		rec.Inputs[i] = inputStat{f, hex.EncodeToString(st.sums[i][:])}
 	}
@@ -194,13 +201,28 @@ func forget(cacheDir, dest string) {
 	}
 }
 
-// listOutput lists the files under dest, sorted by path. Folders are read
-// on every core: a large site's output is tens of thousands of files,
-// and the build lists it twice.
-func listOutput(dest string) ([]fileStat, error) {
+// listed returns the listing of dest, from files when not nil.
+func listed(dest string, files map[string]publish.FileInfo) ([]fileStat, error) {
+	if files == nil {
+		l, _, err := listOutput(dest)
+		return l, err
+	}
+	l := make([]fileStat, 0, len(files))
+	for p, fi := range files {
+		l = append(l, fileStat{p, fi.Size, fi.MTime})
+	}
+	slices.SortFunc(l, func(a, b fileStat) int { return strings.Compare(a.Path, b.Path) })
+	return l, nil
+}
+
+// listOutput lists the files under dest, sorted by path, and returns their
+// details by path too. Folders are read on every core: a large site's
+// output is tens of thousands of files.
+func listOutput(dest string) ([]fileStat, map[string]publish.FileInfo, error) {
 	var (
 		mu    sync.Mutex
 		files []fileStat
+		infos = map[string]publish.FileInfo{}
 		g     errgroup.Group
 	)
 	g.SetLimit(2 * runtime.GOMAXPROCS(0))
@@ -212,6 +234,7 @@ func listOutput(dest string) ([]fileStat, error) {
 			return err
 		}
 		var here []fileStat
+		var hereInfo []publish.FileInfo
 		for _, e := range entries {
 			p := path.Join(rel, e.Name())
 			if e.IsDir() {
@@ -227,9 +250,13 @@ func listOutput(dest string) ([]fileStat, error) {
 				return err
 			}
 			here = append(here, fileStat{p, info.Size(), info.ModTime().UnixNano()})
+			hereInfo = append(hereInfo, publish.Info(info))
 		}
 		mu.Lock()
 		files = append(files, here...)
+		for i, f := range here {
+			infos[f.Path] = hereInfo[i]
+		}
 		mu.Unlock()
 		return nil
 	}
@@ -238,10 +265,10 @@ func listOutput(dest string) ([]fileStat, error) {
 		err = err1
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	slices.SortFunc(files, func(a, b fileStat) int { return strings.Compare(a.Path, b.Path) })
-	return files, nil
+	return files, infos, nil
 }
 
 // inputDirs are the folders of a guide whose files a build may read, besides

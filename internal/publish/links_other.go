@@ -19,3 +19,6 @@ func mine(fs.FileInfo) bool { return true }
 const warmable = false
 
 func openNoFollow(name string) (*os.File, error) { return os.Open(name) }
+
+// fileID reports zeros: files are not told apart by number here.
+func fileID(fs.FileInfo) (dev, ino uint64) { return 0, 0 }

@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -54,6 +55,30 @@ type Options struct {
 	// NoWarm leaves the recycled folder's files unread until they are
 	// written (see warm): for a build that keeps most files with Link.
 	NoWarm bool
+	// Live is the destination's files, by slash path, as the caller has
+	// just listed them (see Info): Link takes a file's details from here
+	// rather than reading them again.
+	Live map[string]FileInfo
+}
+
+// FileInfo is what tells a file of an output apart from another, or from
+// itself changed: its size and modification time, and where the system
+// numbers files, its device and number.
+type FileInfo struct {
+	Size     int64
+	MTime    int64 // nanoseconds since 1970
+	Dev, Ino uint64
+}
+
+// Info returns the FileInfo of a file's details.
+func Info(fi fs.FileInfo) FileInfo {
+	dev, ino := fileID(fi)
+	return FileInfo{Size: fi.Size(), MTime: fi.ModTime().UnixNano(), Dev: dev, Ino: ino}
+}
+
+// same reports whether a and b are known to be one file.
+func (a FileInfo) same(b FileInfo) bool {
+	return a.Ino != 0 && a.Ino == b.Ino && a.Dev == b.Dev
 }
 
 // Dir is a sink that publishes to a destination folder.
@@ -70,6 +95,7 @@ type Dir struct {
 	mkMu    sync.Mutex // serialises mkdir in a recycled folder
 	dirs    map[string]bool
 	files   map[string]bool
+	infos   map[string]FileInfo // of every file written, once written
 	cleanup sync.WaitGroup
 }
 
@@ -106,7 +132,7 @@ func Open(dest, source string, opts Options) (*Dir, error) {
 		return nil, fmt.Errorf("creating %s: %w", parent, err)
 	}
 	prefix := "." + filepath.Base(dest) + ".tmp-"
-	d := &Dir{dest: dest, opts: opts, dirs: map[string]bool{".": true}, files: map[string]bool{}}
+	d := &Dir{dest: dest, opts: opts, dirs: map[string]bool{".": true}, files: map[string]bool{}, infos: map[string]FileInfo{}}
 	entries, err := os.ReadDir(parent)
 	if err != nil {
 		return nil, err
@@ -292,16 +318,59 @@ func (d *Dir) Put(p string, body []byte) error {
 	if err != nil {
 		return err
 	}
+	var info FileInfo
 	if d.recycled {
-		err = d.rewrite(name, body)
+		info, err = d.rewrite(name, body)
 	} else {
-		err = os.WriteFile(name, body, 0o644)
+		info, err = writeNew(name, body)
 	}
 	if err != nil {
 		d.fail()
 		return fmt.Errorf("writing %s: %w", p, err)
 	}
+	d.written(p, info)
 	return nil
+}
+
+// written notes the details of the file at p once written.
+func (d *Dir) written(p string, info FileInfo) {
+	d.mu.Lock()
+	d.infos[p] = info
+	d.mu.Unlock()
+}
+
+// Files returns, after Commit, every file of the published folder with its
+// details, as a listing of the folder would find them.
+func (d *Dir) Files() map[string]FileInfo {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return maps.Clone(d.infos)
+}
+
+// writeNew writes body to a new file, or over the file, at name.
+func writeNew(name string, body []byte) (FileInfo, error) {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return FileInfo{}, err
+	}
+	return finish(f, body)
+}
+
+// finish writes body at the start of f, which it closes, and returns the
+// file's details.
+func finish(f *os.File, body []byte) (FileInfo, error) {
+	_, err := f.WriteAt(body, 0)
+	var info FileInfo
+	if err == nil {
+		var fi fs.FileInfo
+		if fi, err = f.Stat(); err == nil {
+			info = Info(fi)
+		}
+	}
+	if err1 := f.Close(); err == nil {
+		err = err1
+	}
+	return info, err
 }
 
 // claimPath checks p, a slash path from the site root, notes that this
@@ -352,42 +421,49 @@ func (d *Dir) Link(p, from string) error {
 		return err
 	}
 	src := filepath.Join(d.dest, filepath.FromSlash(from))
-	if err := d.link(src, name); err != nil {
+	info, err := d.link(src, from, name)
+	if err != nil {
 		d.fail()
 		return fmt.Errorf("keeping %s: %w", p, err)
 	}
+	d.written(p, info)
 	return nil
 }
 
-func (d *Dir) link(src, name string) error {
-	live, err := os.Lstat(src)
-	if err != nil {
-		return err
-	}
-	if !live.Mode().IsRegular() {
-		return fmt.Errorf("%s is not a regular file", src)
+func (d *Dir) link(src, from, name string) (FileInfo, error) {
+	live, ok := d.opts.Live[from]
+	if !ok || live.Ino == 0 {
+		fi, err := os.Lstat(src)
+		if err != nil {
+			return FileInfo{}, err
+		}
+		if !fi.Mode().IsRegular() {
+			return FileInfo{}, fmt.Errorf("%s is not a regular file", src)
+		}
+		live = Info(fi)
 	}
 	if d.recycled {
-		info, err := os.Lstat(name)
+		fi, err := os.Lstat(name)
 		switch {
-		case err == nil && os.SameFile(info, live):
-			return nil
+		case err == nil && live.same(Info(fi)):
+			return live, nil
 		case err == nil:
 			if err := os.RemoveAll(name); err != nil {
-				return err
+				return FileInfo{}, err
 			}
 		case !errors.Is(err, fs.ErrNotExist):
-			return err
+			return FileInfo{}, err
 		}
 	}
 	if os.Link(src, name) == nil {
-		return nil
+		// One file: its size and time are the live file's.
+		return live, nil
 	}
 	body, err := os.ReadFile(src)
 	if err != nil {
-		return err
+		return FileInfo{}, err
 	}
-	return os.WriteFile(name, body, 0o644)
+	return writeNew(name, body)
 }
 
 // fail notes that writing into the working folder went wrong: a recycled
@@ -496,44 +572,41 @@ func holds(r io.Reader, want []byte) bool {
 // the file has other hard links (then a new file replaces it, so that
 // copies made with cp -l keep their bytes). Anything but a regular file
 // (a folder, a symbolic link) is replaced, never followed.
-func (d *Dir) rewrite(name string, body []byte) error {
-	info, err := os.Lstat(name)
+func (d *Dir) rewrite(name string, body []byte) (FileInfo, error) {
+	fi, err := os.Lstat(name)
 	if errors.Is(err, fs.ErrNotExist) {
-		return os.WriteFile(name, body, 0o644)
+		return writeNew(name, body)
 	}
 	if err != nil {
-		return err
+		return FileInfo{}, err
 	}
-	if !info.Mode().IsRegular() {
+	if !fi.Mode().IsRegular() {
 		if err := os.RemoveAll(name); err != nil {
-			return err
+			return FileInfo{}, err
 		}
-		return os.WriteFile(name, body, 0o644)
+		return writeNew(name, body)
 	}
 	f, err := os.OpenFile(name, os.O_RDWR, 0)
 	if err != nil {
-		return err
+		return FileInfo{}, err
 	}
-	if d.opts.SkipSame && info.Size() == int64(len(body)) && holds(f, body) {
-		return f.Close()
+	if d.opts.SkipSame && fi.Size() == int64(len(body)) && holds(f, body) {
+		return Info(fi), f.Close()
 	}
-	if links(info) > 1 {
+	if links(fi) > 1 {
 		f.Close()
 		if err := os.Remove(name); err != nil {
-			return err
+			return FileInfo{}, err
 		}
-		return os.WriteFile(name, body, 0o644)
+		return writeNew(name, body)
 	}
-	if info.Size() > int64(len(body)) {
-		err = f.Truncate(int64(len(body)))
+	if fi.Size() > int64(len(body)) {
+		if err := f.Truncate(int64(len(body))); err != nil {
+			f.Close()
+			return FileInfo{}, err
+		}
 	}
-	if err == nil {
-		_, err = f.WriteAt(body, 0)
-	}
-	if err1 := f.Close(); err == nil {
-		err = err1
-	}
-	return err
+	return finish(f, body)
 }
 
 // Commit swaps the new output into place and sets the old one aside.

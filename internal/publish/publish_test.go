@@ -3,6 +3,7 @@ package publish
 import (
 	"bytes"
 	"fmt"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -614,5 +615,71 @@ func TestLinkKeepsFilesOfTheLiveOutput(t *testing.T) {
 	link(d, "twice.html", "page.html")
 	if err := d.Link("twice.html", "page.html"); err == nil {
 		t.Error("linking one path twice succeeded")
+	}
+}
+
+// Files gives, after Commit, what a listing of the destination finds:
+// every file with its size, time and number, whether it was written anew,
+// rewritten in place, left as it was, or linked.
+func TestFilesMatchAListing(t *testing.T) {
+	root := t.TempDir()
+	dest := filepath.Join(root, "public")
+	listing := func() map[string]FileInfo {
+		t.Helper()
+		out := map[string]FileInfo{}
+		err := filepath.WalkDir(dest, func(p string, e fs.DirEntry, err error) error {
+			if err != nil || e.IsDir() {
+				return err
+			}
+			fi, err := e.Info()
+			if err != nil {
+				return err
+			}
+			rel, _ := filepath.Rel(dest, p)
+			out[filepath.ToSlash(rel)] = Info(fi)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	check := func(what string, d *Dir) {
+		t.Helper()
+		if got, want := d.Files(), listing(); !maps.Equal(got, want) {
+			t.Errorf("%s: Files() = %v; a listing finds %v", what, got, want)
+		}
+	}
+	files := map[string]string{"index.html": "one", "a/b.html": "b", "same.html": "same", "long.html": "a long file"}
+	check("a fresh folder", build(t, dest, Options{SkipSame: true}, files))
+	files["index.html"], files["long.html"] = "two", "short"
+	check("a second fresh folder", build(t, dest, Options{SkipSame: true}, files))
+	files["index.html"] = "three"
+	check("a recycled folder", build(t, dest, Options{SkipSame: true}, files))
+
+	for _, live := range []bool{false, true} {
+		opts := Options{SkipSame: true}
+		if live {
+			opts.Live = listing()
+		}
+		d, err := Open(dest, filepath.Join(root, "src"), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Link("kept.html", "same.html"); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Link("same.html", "same.html"); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Link("a/b.html", "a/b.html"); err != nil {
+			t.Fatal(err)
+		}
+		write(t, d, map[string]string{"index.html": fmt.Sprint("four ", live)})
+		if err := d.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		d.Wait()
+		check(fmt.Sprintf("links, live listing given: %v", live), d)
 	}
 }

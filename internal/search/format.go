@@ -1,12 +1,14 @@
 package search
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"runtime"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/sync/errgroup"
@@ -190,20 +192,28 @@ func (x *Index) write(s *site.Site, version string, put func(path string, body [
 		saved = &Saved{Version: version, docs: inv.docs, avg: inv.avg, top: inv.top, kindBits: inv.kindBits, idxBits: inv.idxBits,
 			terms: make([]savedTerm, len(x.terms)), files: fileKeys(inv, groups, pfs, pl)}
 	}
+	var hs *headSet
 	var err error
 	if pl != nil {
-		err = x.writeChanged(inv, pl, saved, groups, pfs, base, put)
+		// Few postings are in memory at once: the head files are made
+		// beside them.
+		var headsErr error
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			hs = heads(inv, groups)
+			headsErr = hs.write(base, put)
+		})
+		err = cmp.Or(x.writeChanged(inv, pl, saved, groups, pfs, base, put), func() error { wg.Wait(); return headsErr }())
 	} else {
-		err = x.writeAll(inv, saved, groups, pfs, base, put)
+		// The head files are made once the postings are written, not
+		// beside them: their pairs and the postings of a batch would be in
+		// memory at once.
+		if err = x.writeAll(inv, saved, groups, pfs, base, put); err == nil {
+			hs = heads(inv, groups)
+			err = hs.write(base, put)
+		}
 	}
 	if err != nil {
-		return nil, err
-	}
-	// The head files are made once the postings are written, not beside
-	// them: their pairs and the postings of a batch would be in memory at
-	// once.
-	hs := heads(inv, groups)
-	if err := hs.write(base, put); err != nil {
 		return nil, err
 	}
 	m.Heads, m.Heads2 = hs.names[0], hs.names[1]
@@ -349,7 +359,10 @@ func (x *Index) writeChanged(inv *inverted, pl *plan, saved *Saved, groups []gro
 		if err := inv.fillRaw(old, terms); err != nil {
 			return err
 		}
-		x.save(inv, saved, dirtyTerms)
+		for _, t := range dirtyTerms {
+			id := inv.ids[t]
+			saved.terms[id] = savedTerm{df: inv.df[t], best: inv.best[id], raw: site.Keep(x.store, encodePostings(inv.raw[id]))}
+		}
 		var g errgroup.Group
 		g.SetLimit(runtime.GOMAXPROCS(0))
 		for _, si := range batch {

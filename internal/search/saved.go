@@ -294,7 +294,8 @@ func (st savedTerm) postings() ([]rawPosting, error) {
 	return out, nil
 }
 
-// encodeRaw is the inverse of savedTerm.postings.
+// encodeRaw is the inverse of savedTerm.postings, for postings given as
+// documents and frequencies.
 func encodeRaw(docs, freqs []uint32) []byte {
 	b := make([]byte, 0, 3*len(docs))
 	prev := uint32(0)
@@ -302,6 +303,18 @@ func encodeRaw(docs, freqs []uint32) []byte {
 		b = binary.AppendUvarint(b, uint64(d-prev))
 		b = binary.AppendUvarint(b, uint64(freqs[i]))
 		prev = d
+	}
+	return b
+}
+
+// encodePostings is encodeRaw for postings as update makes them.
+func encodePostings(ps []rawPosting) []byte {
+	b := make([]byte, 0, 3*len(ps))
+	prev := uint32(0)
+	for _, p := range ps {
+		b = binary.AppendUvarint(b, uint64(p.doc-prev))
+		b = binary.AppendUvarint(b, uint64(p.freq))
+		prev = p.doc
 	}
 	return b
 }
@@ -454,18 +467,12 @@ func (inv *inverted) fillRaw(old *Saved, terms []int) error {
 				return errSavedDamaged
 			}
 			p := postings{docs: make([]uint32, len(ps)), impacts: make([]uint8, len(ps))}
-			if inv.saving {
-				p.freqs = make([]uint32, len(ps))
-			}
 			for i, r := range ps {
 				if int(r.doc) >= len(inv.lengths) || (i > 0 && r.doc <= ps[i-1].doc) {
 					return errSavedDamaged
 				}
 				p.docs[i] = r.doc
 				p.impacts[i] = inv.impact(id, r.freq, inv.norm(inv.lengths[r.doc]))
-				if p.freqs != nil {
-					p.freqs[i] = r.freq
-				}
 			}
 			inv.postings[t] = p
 			return nil
