@@ -182,7 +182,7 @@ func roleCachePath(cacheDir, dest string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return rec[:len(rec)-len(".json")] + ".roles", nil
+	return strings.TrimSuffix(rec, ".record") + ".roles", nil
 }
 
 // roleCache is a roles cache as read, or as about to be written.

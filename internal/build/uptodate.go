@@ -1,10 +1,11 @@
 package build
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
+	"encoding/gob"
 	"errors"
 	"fmt"
 	"hash"
@@ -42,30 +43,32 @@ import (
 // at 10,000 roles; the record keeps each file's hash with its size and
 // modification time, and the next stamp reads again only the files whose
 // size or time differ, or whose time is so close to when they were last
-// read that a change since could have left the same time (see trusted).
+// read that a change since could have left the same time (see trustedAge).
 
-// record is what the cache keeps about one destination.
+// record is what the cache keeps about one destination, in gob: a JSON
+// record of a large guide's 40,000 files took a tenth of a second to read
+// and write.
 type record struct {
-	Format    int               `json:"format"`
-	Stamp     string            `json:"stamp"`
-	Roles     int               `json:"roles"`
-	Questions int               `json:"questions"`
-	Written   int               `json:"written"` // files the build wrote
-	Warnings  []diag.Diagnostic `json:"warnings,omitempty"`
-	Files     []fileStat        `json:"files"`
+	Format    int
+	Stamp     string
+	Roles     int
+	Questions int
+	Written   int // files the build wrote
+	Warnings  []diag.Diagnostic
+	Files     []fileStat
 	// Taken is when the stamp began to read the inputs, in nanoseconds
 	// since 1970; Inputs, what it found, by path.
-	Taken  int64       `json:"taken"`
-	Inputs []inputStat `json:"inputs"`
+	Taken  int64
+	Inputs []inputStat
 }
 
 // inputStat is an input file as a stamp read it.
 type inputStat struct {
-	fileStat
-	Sum string `json:"h"` // SHA-256, in hex
+	File fileStat
+	Sum  [32]byte // SHA-256
 }
 
-const recordFormat = 2
+const recordFormat = 3
 
 // trustedAge is how much older than the last stamp a file's modification
 // time must be for the file to be taken as unchanged when its size and
@@ -76,9 +79,9 @@ const trustedAge = 2 * time.Second
 // fileStat is a file of the destination or of the guide: its slash path,
 // size and modification time in nanoseconds.
 type fileStat struct {
-	Path  string `json:"p"`
-	Size  int64  `json:"s"`
-	MTime int64  `json:"t"`
+	Path  string
+	Size  int64
+	MTime int64
 }
 
 // recordPath is where the record of dest lives in the cache folder.
@@ -88,7 +91,7 @@ func recordPath(cacheDir, dest string) (string, error) {
 		return "", err
 	}
 	sum := sha256.Sum256([]byte(abs))
-	return filepath.Join(cacheDir, "outputs", hex.EncodeToString(sum[:8])+".json"), nil
+	return filepath.Join(cacheDir, "outputs", hex.EncodeToString(sum[:8])+".record"), nil
 }
 
 // readRecord returns the record of the last build published to dest, or
@@ -103,7 +106,7 @@ func readRecord(cacheDir, dest string) *record {
 		return nil
 	}
 	var rec record
-	if json.Unmarshal(data, &rec) != nil || rec.Format != recordFormat {
+	if gob.NewDecoder(bytes.NewReader(data)).Decode(&rec) != nil || rec.Format != recordFormat {
 		return nil
 	}
 	return &rec
@@ -139,12 +142,13 @@ func remember(cacheDir, dest string, st *stamped, res *Result, files map[string]
 	rec := record{Format: recordFormat, Stamp: st.sum, Roles: res.Roles, Questions: res.Questions, Written: res.Files,
 		Warnings: res.Warnings, Files: listing, Taken: st.taken, Inputs: make([]inputStat, len(st.files))}
 	for i, f := range st.files {
-		rec.Inputs[i] = inputStat{f, hex.EncodeToString(st.sums[i][:])}
+		rec.Inputs[i] = inputStat{f, st.sums[i]}
 	}
-	data, err := json.Marshal(rec)
-	if err != nil {
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(rec); err != nil {
 		return err
 	}
+	data := buf.Bytes()
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		return err
 	}
@@ -186,7 +190,8 @@ func prune(dir string, cutoff time.Time) {
 // isCacheFile reports whether name is a record, a roles cache or a
 // leftover of writing one.
 func isCacheFile(name string) bool {
-	for _, suffix := range []string{".json", ".json.tmp", ".roles", ".index"} {
+	// .json: records of guide before 2026-11-27.
+	for _, suffix := range []string{".json", ".json.tmp", ".record", ".record.tmp", ".roles", ".index"} {
 		if strings.HasSuffix(name, suffix) {
 			return true
 		}
@@ -297,8 +302,8 @@ func stamp(source string, opts Options, prev *record) (*stamped, error) {
 	known := map[string]inputStat{}
 	if prev != nil {
 		for _, in := range prev.Inputs {
-			if in.MTime < prev.Taken-int64(trustedAge) {
-				known[in.Path] = in
+			if in.File.MTime < prev.Taken-int64(trustedAge) {
+				known[in.File.Path] = in
 			}
 		}
 	}
@@ -324,11 +329,9 @@ func stamp(source string, opts Options, prev *record) (*stamped, error) {
 			files[i].Path = name
 			if in, ok := known[name]; ok {
 				info, err := fs.Stat(fsys, name)
-				if err == nil && info.Mode().IsRegular() && info.Size() == in.Size && info.ModTime().UnixNano() == in.MTime {
-					if n, err := hex.Decode(sums[i][:], []byte(in.Sum)); err == nil && n == sha256.Size {
-						files[i] = in.fileStat
-						return nil
-					}
+				if err == nil && info.Mode().IsRegular() && info.Size() == in.File.Size && info.ModTime().UnixNano() == in.File.MTime {
+					files[i], sums[i] = in.File, in.Sum
+					return nil
 				}
 			}
 			f, err := fsys.Open(name)

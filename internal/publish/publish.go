@@ -32,10 +32,13 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // Marker is the file that marks a folder as guide's output.
@@ -662,29 +665,43 @@ func (d *Dir) prune() error {
 			keep[dir] = true
 		}
 	}
-	return filepath.WalkDir(d.tmp, func(name string, e fs.DirEntry, err error) error {
+	// Folders are read on every core: a large site has ten thousand.
+	var g errgroup.Group
+	g.SetLimit(2 * runtime.GOMAXPROCS(0))
+	var walk func(rel string) error
+	walk = func(rel string) error {
+		dir := filepath.Join(d.tmp, filepath.FromSlash(rel))
+		entries, err := os.ReadDir(dir)
 		if err != nil {
 			return err
 		}
-		rel, err := filepath.Rel(d.tmp, name)
-		if err != nil {
-			return err
-		}
-		rel = filepath.ToSlash(rel)
-		if e.IsDir() {
-			if keep[rel] {
-				return nil
+		for _, e := range entries {
+			p := path.Join(rel, e.Name())
+			name := filepath.Join(dir, e.Name())
+			switch {
+			case e.IsDir() && keep[p]:
+				if !g.TryGo(func() error { return walk(p) }) {
+					if err := walk(p); err != nil {
+						return err
+					}
+				}
+			case e.IsDir():
+				if err := os.RemoveAll(name); err != nil {
+					return err
+				}
+			case !d.files[p] && p != Marker:
+				if err := os.Remove(name); err != nil {
+					return err
+				}
 			}
-			if err := os.RemoveAll(name); err != nil {
-				return err
-			}
-			return fs.SkipDir
-		}
-		if !d.files[rel] && rel != Marker {
-			return os.Remove(name)
 		}
 		return nil
-	})
+	}
+	err := walk(".")
+	if err1 := g.Wait(); err == nil {
+		err = err1
+	}
+	return err
 }
 
 // Abort gives up the build; the destination is untouched. A fresh working
