@@ -26,6 +26,8 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 	t0 := time.Now()
 	cache := opts.CacheDir != "" && !opts.NoCache
 	var st *stamped
+	var before *output
+	var popts publish.Options
 	var check []Phase
 	if cache {
 		// A stamp that cannot be made (an unreadable file) only means no
@@ -34,6 +36,16 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 		st, _ = stamp(source, opts, rec)
 		if st != nil {
 			kept, live := intact(dest, rec)
+			if kept {
+				// The output in place now is the spare after this
+				// build: see publish.Options.Spares.
+				before = &output{Stamp: rec.Stamp, Files: live}
+				popts.LiveStamp = rec.Stamp
+				popts.Live = infos(live)
+			}
+			if rec != nil && rec.Before != nil {
+				popts.Spares = map[string]map[string]publish.FileInfo{rec.Before.Stamp: infos(rec.Before.Files)}
+			}
 			if kept && rec.Stamp == st.sum {
 				check = []Phase{{"check: hash inputs, list output", time.Since(t0)}}
 				return &Result{Roles: rec.Roles, Questions: rec.Questions, Files: rec.Written, Warnings: rec.Warnings,
@@ -41,7 +53,7 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 			}
 			// Without a folder for the cache, the build goes on without.
 			if r, err := newReuse(opts.CacheDir, dest, st, rec, kept); err == nil {
-				opts.reuse, r.live = r, live
+				opts.reuse = r
 				defer r.Close()
 				defer os.Remove(r.next) // unless put in place below
 				defer os.Remove(indexPath(r.next))
@@ -52,10 +64,7 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 	// A build that keeps most files from the last has no use for reading
 	// the spare folder ahead.
 	reusing := opts.reuse != nil && opts.reuse.cache != nil
-	popts := publish.Options{SkipSame: !opts.NoCache, NoWarm: reusing}
-	if reusing {
-		popts.Live = opts.reuse.live
-	}
+	popts.SkipSame, popts.NoWarm = !opts.NoCache, reusing
 	dir, err := publish.Open(dest, source, popts)
 	if err != nil {
 		return nil, err
@@ -78,7 +87,7 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 	// Record the output only if nothing the build read changed while it
 	// ran: a file saved during the build may or may not be in it. The
 	// roles cache goes with the record: it describes this output.
-	if st != nil && !changedSince(source, st.files) && remember(opts.CacheDir, dest, st, res, dir.Files()) == nil && opts.reuse != nil {
+	if st != nil && !changedSince(source, st.files) && remember(opts.CacheDir, dest, st, res, dir.Files(), before) == nil && opts.reuse != nil {
 		opts.reuse.Close() // before its file is replaced
 		keepRoleCache(opts.CacheDir, dest, opts.reuse.next)
 	}

@@ -20,7 +20,6 @@ import (
 
 	"github.com/guide-build/guide/internal/content"
 	"github.com/guide-build/guide/internal/diag"
-	"github.com/guide-build/guide/internal/publish"
 	"github.com/guide-build/guide/internal/render"
 	"github.com/guide-build/guide/internal/search"
 	"github.com/guide-build/guide/internal/site"
@@ -73,8 +72,6 @@ type reuse struct {
 	// indexFile, when it belongs with cache.
 	index     *search.Saved
 	indexFile *os.File
-	// live is the destination's files, as listed before the build.
-	live map[string]publish.FileInfo
 }
 
 type inputSum struct {

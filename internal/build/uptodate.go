@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"encoding/gob"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash"
@@ -60,6 +60,15 @@ type record struct {
 	// since 1970; Inputs, what it found, by path.
 	Taken  int64
 	Inputs []inputStat
+	// Before is the output the build replaced, as it found it: its stamp
+	// and files. It is the spare folder now (see publish.Options.Spares).
+	Before *output
+}
+
+// output is an output folder's stamp and files.
+type output struct {
+	Stamp string
+	Files []fileStat
 }
 
 // inputStat is an input file as a stamp read it.
@@ -68,7 +77,7 @@ type inputStat struct {
 	Sum  [32]byte // SHA-256
 }
 
-const recordFormat = 3
+const recordFormat = 4
 
 // trustedAge is how much older than the last stamp a file's modification
 // time must be for the file to be taken as unchanged when its size and
@@ -79,9 +88,23 @@ const trustedAge = 2 * time.Second
 // fileStat is a file of the destination or of the guide: its slash path,
 // size and modification time in nanoseconds.
 type fileStat struct {
-	Path  string
-	Size  int64
-	MTime int64
+	Path     string
+	Size     int64
+	MTime    int64
+	Dev, Ino uint64 // where the system numbers files; else 0
+}
+
+func (f fileStat) info() publish.FileInfo {
+	return publish.FileInfo{Size: f.Size, MTime: f.MTime, Dev: f.Dev, Ino: f.Ino}
+}
+
+// infos returns files by path.
+func infos(files []fileStat) map[string]publish.FileInfo {
+	m := make(map[string]publish.FileInfo, len(files))
+	for _, f := range files {
+		m[f.Path] = f.info()
+	}
+	return m
 }
 
 // recordPath is where the record of dest lives in the cache folder.
@@ -113,24 +136,25 @@ func readRecord(cacheDir, dest string) *record {
 }
 
 // intact reports whether dest still holds, untouched, what the build of
-// rec left there, and if so, its files' details.
-func intact(dest string, rec *record) (bool, map[string]publish.FileInfo) {
+// rec left there, and if so, its files.
+func intact(dest string, rec *record) (bool, []fileStat) {
 	if rec == nil {
 		return false, nil
 	}
-	files, infos, err := listOutput(dest)
+	files, err := listOutput(dest)
 	if err != nil || !slices.Equal(files, rec.Files) {
 		return false, nil
 	}
-	return true, infos
+	return true, files
 }
 
 // remember writes the record of a build just published to dest. A record
 // that cannot be written only costs the next build its shortcut.
 //
 // files, when not nil, are the files of dest with their details, as the
-// publisher wrote them; else dest is listed.
-func remember(cacheDir, dest string, st *stamped, res *Result, files map[string]publish.FileInfo) error {
+// publisher wrote them; else dest is listed. before is the output the
+// build replaced, or nil.
+func remember(cacheDir, dest string, st *stamped, res *Result, files map[string]publish.FileInfo, before *output) error {
 	name, err := recordPath(cacheDir, dest)
 	if err != nil {
 		return err
@@ -140,7 +164,7 @@ func remember(cacheDir, dest string, st *stamped, res *Result, files map[string]
 		return err
 	}
 	rec := record{Format: recordFormat, Stamp: st.sum, Roles: res.Roles, Questions: res.Questions, Written: res.Files,
-		Warnings: res.Warnings, Files: listing, Taken: st.taken, Inputs: make([]inputStat, len(st.files))}
+		Warnings: res.Warnings, Files: listing, Taken: st.taken, Inputs: make([]inputStat, len(st.files)), Before: before}
 	for i, f := range st.files {
 		rec.Inputs[i] = inputStat{f, st.sums[i]}
 	}
@@ -209,25 +233,22 @@ func forget(cacheDir, dest string) {
 // listed returns the listing of dest, from files when not nil.
 func listed(dest string, files map[string]publish.FileInfo) ([]fileStat, error) {
 	if files == nil {
-		l, _, err := listOutput(dest)
-		return l, err
+		return listOutput(dest)
 	}
 	l := make([]fileStat, 0, len(files))
 	for p, fi := range files {
-		l = append(l, fileStat{p, fi.Size, fi.MTime})
+		l = append(l, fileStat{p, fi.Size, fi.MTime, fi.Dev, fi.Ino})
 	}
 	slices.SortFunc(l, func(a, b fileStat) int { return strings.Compare(a.Path, b.Path) })
 	return l, nil
 }
 
-// listOutput lists the files under dest, sorted by path, and returns their
-// details by path too. Folders are read on every core: a large site's
-// output is tens of thousands of files.
-func listOutput(dest string) ([]fileStat, map[string]publish.FileInfo, error) {
+// listOutput lists the files under dest, sorted by path. Folders are read
+// on every core: a large site's output is tens of thousands of files.
+func listOutput(dest string) ([]fileStat, error) {
 	var (
 		mu    sync.Mutex
 		files []fileStat
-		infos = map[string]publish.FileInfo{}
 		g     errgroup.Group
 	)
 	g.SetLimit(2 * runtime.GOMAXPROCS(0))
@@ -239,7 +260,6 @@ func listOutput(dest string) ([]fileStat, map[string]publish.FileInfo, error) {
 			return err
 		}
 		var here []fileStat
-		var hereInfo []publish.FileInfo
 		for _, e := range entries {
 			p := path.Join(rel, e.Name())
 			if e.IsDir() {
@@ -254,14 +274,11 @@ func listOutput(dest string) ([]fileStat, map[string]publish.FileInfo, error) {
 			if err != nil {
 				return err
 			}
-			here = append(here, fileStat{p, info.Size(), info.ModTime().UnixNano()})
-			hereInfo = append(hereInfo, publish.Info(info))
+			fi := publish.Info(info)
+			here = append(here, fileStat{p, fi.Size, fi.MTime, fi.Dev, fi.Ino})
 		}
 		mu.Lock()
 		files = append(files, here...)
-		for i, f := range here {
-			infos[f.Path] = hereInfo[i]
-		}
 		mu.Unlock()
 		return nil
 	}
@@ -270,10 +287,10 @@ func listOutput(dest string) ([]fileStat, map[string]publish.FileInfo, error) {
 		err = err1
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	slices.SortFunc(files, func(a, b fileStat) int { return strings.Compare(a.Path, b.Path) })
-	return files, infos, nil
+	return files, nil
 }
 
 // inputDirs are the folders of a guide whose files a build may read, besides

@@ -62,6 +62,18 @@ type Options struct {
 	// just listed them (see Info): Link takes a file's details from here
 	// rather than reading them again.
 	Live map[string]FileInfo
+	// LiveStamp names the output now in the destination, by what it was
+	// made from, when the caller knows it to be untouched since: Commit
+	// sets it aside under that name, so that a later build that knows the
+	// files of that output (Spares) can take the folder as it is.
+	LiveStamp string
+	// Spares holds the files of earlier outputs, by the name Commit set
+	// them aside under. A spare of one of those names is taken to hold
+	// exactly those files, untouched: guide alone writes in the folders
+	// beside the destination, and a folder a build gave up is set aside
+	// under another name. Link, making folders and Commit then need not
+	// look at the spare's files.
+	Spares map[string]map[string]FileInfo
 }
 
 // FileInfo is what tells a file of an output apart from another, or from
@@ -94,12 +106,16 @@ type Dir struct {
 	stopWarm chan struct{} // closed to stop warm; guarded by mu
 	warming  sync.WaitGroup
 
-	mu      sync.Mutex
-	mkMu    sync.Mutex // serialises mkdir in a recycled folder
-	dirs    map[string]bool
-	files   map[string]bool
-	infos   map[string]FileInfo // of every file written, once written
-	cleanup sync.WaitGroup
+	mu    sync.Mutex
+	mkMu  sync.Mutex // serialises mkdir in a recycled folder
+	dirs  map[string]bool
+	files map[string]bool
+	infos map[string]FileInfo // of every file written, once written
+	// known holds the files of the recycled folder, when it is a spare
+	// that Options.Spares describes; knownDirs, their folders.
+	known     map[string]FileInfo
+	knownDirs map[string]bool
+	cleanup   sync.WaitGroup
 }
 
 // Check refuses a destination that a build must not replace: the source
@@ -141,9 +157,29 @@ func Open(dest, source string, opts Options) (*Dir, error) {
 		return nil, err
 	}
 	spares, killed := leftovers(entries, dest)
+	// A spare whose files are known first.
+	slices.SortStableFunc(spares, func(a, b string) int {
+		_, ka := opts.Spares[spareStamp(a, dest)]
+		_, kb := opts.Spares[spareStamp(b, dest)]
+		switch {
+		case ka && !kb:
+			return -1
+		case kb && !ka:
+			return 1
+		}
+		return 0
+	})
 	for i, name := range spares {
 		if tmp, ok := claim(parent, name, prefix); ok {
 			d.tmp, d.recycled = tmp, true
+			if files, ok := opts.Spares[spareStamp(name, dest)]; ok {
+				d.known, d.knownDirs = files, map[string]bool{}
+				for p := range files {
+					for dir := path.Dir(p); dir != "." && !d.knownDirs[dir]; dir = path.Dir(dir) {
+						d.knownDirs[dir] = true
+					}
+				}
+			}
 			spares = slices.Delete(spares, i, i+1)
 			break
 		}
@@ -247,6 +283,11 @@ func leftovers(entries []fs.DirEntry, dest string) (spares, killed []string) {
 		}
 	}
 	return spares, killed
+}
+
+// spareStamp is the name Commit set the spare folder name aside under.
+func spareStamp(name, dest string) string {
+	return strings.TrimPrefix(name, "."+filepath.Base(dest)+".old-")
 }
 
 // claim renames the old output name, which an earlier commit set aside, to
@@ -424,7 +465,7 @@ func (d *Dir) Link(p, from string) error {
 		return err
 	}
 	src := filepath.Join(d.dest, filepath.FromSlash(from))
-	info, err := d.link(src, from, name)
+	info, err := d.link(src, p, from, name)
 	if err != nil {
 		d.fail()
 		return fmt.Errorf("keeping %s: %w", p, err)
@@ -433,7 +474,7 @@ func (d *Dir) Link(p, from string) error {
 	return nil
 }
 
-func (d *Dir) link(src, from, name string) (FileInfo, error) {
+func (d *Dir) link(src, p, from, name string) (FileInfo, error) {
 	live, ok := d.opts.Live[from]
 	if !ok || live.Ino == 0 {
 		fi, err := os.Lstat(src)
@@ -446,6 +487,9 @@ func (d *Dir) link(src, from, name string) (FileInfo, error) {
 		live = Info(fi)
 	}
 	if d.recycled {
+		if k, ok := d.known[p]; ok && live.same(k) {
+			return live, nil // linked by the build before
+		}
 		fi, err := os.Lstat(name)
 		switch {
 		case err == nil && live.same(Info(fi)):
@@ -497,10 +541,39 @@ func (d *Dir) Adopt(parent, name string) error {
 	}
 	for _, e := range entries {
 		if e.IsDir() {
-			return os.Rename(filepath.Join(dir, e.Name()), filepath.Join(dir, name))
+			if err := os.Rename(filepath.Join(dir, e.Name()), filepath.Join(dir, name)); err != nil {
+				return err
+			}
+			d.moveKnown(path.Join(parent, e.Name()), path.Join(parent, name))
+			return nil
 		}
 	}
 	return nil
+}
+
+// moveKnown notes that the recycled folder's folder from is now to.
+func (d *Dir) moveKnown(from, to string) {
+	if d.known == nil {
+		return
+	}
+	move := func(p string) string {
+		if p == from {
+			return to
+		}
+		if rest, ok := strings.CutPrefix(p, from+"/"); ok {
+			return to + "/" + rest
+		}
+		return p
+	}
+	known := make(map[string]FileInfo, len(d.known))
+	for p, fi := range d.known {
+		known[move(p)] = fi
+	}
+	dirs := make(map[string]bool, len(d.knownDirs))
+	for p := range d.knownDirs {
+		dirs[move(p)] = true
+	}
+	d.known, d.knownDirs = known, dirs
 }
 
 // mkdir makes the folder dir (a slash path) in the working folder. In a
@@ -522,9 +595,15 @@ func (d *Dir) mkdir(dir string) error {
 	for i := len(parts) - 1; i >= 0; i-- {
 		p := parts[i]
 		d.mu.Lock()
-		known := d.dirs[p]
+		made := d.dirs[p]
 		d.mu.Unlock()
-		if known {
+		if made {
+			continue
+		}
+		if d.knownDirs[p] {
+			d.mu.Lock()
+			d.dirs[p] = true
+			d.mu.Unlock()
 			continue
 		}
 		q := filepath.Join(d.tmp, filepath.FromSlash(p))
@@ -635,8 +714,11 @@ func (d *Dir) Commit() error {
 	}
 	// Set the old output aside for the next build to reuse. The new site is
 	// in place whatever happens now: failing here is not failing the build.
-	aside := filepath.Join(filepath.Dir(d.dest), "."+filepath.Base(d.dest)+".old-"+filepath.Base(old)[len(filepath.Base(d.dest))+6:])
-	if os.Rename(old, aside) != nil {
+	prefix := filepath.Join(filepath.Dir(d.dest), "."+filepath.Base(d.dest)+".old-")
+	if s := d.opts.LiveStamp; s != "" && fs.ValidPath(s) && !strings.Contains(s, "/") && os.Rename(old, prefix+s) == nil {
+		return nil
+	}
+	if os.Rename(old, prefix+filepath.Base(old)[len(filepath.Base(d.dest))+6:]) != nil {
 		os.RemoveAll(old)
 	}
 	return nil
@@ -664,6 +746,9 @@ func (d *Dir) prune() error {
 		for dir := path.Dir(p); !keep[dir]; dir = path.Dir(dir) {
 			keep[dir] = true
 		}
+	}
+	if d.known != nil {
+		return d.pruneKnown(keep)
 	}
 	// Folders are read on every core: a large site has ten thousand.
 	var g errgroup.Group
@@ -702,6 +787,27 @@ func (d *Dir) prune() error {
 		err = err1
 	}
 	return err
+}
+
+// pruneKnown is prune for a spare whose files are known: it deletes those
+// this build did not write, and the folders it has no use for, without
+// reading any folder.
+func (d *Dir) pruneKnown(keep map[string]bool) error {
+	for p := range d.known {
+		if !d.files[p] && p != Marker && keep[path.Dir(p)] {
+			if err := os.Remove(filepath.Join(d.tmp, filepath.FromSlash(p))); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+		}
+	}
+	for dir := range d.knownDirs {
+		if !keep[dir] && keep[path.Dir(dir)] {
+			if err := os.RemoveAll(filepath.Join(d.tmp, filepath.FromSlash(dir))); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // Abort gives up the build; the destination is untouched. A fresh working

@@ -683,3 +683,101 @@ func TestFilesMatchAListing(t *testing.T) {
 		check(fmt.Sprintf("links, live listing given: %v", live), d)
 	}
 }
+
+// A spare set aside under the stamp of its output, whose files the next
+// build is given, is taken as it is: what the build does not write is
+// deleted, folders it renames (Adopt) are followed, and the result is the
+// new build's files alone. A spare a failed build set aside is not taken
+// for the output it came from.
+func TestKnownSparesAreTakenAsTheyAre(t *testing.T) {
+	root := t.TempDir()
+	dest := filepath.Join(root, "public")
+	src := filepath.Join(root, "src")
+	listing := func() map[string]FileInfo {
+		t.Helper()
+		out := map[string]FileInfo{}
+		err := filepath.WalkDir(dest, func(p string, e fs.DirEntry, err error) error {
+			if err != nil || e.IsDir() {
+				return err
+			}
+			fi, err := e.Info()
+			if err != nil {
+				return err
+			}
+			rel, _ := filepath.Rel(dest, p)
+			out[filepath.ToSlash(rel)] = Info(fi)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	publishWith := func(opts Options, files map[string]string, links map[string]string, adopt string, abort bool) *Dir {
+		t.Helper()
+		d, err := Open(dest, src, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if adopt != "" {
+			if err := d.Adopt("v", adopt); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for p, from := range links {
+			if err := d.Link(p, from); err != nil {
+				t.Fatal(err)
+			}
+		}
+		write(t, d, files)
+		if abort {
+			if err := d.Abort(); err != nil {
+				t.Fatal(err)
+			}
+			return d
+		}
+		if err := d.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		d.Wait()
+		return d
+	}
+	// Build 1, then build 2 with build 1's output named s1.
+	publishWith(Options{}, map[string]string{"index.html": "1", "gone.html": "g", "old/x.html": "x", "v/a/r/0.js": "r0", "v/a/r/1.js": "r1"}, nil, "", false)
+	first := listing()
+	publishWith(Options{LiveStamp: "s1", Live: first}, map[string]string{"index.html": "2", "v/b/r/0.js": "r0", "v/b/r/1.js": "r1"}, nil, "", false)
+	second := listing()
+
+	// Build 3 recycles build 1's folder, knowing its files.
+	d := publishWith(Options{LiveStamp: "s2", Live: second, Spares: map[string]map[string]FileInfo{"s1": first}, SkipSame: true},
+		map[string]string{"index.html": "3", "new/y.html": "y"}, map[string]string{"v/c/r/0.js": "v/b/r/0.js"}, "c", false)
+	if d.known == nil {
+		t.Fatal("the third build did not take the spare named s1 as known")
+	}
+	want := map[string]string{"index.html": "3", "new/y.html": "y", "v/c/r/0.js": "r0", Marker: markerText}
+	if got := publishtest.Tree(t, dest); !maps.Equal(got, want) {
+		t.Errorf("after a known spare: %v; want %v", got, want)
+	}
+	if got := d.Files(); !maps.Equal(got, listing()) {
+		t.Errorf("Files() = %v; a listing finds %v", got, listing())
+	}
+	for _, stale := range []string{"old", "v/a", "v/b", "gone.html"} {
+		if _, err := os.Lstat(filepath.Join(dest, stale)); err == nil {
+			t.Errorf("%s is still there", stale)
+		}
+	}
+
+	// A build that fails sets its folder (build 2's, named s2) aside under
+	// another name: the next build, told of s2, does not trust it.
+	third := listing()
+	publishWith(Options{LiveStamp: "s3", Live: third, SkipSame: true}, map[string]string{"index.html": "4", "stray.html": "s"}, nil, "", true)
+	d = publishWith(Options{LiveStamp: "s3", Live: third, Spares: map[string]map[string]FileInfo{"s2": second}, SkipSame: true},
+		map[string]string{"index.html": "5"}, nil, "", false)
+	if d.known != nil {
+		t.Error("a folder a failed build set aside was taken as known")
+	}
+	want = map[string]string{"index.html": "5", Marker: markerText}
+	if got := publishtest.Tree(t, dest); !maps.Equal(got, want) {
+		t.Errorf("after a failed build: %v; want %v", got, want)
+	}
+}
