@@ -318,3 +318,113 @@ func benchRoles(b *testing.B, n int) (*loaded, []*site.Role) {
 	}
 	return g, roles
 }
+
+// BenchmarkRebuildOneRole publishes a copy of the guide in
+// $GUIDE_BENCH_SOURCE (else the small test guide) with a cache, as guide
+// build does, then edits one role's summary and publishes again, once per
+// iteration: the time of a rebuild after one role changed.
+//
+//	GUIDE_BENCH_SOURCE=/tmp/guide-bench/corpus-10000 go test -run XXX \
+//	    -bench RebuildOneRole -benchtime 5x ./internal/build
+func BenchmarkRebuildOneRole(b *testing.B) {
+	src := filepath.Join(b.TempDir(), "guide")
+	if dir := os.Getenv("GUIDE_BENCH_SOURCE"); dir != "" {
+		copyGuide(b, dir, src)
+	} else {
+		for name, f := range smallGuide(b) {
+			p := filepath.Join(src, filepath.FromSlash(name))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				b.Fatal(err)
+			}
+			if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	// Files saved an hour ago, as a guide's files mostly are.
+	hour := time.Now().Add(-time.Hour)
+	filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			os.Chtimes(p, hour, hour)
+		}
+		return err
+	})
+	roles, err := filepath.Glob(filepath.Join(src, "content", "roles", "*.md"))
+	if err != nil || len(roles) == 0 {
+		b.Fatalf("no roles in %s: %v", src, err)
+	}
+	// A role in the middle that is not a draft.
+	roles = slices.DeleteFunc(roles, func(p string) bool {
+		data, err := os.ReadFile(p)
+		return err != nil || strings.Contains(string(data), "draft")
+	})
+	role := roles[len(roles)/2]
+	dest := filepath.Join(b.TempDir(), "public")
+	opts := Options{Theme: guide.Theme, CacheDir: b.TempDir(), TuneGC: true}
+	if _, err := Publish(context.Background(), src, dest, opts); err != nil {
+		b.Fatal(err)
+	}
+	original, err := os.ReadFile(role)
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := 0
+	edit := func() {
+		n++
+		edited := strings.Replace(string(original), "summary:", fmt.Sprintf("summary: Edited %d.", n), 1)
+		if edited == string(original) {
+			edited = string(original) + fmt.Sprintf("\nEdited %d.\n", n)
+		}
+		if err := os.WriteFile(role, []byte(edited), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	rebuild := func() {
+		res, err := Publish(context.Background(), src, dest, opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Reused != res.Roles-1 {
+			b.Fatalf("%d of %d roles taken from the cache; want all but one", res.Reused, res.Roles)
+		}
+	}
+	// The first two rebuilds link every kept file anew, into a new folder
+	// and then into the cold build's: from the third on, the spare shares
+	// them already, as it does while a writer edits.
+	for range 2 {
+		edit()
+		rebuild()
+	}
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		edit()
+		b.StartTimer()
+		rebuild()
+	}
+}
+
+// copyGuide copies the guide folder from to the folder to.
+func copyGuide(b *testing.B, from, to string) {
+	b.Helper()
+	err := filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		if d.IsDir() {
+			if rel == "public" {
+				return fs.SkipDir
+			}
+			return os.MkdirAll(filepath.Join(to, rel), 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(to, rel), data, 0o644)
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+}
