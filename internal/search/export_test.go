@@ -205,22 +205,22 @@ func TestWriteFromMatchesAFullWrite(t *testing.T) {
 				}
 			}
 			got := map[string][]byte{}
+			put := putInto(got)
 			kept := 0
 			keptFiles := map[string]bool{}
 			var mu sync.Mutex
 			keep := func(p, from string) error {
-				mu.Lock()
-				defer mu.Unlock()
-				b, ok := before[from]
+				b, ok := before[from] // read only
 				if !ok {
 					return fmt.Errorf("keeping %s: the last build has no %s", p, from)
 				}
-				got[p] = b
+				mu.Lock()
 				keptFiles[p] = true
 				kept++
-				return nil
+				mu.Unlock()
+				return put(p, b)
 			}
-			if _, err := next.WriteFrom(s, "v2", putInto(got), &Prior{Saved: saved, Changed: changed, Keep: keep}); err != nil {
+			if _, err := next.WriteFrom(s, "v2", put, &Prior{Saved: saved, Changed: changed, Keep: keep}); err != nil {
 				t.Fatal(err)
 			}
 			full := NewIndex()
