@@ -1,16 +1,12 @@
 package build
 
 import (
-	"bufio"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"errors"
-	"hash/crc32"
 	"html/template"
-	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -18,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/guide-build/guide/internal/cachefile"
 	"github.com/guide-build/guide/internal/content"
 	"github.com/guide-build/guide/internal/diag"
 	"github.com/guide-build/guide/internal/render"
@@ -165,7 +162,7 @@ func (g *loaded) saveIndex(r *reuse, sink linker) func(render.Sink) error {
 		if err != nil {
 			return nil
 		}
-		_, err = saved.WriteTo(f)
+		err = saved.Save(f)
 		if err1 := f.Close(); err != nil || err1 != nil {
 			os.Remove(name)
 		}
@@ -214,13 +211,9 @@ func (c *roleCache) Close() {
 	}
 }
 
-// The file: roleCacheMagic, the format as a uvarint, the length of the
-// head as a uvarint, the head, the blocks, and a CRC-32C of all before it,
-// four bytes little-endian. The head holds everything but the blocks
-// (each role's Refs and search terms, in role order), and their lengths;
-// see writeRoleCache for its fields.
-
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+// The file is a cachefile of roleCacheMagic: its head holds everything but
+// the blocks (each role's Refs and search terms, in role order), and their
+// lengths; see writeRoleCache for its fields.
 
 // writeRoleCache writes c to name, as a new file.
 func writeRoleCache(name string, c *roleCache) (err error) {
@@ -235,56 +228,56 @@ func writeRoleCache(name string, c *roleCache) (err error) {
 			size += len(d.File) + len(d.Message) + 16
 		}
 	}
-	e := enc{b: make([]byte, 0, size+len(c.pages)*64)}
-	e.str(c.stamp)
-	e.raw(c.context[:])
-	e.raw(c.structure[:])
-	e.str(c.version)
-	e.uint(uint64(len(c.terms)))
+	e := cachefile.Enc{B: make([]byte, 0, size+len(c.pages)*64)}
+	e.Str(c.stamp)
+	e.Raw(c.context[:])
+	e.Raw(c.structure[:])
+	e.Str(c.version)
+	e.Uint(uint64(len(c.terms)))
 	for _, t := range c.terms {
-		e.str(t)
+		e.Str(t)
 	}
-	e.uint(uint64(len(c.order)))
+	e.Uint(uint64(len(c.order)))
 	for _, file := range c.order {
 		r := c.roles[file]
-		e.str(file)
-		e.raw(r.sum[:])
+		e.Str(file)
+		e.Raw(r.sum[:])
 		h := r.header
-		e.str(h.Slug)
-		e.str(h.Title)
-		e.str(h.Department)
-		e.bool(h.Draft)
-		e.int(int64(h.Weight))
-		e.str(string(r.facts.Summary))
-		e.str(r.facts.SummaryText)
+		e.Str(h.Slug)
+		e.Str(h.Title)
+		e.Str(h.Department)
+		e.Bool(h.Draft)
+		e.Int(int64(h.Weight))
+		e.Str(string(r.facts.Summary))
+		e.Str(r.facts.SummaryText)
 		t, err := r.facts.Updated.MarshalBinary()
 		if err != nil {
 			return err
 		}
-		e.str(string(t))
-		e.uint(uint64(r.facts.Questions))
+		e.Str(string(t))
+		e.Uint(uint64(r.facts.Questions))
 		counts := r.facts.Refs.Counts()
-		e.uint(uint64(len(counts)))
+		e.Uint(uint64(len(counts)))
 		for _, n := range counts {
-			e.uint(uint64(n))
+			e.Uint(uint64(n))
 		}
-		e.uint(uint64(r.facts.Refs.Len()))
-		e.str(string(r.docs))
-		e.uint(uint64(r.terms.Len()))
-		e.uint(uint64(len(r.warnings)))
+		e.Uint(uint64(r.facts.Refs.Len()))
+		e.Str(string(r.docs))
+		e.Uint(uint64(r.terms.Len()))
+		e.Uint(uint64(len(r.warnings)))
 		for _, d := range r.warnings {
-			e.str(d.File)
-			e.uint(uint64(d.Line))
-			e.uint(uint64(d.Col))
-			e.uint(uint64(d.Severity))
-			e.str(d.Message)
+			e.Str(d.File)
+			e.Uint(uint64(d.Line))
+			e.Uint(uint64(d.Col))
+			e.Uint(uint64(d.Severity))
+			e.Str(d.Message)
 		}
 	}
-	e.uint(uint64(len(c.pages)))
+	e.Uint(uint64(len(c.pages)))
 	for _, p := range slices.Sorted(maps.Keys(c.pages)) {
 		key := c.pages[p]
-		e.str(p)
-		e.raw(key[:])
+		e.Str(p)
+		e.Raw(key[:])
 	}
 	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
@@ -298,34 +291,26 @@ func writeRoleCache(name string, c *roleCache) (err error) {
 			os.Remove(name)
 		}
 	}()
-	crc := crc32.New(castagnoli)
-	w := bufio.NewWriterSize(io.MultiWriter(f, crc), 1<<20)
-	w.WriteString(roleCacheMagic)
-	w.Write(binary.AppendUvarint(nil, roleCacheFormat))
-	w.Write(binary.AppendUvarint(nil, uint64(len(e.b))))
-	w.Write(e.b)
-	var buf []byte
-	for _, file := range c.order {
-		r := c.roles[file]
-		for _, b := range []site.Block{r.facts.Refs.Block, r.terms} {
-			data, err := b.Bytes(buf)
-			if err != nil {
-				return err
+	return cachefile.Write(f, roleCacheMagic, roleCacheFormat, e.B, func(write func([]byte) error) error {
+		var buf []byte
+		for _, file := range c.order {
+			r := c.roles[file]
+			for _, b := range []site.Block{r.facts.Refs.Block, r.terms} {
+				data, err := b.Bytes(buf)
+				if err != nil {
+					return err
+				}
+				if !b.InMemory() {
+					buf = data
+				}
+				if err := write(data); err != nil {
+					return err
+				}
 			}
-			if !b.InMemory() {
-				buf = data
-			}
-			w.Write(data)
 		}
-	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	_, err = f.Write(binary.LittleEndian.AppendUint32(nil, crc.Sum32()))
-	return err
+		return nil
+	})
 }
-
-var errCacheDamaged = errors.New("the roles cache is damaged")
 
 // openRoleCache reads the cache at name. Its blocks stay in the file, which
 // stays open until Close.
@@ -344,172 +329,64 @@ func openRoleCache(name string) (c *roleCache, err error) {
 		return nil, err
 	}
 	size := info.Size()
-	if size < int64(len(roleCacheMagic))+4 {
-		return nil, errCacheDamaged
-	}
-	crc := crc32.New(castagnoli)
-	if _, err := io.Copy(crc, io.NewSectionReader(f, 0, size-4)); err != nil {
+	head, off, err := cachefile.Read(f, size, roleCacheMagic, roleCacheFormat)
+	if err != nil {
 		return nil, err
 	}
-	var tail [4]byte
-	if _, err := f.ReadAt(tail[:], size-4); err != nil {
-		return nil, err
-	}
-	if binary.LittleEndian.Uint32(tail[:]) != crc.Sum32() {
-		return nil, errCacheDamaged
-	}
-	r := bufio.NewReader(io.NewSectionReader(f, 0, size-4))
-	magic := make([]byte, len(roleCacheMagic))
-	if _, err := io.ReadFull(r, magic); err != nil || string(magic) != roleCacheMagic {
-		return nil, errCacheDamaged
-	}
-	if format, err := binary.ReadUvarint(r); err != nil || format != roleCacheFormat {
-		return nil, errCacheDamaged
-	}
-	n, err := binary.ReadUvarint(r)
-	if err != nil || n > uint64(size) {
-		return nil, errCacheDamaged
-	}
-	head := make([]byte, n)
-	if _, err := io.ReadFull(r, head); err != nil {
-		return nil, errCacheDamaged
-	}
-	// Where the blocks start.
-	off := int64(len(roleCacheMagic)) + int64(len(binary.AppendUvarint(nil, roleCacheFormat))) + int64(len(binary.AppendUvarint(nil, n))) + int64(n)
-	d := dec{b: head}
+	d := cachefile.NewDec(head)
 	c = &roleCache{f: f, roles: map[string]*cachedRole{}}
-	c.stamp = d.str()
-	copy(c.context[:], d.raw(32))
-	copy(c.structure[:], d.raw(32))
-	c.version = d.str()
-	c.terms = make([]string, d.count())
+	c.stamp = d.Str()
+	copy(c.context[:], d.Raw(32))
+	copy(c.structure[:], d.Raw(32))
+	c.version = d.Str()
+	c.terms = make([]string, d.Count(1))
 	for i := range c.terms {
-		c.terms[i] = d.str()
+		c.terms[i] = d.Str()
 	}
-	roles := d.count()
+	roles := d.Count(1)
 	for range roles {
-		file := d.str()
+		file := d.Str()
 		r := &cachedRole{}
-		copy(r.sum[:], d.raw(32))
-		r.header = content.Header{File: file, Slug: d.str(), Title: d.str(), Department: d.str(), Draft: d.bool(), Weight: int(d.int())}
-		r.facts.Summary = template.HTML(d.str())
-		r.facts.SummaryText = d.str()
-		if err := r.facts.Updated.UnmarshalBinary([]byte(d.str())); err != nil {
-			return nil, errCacheDamaged
+		copy(r.sum[:], d.Raw(32))
+		r.header = content.Header{File: file, Slug: d.Str(), Title: d.Str(), Department: d.Str(), Draft: d.Bool(), Weight: int(d.Int())}
+		r.facts.Summary = template.HTML(d.Str())
+		r.facts.SummaryText = d.Str()
+		if err := r.facts.Updated.UnmarshalBinary([]byte(d.Str())); err != nil {
+			return nil, cachefile.ErrDamaged
 		}
-		r.facts.Questions = int(d.uint())
-		counts := make([]uint32, d.count())
+		r.facts.Questions = int(d.Uint())
+		counts := make([]uint32, d.Count(1))
 		for i := range counts {
-			counts[i] = uint32(d.uint())
+			counts[i] = uint32(d.Uint())
 		}
-		refs := d.size(size - off)
+		refs := d.Size(size - 4 - off)
 		r.facts.Refs = site.NewRefs(counts, site.Stored(f, off, refs))
 		off += int64(refs)
-		r.docs = []byte(d.str())
-		terms := d.size(size - off)
+		r.docs = []byte(d.Str())
+		terms := d.Size(size - 4 - off)
 		r.terms = site.Stored(f, off, terms)
 		off += int64(terms)
-		r.warnings = make(diag.List, d.count())
+		r.warnings = make(diag.List, d.Count(1))
 		for i := range r.warnings {
-			r.warnings[i] = diag.Diagnostic{File: d.str(), Line: int(d.uint()), Col: int(d.uint()), Severity: diag.Severity(d.uint()), Message: d.str()}
+			r.warnings[i] = diag.Diagnostic{File: d.Str(), Line: int(d.Uint()), Col: int(d.Uint()), Severity: diag.Severity(d.Uint()), Message: d.Str()}
 		}
-		if d.err != nil {
-			return nil, errCacheDamaged
+		if d.Err() != nil {
+			return nil, d.Err()
 		}
 		c.roles[file] = r
 		c.order = append(c.order, file)
 	}
 	c.pages = map[string][32]byte{}
-	for range d.count() {
-		p := d.str()
+	for range d.Count(33) {
+		p := d.Str()
 		var key [32]byte
-		copy(key[:], d.raw(32))
+		copy(key[:], d.Raw(32))
 		c.pages[p] = key
 	}
-	if d.err != nil || len(d.b) > 0 || off != size-4 {
-		return nil, errCacheDamaged
+	if d.Err() != nil || d.Len() > 0 || off != size-4 {
+		return nil, cachefile.ErrDamaged
 	}
 	return c, nil
-}
-
-// enc appends the fields of a cache's head.
-type enc struct{ b []byte }
-
-func (e *enc) uint(n uint64) { e.b = binary.AppendUvarint(e.b, n) }
-func (e *enc) int(n int64)   { e.b = binary.AppendVarint(e.b, n) }
-func (e *enc) raw(b []byte)  { e.b = append(e.b, b...) }
-func (e *enc) str(s string)  { e.uint(uint64(len(s))); e.b = append(e.b, s...) }
-func (e *enc) bool(v bool) {
-	if v {
-		e.uint(1)
-	} else {
-		e.uint(0)
-	}
-}
-
-// dec reads what enc wrote. The first failure sticks: every later read
-// gives zero values, and err says what went wrong.
-type dec struct {
-	b   []byte
-	err error
-}
-
-func (d *dec) fail() { d.err, d.b = errCacheDamaged, nil }
-
-func (d *dec) uint() uint64 {
-	n, k := binary.Uvarint(d.b)
-	if k <= 0 {
-		d.fail()
-		return 0
-	}
-	d.b = d.b[k:]
-	return n
-}
-
-func (d *dec) int() int64 {
-	n, k := binary.Varint(d.b)
-	if k <= 0 {
-		d.fail()
-		return 0
-	}
-	d.b = d.b[k:]
-	return n
-}
-
-func (d *dec) raw(n int) []byte {
-	if n > len(d.b) {
-		d.fail()
-		return make([]byte, n)
-	}
-	b := d.b[:n]
-	d.b = d.b[n:]
-	return b
-}
-
-// size reads a length of at most limit.
-func (d *dec) size(limit int64) int {
-	n := d.uint()
-	if n > uint64(limit) {
-		d.fail()
-		return 0
-	}
-	return int(n)
-}
-
-// count reads a number of items, each at least a byte long.
-func (d *dec) count() int { return d.size(int64(len(d.b))) }
-
-func (d *dec) str() string { return string(d.raw(d.count())) }
-
-func (d *dec) bool() bool {
-	switch d.uint() {
-	case 0:
-		return false
-	case 1:
-		return true
-	}
-	d.fail()
-	return false
 }
 
 // structureOf hashes the headers a site is made from, in file order.

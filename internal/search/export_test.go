@@ -176,7 +176,7 @@ func TestWriteFromMatchesAFullWrite(t *testing.T) {
 			// As the next build reads it back.
 			saved.Tag = "build 1"
 			var file bytes.Buffer
-			if _, err := saved.WriteTo(&file); err != nil {
+			if err := saved.Save(&file); err != nil {
 				t.Fatal(err)
 			}
 			if saved, err = ReadSaved(bytes.NewReader(file.Bytes()), int64(file.Len())); err != nil {
@@ -270,7 +270,7 @@ func TestReadSavedRefusesDamage(t *testing.T) {
 		t.Fatal(err)
 	}
 	var file bytes.Buffer
-	if _, err := saved.WriteTo(&file); err != nil {
+	if err := saved.Save(&file); err != nil {
 		t.Fatal(err)
 	}
 	good := file.Bytes()

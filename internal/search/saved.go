@@ -1,12 +1,10 @@
 package search
 
 import (
-	"bufio"
 	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
-	"hash/crc32"
 	"io"
 	"maps"
 	"math"
@@ -16,6 +14,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/guide-build/guide/internal/cachefile"
 	"github.com/guide-build/guide/internal/site"
 )
 
@@ -483,201 +482,94 @@ func (inv *inverted) fillRaw(old *Saved, terms []int) error {
 
 var errSavedDamaged = fmt.Errorf("search: %w: the saved index came back damaged", site.ErrStore)
 
-// The file a Saved is kept in: savedMagic, the format as a uvarint, the
-// length of the head as a uvarint, the head, every term's postings in term
-// order, and a CRC-32C of all before it, four bytes little-endian.
+// The file a Saved is kept in is a cachefile of savedMagic: its head
+// holds all but every term's postings, which follow as its blocks, in term
+// order.
 
 const (
 	savedMagic  = "guide index cache\n"
 	savedFormat = 1
 )
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
-
-// WriteTo writes s to w.
-func (s *Saved) WriteTo(w io.Writer) (int64, error) {
-	var h []byte
-	str := func(v string) { h = appendLen(h, v) }
-	num := func(v uint64) { h = binary.AppendUvarint(h, v) }
-	float := func(v float64) { h = binary.LittleEndian.AppendUint64(h, math.Float64bits(v)) }
-	str(s.Tag)
-	str(s.Version)
-	num(uint64(s.docs))
-	float(s.avg)
-	float(s.top)
-	num(uint64(s.kindBits))
-	num(uint64(s.idxBits))
-	num(uint64(len(s.terms)))
+// Save writes s to w.
+func (s *Saved) Save(w io.Writer) error {
+	var e cachefile.Enc
+	e.Str(s.Tag)
+	e.Str(s.Version)
+	e.Uint(uint64(s.docs))
+	e.Float(s.avg)
+	e.Float(s.top)
+	e.Uint(uint64(s.kindBits))
+	e.Uint(uint64(s.idxBits))
+	e.Uint(uint64(len(s.terms)))
 	for _, t := range s.terms {
-		num(uint64(t.df))
-		float(t.best)
-		num(uint64(t.raw.Len()))
-		str(t.first)
-		num(uint64(len(t.max)))
+		e.Uint(uint64(t.df))
+		e.Float(t.best)
+		e.Uint(uint64(t.raw.Len()))
+		e.Str(t.first)
+		e.Uint(uint64(len(t.max)))
 		for _, m := range t.max {
-			h = append(h, byte(m))
+			e.Raw([]byte{byte(m)})
 		}
 	}
-	num(uint64(len(s.files)))
+	e.Uint(uint64(len(s.files)))
 	for _, name := range slices.Sorted(maps.Keys(s.files)) {
 		k := s.files[name]
-		str(name)
-		h = append(h, k[:]...)
+		e.Str(name)
+		e.Raw(k[:])
 	}
-	crc := crc32.New(castagnoli)
-	cw := &countWriter{w: io.MultiWriter(w, crc)}
-	bw := bufio.NewWriterSize(cw, 1<<20)
-	bw.WriteString(savedMagic)
-	bw.Write(binary.AppendUvarint(nil, savedFormat))
-	bw.Write(binary.AppendUvarint(nil, uint64(len(h))))
-	bw.Write(h)
-	var buf []byte
-	for _, t := range s.terms {
-		b, err := t.raw.Bytes(buf)
-		if err != nil {
-			return cw.n, err
+	return cachefile.Write(w, savedMagic, savedFormat, e.B, func(write func([]byte) error) error {
+		var buf []byte
+		for _, t := range s.terms {
+			b, err := t.raw.Bytes(buf)
+			if err != nil {
+				return err
+			}
+			if !t.raw.InMemory() {
+				buf = b
+			}
+			if err := write(b); err != nil {
+				return err
+			}
 		}
-		if !t.raw.InMemory() {
-			buf = b
-		}
-		bw.Write(b)
-	}
-	if err := bw.Flush(); err != nil {
-		return cw.n, err
-	}
-	n, err := w.Write(binary.LittleEndian.AppendUint32(nil, crc.Sum32()))
-	return cw.n + int64(n), err
+		return nil
+	})
 }
 
-type countWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countWriter) Write(b []byte) (int, error) {
-	n, err := c.w.Write(b)
-	c.n += int64(n)
-	return n, err
-}
-
-func appendLen(b []byte, s string) []byte {
-	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
-}
-
-// ReadSaved reads a Saved that WriteTo wrote to r, size bytes long. The
+// ReadSaved reads a Saved that Save wrote to r, size bytes long. The
 // postings stay in r, which must stay open while the Saved is used.
 func ReadSaved(r io.ReaderAt, size int64) (*Saved, error) {
-	if size < int64(len(savedMagic))+4 {
-		return nil, errSavedDamaged
-	}
-	crc := crc32.New(castagnoli)
-	if _, err := io.Copy(crc, io.NewSectionReader(r, 0, size-4)); err != nil {
+	head, off, err := cachefile.Read(r, size, savedMagic, savedFormat)
+	if err != nil {
 		return nil, err
 	}
-	var tail [4]byte
-	if _, err := r.ReadAt(tail[:], size-4); err != nil {
-		return nil, err
-	}
-	if binary.LittleEndian.Uint32(tail[:]) != crc.Sum32() {
-		return nil, errSavedDamaged
-	}
-	br := bufio.NewReader(io.NewSectionReader(r, 0, size-4))
-	magic := make([]byte, len(savedMagic))
-	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != savedMagic {
-		return nil, errSavedDamaged
-	}
-	if f, err := binary.ReadUvarint(br); err != nil || f != savedFormat {
-		return nil, errSavedDamaged
-	}
-	n, err := binary.ReadUvarint(br)
-	if err != nil || n > uint64(size) {
-		return nil, errSavedDamaged
-	}
-	h := make([]byte, n)
-	if _, err := io.ReadFull(br, h); err != nil {
-		return nil, errSavedDamaged
-	}
-	off := int64(len(savedMagic)) + int64(len(binary.AppendUvarint(nil, savedFormat))) + int64(len(binary.AppendUvarint(nil, n))) + int64(n)
-	d := &decoder{b: h}
-	s := &Saved{Tag: d.str(), Version: d.str(), docs: int(d.num()), avg: d.float(), top: d.float(),
-		kindBits: uint(d.num()), idxBits: uint(d.num()), files: map[string][32]byte{}}
-	s.terms = make([]savedTerm, d.count(12))
+	d := cachefile.NewDec(head)
+	s := &Saved{Tag: d.Str(), Version: d.Str(), docs: int(d.Uint()), avg: d.Float(), top: d.Float(),
+		kindBits: uint(d.Uint()), idxBits: uint(d.Uint()), files: map[string][32]byte{}}
+	s.terms = make([]savedTerm, d.Count(12))
 	for i := range s.terms {
 		t := &s.terms[i]
-		t.df, t.best = int(d.num()), d.float()
-		l := d.num()
-		if l > uint64(size-4-off) {
-			return nil, errSavedDamaged
-		}
-		t.raw = site.Stored(r, off, int(l))
+		t.df, t.best = int(d.Uint()), d.Float()
+		l := d.Size(size - 4 - off)
+		t.raw = site.Stored(r, off, l)
 		off += int64(l)
-		t.first = d.str()
-		t.max = make([]int, d.count(1))
-		for k, b := range d.bytes(len(t.max)) {
+		t.first = d.Str()
+		t.max = make([]int, d.Count(1))
+		for k, b := range d.Raw(len(t.max)) {
 			t.max[k] = int(b)
 		}
 		if t.df > 0 && len(t.max) != tierCount(t.df) {
 			return nil, errSavedDamaged
 		}
 	}
-	for range d.count(33) {
-		name := d.str()
+	for range d.Count(33) {
+		name := d.Str()
 		var k [32]byte
-		copy(k[:], d.bytes(32))
+		copy(k[:], d.Raw(32))
 		s.files[name] = k
 	}
-	if d.err != nil || len(d.b) > 0 || off != size-4 || s.kindBits > 32 || s.idxBits > 32 {
+	if d.Err() != nil || d.Len() > 0 || off != size-4 || s.kindBits > 32 || s.idxBits > 32 {
 		return nil, errSavedDamaged
 	}
 	return s, nil
 }
-
-// decoder reads the head of a saved index; the first failure sticks.
-type decoder struct {
-	b   []byte
-	err error
-}
-
-func (d *decoder) fail() { d.err, d.b = errSavedDamaged, nil }
-
-func (d *decoder) num() uint64 {
-	v, n := binary.Uvarint(d.b)
-	if n <= 0 {
-		d.fail()
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
-}
-
-func (d *decoder) float() float64 {
-	if len(d.b) < 8 {
-		d.fail()
-		return 0
-	}
-	v := math.Float64frombits(binary.LittleEndian.Uint64(d.b))
-	d.b = d.b[8:]
-	return v
-}
-
-func (d *decoder) bytes(n int) []byte {
-	if n > len(d.b) {
-		d.fail()
-		return make([]byte, n)
-	}
-	b := d.b[:n]
-	d.b = d.b[n:]
-	return b
-}
-
-// count reads a number of items, each at least min bytes long.
-func (d *decoder) count(min int) int {
-	v := d.num()
-	if v > uint64(len(d.b)/min) {
-		d.fail()
-		return 0
-	}
-	return int(v)
-}
-
-func (d *decoder) str() string { return string(d.bytes(d.count(1))) }
