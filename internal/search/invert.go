@@ -116,9 +116,11 @@ func (inv *inverted) visit(w int, fn func(role int, d *docTerms, pairs []uint32)
 	return nil
 }
 
-// invert computes the statistics BM25 needs over the roles in order. The
-// caller holds x.mu.
-func (x *Index) invert(roles []*site.Entry, cats int) (*inverted, error) {
+// newInverted starts the inverted index of the roles in order: it takes
+// their terms from the index, and the documents' count, average length and
+// numbering from their lengths and numbers, which are at hand (their terms
+// are in the store). The caller holds x.mu.
+func (x *Index) newInverted(roles []*site.Entry, cats int) (*inverted, error) {
 	inv := &inverted{x: x, list: make([]*roleTerms, len(roles))}
 	for i, e := range roles {
 		if inv.list[i] = x.roles[e.File]; inv.list[i] == nil {
@@ -134,12 +136,6 @@ func (x *Index) invert(roles []*site.Entry, cats int) (*inverted, error) {
 			return nil, fmt.Errorf("search: a role's documents are out of order")
 		}
 	}
-	inv.runs = min(runtime.GOMAXPROCS(0), max(len(inv.list), 1))
-	// The documents' lengths and numbers are at hand, their terms in the
-	// store: the average length is known before the one pass over the
-	// terms, which counts each term's documents and finds its best
-	// length-normalised frequency, so that its best score follows from its
-	// idf once every term is counted.
 	maxIdx, totalLen := 1, 0.0
 	for _, rt := range inv.list {
 		for _, d := range rt.docs {
@@ -148,9 +144,24 @@ func (x *Index) invert(roles []*site.Entry, cats int) (*inverted, error) {
 		inv.docs += len(rt.docs)
 	}
 	inv.avg = avgLength(totalLen, inv.docs)
+	return inv, inv.setLayout(len(roles), cats, maxIdx)
+}
+
+// invert computes the statistics BM25 needs over the roles in order. The
+// caller holds x.mu.
+func (x *Index) invert(roles []*site.Entry, cats int) (*inverted, error) {
+	inv, err := x.newInverted(roles, cats)
+	if err != nil {
+		return nil, err
+	}
+	inv.runs = min(runtime.GOMAXPROCS(0), max(len(inv.list), 1))
+	// The average length is known before the one pass over the terms,
+	// which counts each term's documents and finds its best
+	// length-normalised frequency, so that its best score follows from its
+	// idf once every term is counted.
 	best := make([][]float64, inv.runs) // by run, by term id
 	inv.start = make([][]uint32, inv.runs)
-	err := inv.each(func(w int) error {
+	err = inv.each(func(w int) error {
 		df, bw := make([]uint32, len(x.terms)), make([]float64, len(x.terms))
 		inv.start[w], best[w] = df, bw
 		return inv.visit(w, func(_ int, d *docTerms, pairs []uint32) {
@@ -172,9 +183,6 @@ func (x *Index) invert(roles []*site.Entry, cats int) (*inverted, error) {
 			df[t] += f
 			inv.best[t] = max(inv.best[t], best[w][t])
 		}
-	}
-	if err := inv.setLayout(len(roles), cats, maxIdx); err != nil {
-		return nil, err
 	}
 	// Where each run's postings of a term start: after the earlier runs'.
 	for t := range df {

@@ -1,7 +1,6 @@
 package search
 
 import (
-	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
@@ -112,38 +111,18 @@ func (x *Index) WriteFrom(s *site.Site, version string, put func(path string, bo
 // whole index must be made anew. The caller holds x.mu.
 func (x *Index) update(roles []*site.Entry, cats int, prior *Prior) (*inverted, *plan, error) {
 	old := prior.Saved
-	inv := &inverted{x: x, list: make([]*roleTerms, len(roles))}
+	inv, err := x.newInverted(roles, cats)
+	if err != nil {
+		return nil, nil, err
+	}
 	changed := make([]bool, len(roles))
 	for i, e := range roles {
-		rt := x.roles[e.File]
-		if rt == nil {
-			return nil, nil, fmt.Errorf("search: role %s was not indexed", e.File)
-		}
-		inv.list[i] = rt
 		if !x.imported[e.File] {
 			if _, ok := prior.Changed[e.File]; !ok {
 				return nil, nil, nil // a role the last build did not index
 			}
 			changed[i] = true
 		}
-	}
-	for _, rt := range inv.list {
-		if !slices.IsSortedFunc(rt.docs, func(a, b docTerms) int {
-			return cmp.Or(cmp.Compare(a.typ, b.typ), cmp.Compare(a.idx, b.idx))
-		}) {
-			return nil, nil, fmt.Errorf("search: a role's documents are out of order")
-		}
-	}
-	maxIdx, total := 1, 0.0
-	for _, rt := range inv.list {
-		for _, d := range rt.docs {
-			maxIdx, total = max(maxIdx, int(d.idx)+1), total+float64(d.length)
-		}
-		inv.docs += len(rt.docs)
-	}
-	inv.avg = avgLength(total, inv.docs)
-	if err := inv.setLayout(len(roles), cats, maxIdx); err != nil {
-		return nil, nil, err
 	}
 	if inv.docs != old.docs || inv.avg != old.avg || inv.kindBits != old.kindBits || inv.idxBits != old.idxBits || len(old.terms) > len(x.terms) {
 		return nil, nil, nil
