@@ -624,26 +624,7 @@ func TestLinkKeepsFilesOfTheLiveOutput(t *testing.T) {
 func TestFilesMatchAListing(t *testing.T) {
 	root := t.TempDir()
 	dest := filepath.Join(root, "public")
-	listing := func() map[string]FileInfo {
-		t.Helper()
-		out := map[string]FileInfo{}
-		err := filepath.WalkDir(dest, func(p string, e fs.DirEntry, err error) error {
-			if err != nil || e.IsDir() {
-				return err
-			}
-			fi, err := e.Info()
-			if err != nil {
-				return err
-			}
-			rel, _ := filepath.Rel(dest, p)
-			out[filepath.ToSlash(rel)] = Info(fi)
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return out
-	}
+	listing := func() map[string]FileInfo { return listFiles(t, dest) }
 	check := func(what string, d *Dir) {
 		t.Helper()
 		if got, want := d.Files(), listing(); !maps.Equal(got, want) {
@@ -693,26 +674,7 @@ func TestKnownSparesAreTakenAsTheyAre(t *testing.T) {
 	root := t.TempDir()
 	dest := filepath.Join(root, "public")
 	src := filepath.Join(root, "src")
-	listing := func() map[string]FileInfo {
-		t.Helper()
-		out := map[string]FileInfo{}
-		err := filepath.WalkDir(dest, func(p string, e fs.DirEntry, err error) error {
-			if err != nil || e.IsDir() {
-				return err
-			}
-			fi, err := e.Info()
-			if err != nil {
-				return err
-			}
-			rel, _ := filepath.Rel(dest, p)
-			out[filepath.ToSlash(rel)] = Info(fi)
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return out
-	}
+	listing := func() map[string]FileInfo { return listFiles(t, dest) }
 	publishWith := func(opts Options, files map[string]string, links map[string]string, adopt string, abort bool) *Dir {
 		t.Helper()
 		d, err := Open(dest, src, opts)
@@ -780,4 +742,26 @@ func TestKnownSparesAreTakenAsTheyAre(t *testing.T) {
 	if got := publishtest.Tree(t, dest); !maps.Equal(got, want) {
 		t.Errorf("after a failed build: %v; want %v", got, want)
 	}
+}
+
+// listFiles lists the files under dir with their details.
+func listFiles(t *testing.T, dir string) map[string]FileInfo {
+	t.Helper()
+	out := map[string]FileInfo{}
+	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		fi, err := e.Info()
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		out[filepath.ToSlash(rel)] = Info(fi)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
