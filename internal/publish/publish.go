@@ -793,15 +793,18 @@ func (d *Dir) prune() error {
 // this build did not write, and the folders it has no use for, without
 // reading any folder.
 func (d *Dir) pruneKnown(keep map[string]bool) error {
+	// A path whose kind changed (a known file where this build made a
+	// folder, a known folder where it wrote a file) holds this build's
+	// output now: it is left alone.
 	for p := range d.known {
-		if !d.files[p] && p != Marker && keep[path.Dir(p)] {
+		if !d.files[p] && !keep[p] && p != Marker && keep[path.Dir(p)] {
 			if err := os.Remove(filepath.Join(d.tmp, filepath.FromSlash(p))); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return err
 			}
 		}
 	}
 	for dir := range d.knownDirs {
-		if !keep[dir] && keep[path.Dir(dir)] {
+		if !keep[dir] && !d.files[dir] && keep[path.Dir(dir)] {
 			if err := os.RemoveAll(filepath.Join(d.tmp, filepath.FromSlash(dir))); err != nil {
 				return err
 			}

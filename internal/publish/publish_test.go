@@ -765,3 +765,36 @@ func listFiles(t *testing.T, dir string) map[string]FileInfo {
 	}
 	return out
 }
+
+// A known spare where a folder stands at a path the new build writes a
+// file to, or a file where it makes a folder, ends up holding the new
+// build's output.
+func TestKnownSparesWhosePathsChangeKind(t *testing.T) {
+	for _, c := range []struct {
+		name          string
+		first, second map[string]string
+	}{
+		{"a folder becomes a file", map[string]string{"index.html": "1", "img/logo.png": "l"}, map[string]string{"index.html": "3", "img": "now a file"}},
+		{"a file becomes a folder", map[string]string{"index.html": "1", "img": "a file"}, map[string]string{"index.html": "3", "img/logo.png": "l"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			root := t.TempDir()
+			dest := filepath.Join(root, "public")
+			build(t, dest, Options{}, c.first)
+			first := listFiles(t, dest)
+			build(t, dest, Options{LiveStamp: "s1", Live: first}, map[string]string{"index.html": "2"})
+			d := build(t, dest, Options{LiveStamp: "s2", Live: listFiles(t, dest), Spares: map[string]map[string]FileInfo{"s1": first}, SkipSame: true}, c.second)
+			if d.known == nil {
+				t.Fatal("the spare named s1 was not taken as known")
+			}
+			want := maps.Clone(c.second)
+			want[Marker] = markerText
+			if got := publishtest.Tree(t, dest); !maps.Equal(got, want) {
+				t.Errorf("got %v; want %v", got, want)
+			}
+			if got := d.Files(); !maps.Equal(got, listFiles(t, dest)) {
+				t.Errorf("Files() = %v; a listing finds %v", got, listFiles(t, dest))
+			}
+		})
+	}
+}
