@@ -84,6 +84,9 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 		dir.Abort()
 		return res, err
 	}
+	if !dir.Stamped() {
+		before = nil // the replaced output is not under its stamp
+	}
 	// Record the output only if nothing the build read changed while it
 	// ran: a file saved during the build may or may not be in it. The
 	// roles cache goes with the record: it describes this output.

@@ -115,6 +115,7 @@ type Dir struct {
 	// that Options.Spares describes; knownDirs, their folders.
 	known     map[string]FileInfo
 	knownDirs map[string]bool
+	stamped   bool // Commit set the output it replaced aside under LiveStamp
 	cleanup   sync.WaitGroup
 }
 
@@ -382,6 +383,11 @@ func (d *Dir) written(p string, info FileInfo) {
 	d.infos[p] = info
 	d.mu.Unlock()
 }
+
+// Stamped reports whether Commit set the output it replaced aside under
+// Options.LiveStamp. It may not have (a leftover folder of that name stood
+// in the way): then no later build may take that name for this output.
+func (d *Dir) Stamped() bool { return d.stamped }
 
 // Files returns, after Commit, every file of the published folder with its
 // details, as a listing of the folder would find them.
@@ -716,6 +722,7 @@ func (d *Dir) Commit() error {
 	// in place whatever happens now: failing here is not failing the build.
 	prefix := filepath.Join(filepath.Dir(d.dest), "."+filepath.Base(d.dest)+".old-")
 	if s := d.opts.LiveStamp; s != "" && fs.ValidPath(s) && !strings.Contains(s, "/") && os.Rename(old, prefix+s) == nil {
+		d.stamped = true
 		return nil
 	}
 	if os.Rename(old, prefix+filepath.Base(old)[len(filepath.Base(d.dest))+6:]) != nil {

@@ -798,3 +798,22 @@ func TestKnownSparesWhosePathsChangeKind(t *testing.T) {
 		})
 	}
 }
+
+// Commit reports whether it set the replaced output aside under its stamp:
+// not when something of that name is in the way.
+func TestStampedReportsTheNameUsed(t *testing.T) {
+	root := t.TempDir()
+	dest := filepath.Join(root, "public")
+	build(t, dest, Options{}, map[string]string{"index.html": "1"})
+	if d := build(t, dest, Options{LiveStamp: "s1"}, map[string]string{"index.html": "2"}); !d.Stamped() {
+		t.Error("the first output was not set aside under s1")
+	}
+	// A file named s2, which no build takes for a spare, is in the way of
+	// the next.
+	if err := os.WriteFile(filepath.Join(root, ".public.old-s2"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if d := build(t, dest, Options{LiveStamp: "s2"}, map[string]string{"index.html": "3"}); d.Stamped() {
+		t.Error("Stamped reports s2, which another folder holds")
+	}
+}
