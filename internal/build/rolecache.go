@@ -47,7 +47,7 @@ import (
 
 // roleCacheFormat changes whenever the cache's layout or the meaning of
 // what it holds does. It is part of stamped.context.
-const roleCacheFormat = 2
+const roleCacheFormat = 3
 
 const roleCacheMagic = "guide roles cache\n"
 
@@ -60,8 +60,9 @@ type reuse struct {
 	// read them, by slash path.
 	sums map[string]inputSum
 	// next is where Run writes the cache for the next build; Publish puts
-	// it in place once the build is published and recorded.
-	next string
+	// it in place once the build is published and recorded. tag, random,
+	// names the cache and the search index this build writes as a pair.
+	next, tag string
 	// layouts says the guide has layouts of its own: a list page may then
 	// show anything of any role, so it is made again every time.
 	layouts bool
@@ -93,7 +94,7 @@ func newReuse(cacheDir, dest string, st *stamped, rec *record, intact bool) (*re
 		if c, err := openRoleCache(name); err == nil {
 			if c.stamp == rec.Stamp && c.context == st.context {
 				r.cache = c
-				r.index, r.indexFile = openSavedIndex(indexPath(name), rec.Stamp, c.version)
+				r.index, r.indexFile = openSavedIndex(indexPath(name), c.tag, c.version)
 			} else {
 				c.Close()
 			}
@@ -104,7 +105,8 @@ func newReuse(cacheDir, dest string, st *stamped, rec *record, intact bool) (*re
 	}
 	var rnd [8]byte
 	rand.Read(rnd[:])
-	r.next = name + ".tmp-" + hex.EncodeToString(rnd[:])
+	r.tag = hex.EncodeToString(rnd[:])
+	r.next = name + ".tmp-" + r.tag
 	return r, nil
 }
 
@@ -123,9 +125,10 @@ func (r *reuse) Close() {
 // lives, and where a build writes it beside the cache it writes.
 func indexPath(name string) string { return name + ".index" }
 
-// openSavedIndex reads the search index saved at name, if it belongs to
-// the build of that stamp and search version; else it returns nil.
-func openSavedIndex(name, stamp, version string) (*search.Saved, *os.File) {
+// openSavedIndex reads the search index saved at name, if it was saved
+// with the roles cache of that tag and search version; else it returns
+// nil.
+func openSavedIndex(name, tag, version string) (*search.Saved, *os.File) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, nil
@@ -133,7 +136,7 @@ func openSavedIndex(name, stamp, version string) (*search.Saved, *os.File) {
 	info, err := f.Stat()
 	if err == nil {
 		s, err := search.ReadSaved(f, info.Size())
-		if err == nil && s.Tag == stamp && s.Version == version {
+		if err == nil && s.Tag == tag && s.Version == version {
 			return s, f
 		}
 	}
@@ -156,7 +159,7 @@ func (g *loaded) saveIndex(r *reuse, sink linker) func(render.Sink) error {
 		if err != nil {
 			return err
 		}
-		saved.Tag = r.stamp
+		saved.Tag = r.tag
 		name := indexPath(r.next)
 		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 		if err != nil {
@@ -183,6 +186,7 @@ func roleCachePath(cacheDir, dest string) (string, error) {
 type roleCache struct {
 	f         *os.File // the blocks of a cache read are read from it
 	stamp     string   // of the build whose output the roles are in
+	tag       string   // of the search index saved with it: see reuse.tag
 	context   [32]byte
 	structure [32]byte
 	version   string   // that build's search version
@@ -230,6 +234,7 @@ func writeRoleCache(name string, c *roleCache) (err error) {
 	}
 	e := cachefile.Enc{B: make([]byte, 0, size+len(c.pages)*64)}
 	e.Str(c.stamp)
+	e.Str(c.tag)
 	e.Raw(c.context[:])
 	e.Raw(c.structure[:])
 	e.Str(c.version)
@@ -336,6 +341,7 @@ func openRoleCache(name string) (c *roleCache, err error) {
 	d := cachefile.NewDec(head)
 	c = &roleCache{f: f, roles: map[string]*cachedRole{}}
 	c.stamp = d.Str()
+	c.tag = d.Str()
 	copy(c.context[:], d.Raw(32))
 	copy(c.structure[:], d.Raw(32))
 	c.version = d.Str()
@@ -468,7 +474,7 @@ func (g *loaded) restore(ctx context.Context, r *reuse, sink linker, diags *diag
 // parsed or restored without errors. It is called once every role is
 // indexed, and before the index is written, which lets go of the terms.
 func (g *loaded) nextCache(r *reuse) *roleCache {
-	c := &roleCache{stamp: r.stamp, context: r.context, structure: g.structure, version: g.version,
+	c := &roleCache{stamp: r.stamp, tag: r.tag, context: r.context, structure: g.structure, version: g.version,
 		terms: g.index.Dictionary(), roles: map[string]*cachedRole{}, pages: map[string][32]byte{}}
 	for i, file := range g.files {
 		e, ok := g.site.EntryForFile(file)

@@ -299,3 +299,63 @@ func sharedFiles(t *testing.T, dest string, patterns ...string) (shared, all int
 	}
 	return shared, all
 }
+
+// A saved search index that was not saved with the roles cache beside it
+// (a build killed between putting the two in place) is not used with it:
+// not one of an older guide, nor one of another build of the same guide.
+func TestSavedIndexGoesWithItsRolesCache(t *testing.T) {
+	src := t.TempDir()
+	writeGuide(t, src)
+	dest := filepath.Join(t.TempDir(), "public")
+	opts := Options{Theme: guide.Theme, CacheDir: t.TempDir(), shardBudget: 400}
+	backend := filepath.Join(src, "content/roles/backend-developer.md")
+	name, err := roleCachePath(opts.CacheDir, dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	publish := func() *Result {
+		t.Helper()
+		res, err := Publish(context.Background(), src, dest, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	publish()
+	stale, err := os.ReadFile(indexPath(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A question's words change, so the dictionary of the next cache has
+	// terms the stale index does not know.
+	edit(t, backend, "When do you add a database index?", "When do you add a zwirbel index?")
+	publish()
+	if err := os.WriteFile(indexPath(name), stale, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	edit(t, backend, "zwirbel", "quorkle")
+	if res := publish(); res.Reused == 0 {
+		t.Fatal("the roles cache was not used")
+	}
+	fresh, _ := buildFresh(t, src, opts)
+	if got := publishtest.Tree(t, dest); !maps.Equal(got, fresh) {
+		t.Errorf("the destination differs from a build with no cache: %s", treeDiff(got, fresh))
+	}
+
+	// Two builds of the same guide have the same version and stamp, but
+	// may number terms differently: the tag tells them apart.
+	c, err := openRoleCache(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if s, f := openSavedIndex(indexPath(name), c.tag, c.version); s == nil {
+		t.Fatal("the index saved with the roles cache was not read")
+	} else {
+		f.Close()
+	}
+	if s, f := openSavedIndex(indexPath(name), "another build", c.version); s != nil {
+		f.Close()
+		t.Error("an index saved with another roles cache was read")
+	}
+}
