@@ -2,7 +2,6 @@ package build
 
 import (
 	"context"
-	"encoding/hex"
 	"errors"
 	"io/fs"
 	"maps"
@@ -395,6 +394,7 @@ func TestStampTrustsOnlyOldTimes(t *testing.T) {
 	writeGuide(t, src)
 	opts := Options{Theme: guide.Theme}
 	role := filepath.Join(src, "content/roles/backend-developer.md")
+	const path = "content/roles/backend-developer.md"
 	old := time.Now().Add(-time.Hour)
 	if err := os.Chtimes(role, old, old); err != nil {
 		t.Fatal(err)
@@ -403,42 +403,61 @@ func TestStampTrustsOnlyOldTimes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec := &record{Taken: first.taken}
-	for i, f := range first.files {
-		rec.Inputs = append(rec.Inputs, inputStat{f, first.sums[i]})
-	}
-	// A record that says the role has other bytes, with its size and time.
+	// A record taken at the time given that says the role has other
+	// bytes, with its size and times.
 	fake := [32]byte{0xab, 0xab}
-	for i := range rec.Inputs {
-		if rec.Inputs[i].File.Path == "content/roles/backend-developer.md" {
-			rec.Inputs[i].Sum = fake
-		}
-		if rec.Inputs[i].File.Path == "guide.yaml" {
-			rec.Inputs[i].Sum = fake // written just now: not trusted
-		}
-	}
-	again, err := stamp(src, opts, rec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, f := range again.files {
-		got := hex.EncodeToString(again.sums[i][:])
-		switch f.Path {
-		case "content/roles/backend-developer.md":
-			if got != hex.EncodeToString(fake[:]) {
-				t.Errorf("%s, an hour old and the same size and time, was read again", f.Path)
+	recordAt := func(taken int64) *record {
+		rec := &record{Taken: taken}
+		for i, f := range first.files {
+			in := inputStat{f, first.ctimes[i], first.sums[i]}
+			if f.Path == path {
+				in.Sum = fake
 			}
-		case "guide.yaml":
-			if got == hex.EncodeToString(fake[:]) {
-				t.Errorf("%s, written within %v of the last stamp, was taken from the record", f.Path, trustedAge)
+			rec.Inputs = append(rec.Inputs, in)
+		}
+		return rec
+	}
+	trusted := func(rec *record) bool {
+		t.Helper()
+		st, err := stamp(src, opts, rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, f := range st.files {
+			if f.Path == path {
+				return st.sums[i] == fake
 			}
 		}
+		t.Fatalf("no %s in the stamp", path)
+		return false
 	}
-	// Another time, or another size, and the file is read.
+	var changed, ctime int64
+	for i, f := range first.files {
+		if f.Path == path {
+			changed, ctime = max(f.MTime, first.ctimes[i]), first.ctimes[i]
+		}
+	}
+	if !trusted(recordAt(changed + int64(time.Hour))) {
+		t.Errorf("the role, unchanged and changed an hour before the last stamp, was read again")
+	}
+	if trusted(recordAt(changed + int64(time.Second))) {
+		t.Errorf("the role, changed within %v of the last stamp, was taken from the record", trustedAge)
+	}
+	// Its time set back after a change is a change: the change time moves.
+	if ctime != 0 { // known here
+		time.Sleep(10 * time.Millisecond)
+		if err := os.Chtimes(role, old, old); err != nil {
+			t.Fatal(err)
+		}
+		if trusted(recordAt(changed + int64(time.Hour))) {
+			t.Errorf("the role, its modification time set back, was taken from the record")
+		}
+	}
+	// Another time and the file is read: same bytes, same stamp.
 	if err := os.Chtimes(role, old.Add(time.Second), old.Add(time.Second)); err != nil {
 		t.Fatal(err)
 	}
-	again, err = stamp(src, opts, rec)
+	again, err := stamp(src, opts, recordAt(changed+int64(time.Hour)))
 	if err != nil {
 		t.Fatal(err)
 	}

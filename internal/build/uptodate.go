@@ -73,11 +73,19 @@ type output struct {
 
 // inputStat is an input file as a stamp read it.
 type inputStat struct {
-	File fileStat
-	Sum  [32]byte // SHA-256
+	File  fileStat
+	CTime int64    // see changeTime
+	Sum   [32]byte // SHA-256
 }
 
-const recordFormat = 4
+// inputOf returns the details of an input file that tell a later stamp it
+// is unchanged.
+func inputOf(p string, info fs.FileInfo) (fileStat, int64) {
+	fi := publish.Info(info)
+	return fileStat{p, fi.Size, fi.MTime, fi.Dev, fi.Ino}, changeTime(info)
+}
+
+const recordFormat = 5
 
 // trustedAge is how much older than the last stamp a file's modification
 // time must be for the file to be taken as unchanged when its size and
@@ -166,7 +174,7 @@ func remember(cacheDir, dest string, st *stamped, res *Result, files map[string]
 	rec := record{Format: recordFormat, Stamp: st.sum, Roles: res.Roles, Questions: res.Questions, Written: res.Files,
 		Warnings: res.Warnings, Files: listing, Taken: st.taken, Inputs: make([]inputStat, len(st.files)), Before: before}
 	for i, f := range st.files {
-		rec.Inputs[i] = inputStat{f, st.sums[i]}
+		rec.Inputs[i] = inputStat{f, st.ctimes[i], st.sums[i]}
 	}
 	var buf bytes.Buffer
 	if err := gob.NewEncoder(&buf).Encode(rec); err != nil {
@@ -299,9 +307,10 @@ var inputDirs = []string{"content", "layouts", "assets"}
 
 // stamped is what stamp found of a guide's inputs.
 type stamped struct {
-	sum   string     // of everything a build reads
-	files []fileStat // every input file, sorted by path, for changedSince
-	sums  [][32]byte // the SHA-256 of each file's bytes
+	sum    string     // of everything a build reads
+	files  []fileStat // every input file, sorted by path, for changedSince
+	sums   [][32]byte // the SHA-256 of each file's bytes
+	ctimes []int64    // and its change time (see changeTime)
 	// context hashes what every page depends on, which is everything but
 	// the role files: see roleCache.
 	context [32]byte
@@ -319,7 +328,7 @@ func stamp(source string, opts Options, prev *record) (*stamped, error) {
 	known := map[string]inputStat{}
 	if prev != nil {
 		for _, in := range prev.Inputs {
-			if in.File.MTime < prev.Taken-int64(trustedAge) {
+			if max(in.File.MTime, in.CTime) < prev.Taken-int64(trustedAge) {
 				known[in.File.Path] = in
 			}
 		}
@@ -339,16 +348,20 @@ func stamp(source string, opts Options, prev *record) (*stamped, error) {
 	}
 	sums := make([][sha256.Size]byte, len(names))
 	files := make([]fileStat, len(names))
+	ctimes := make([]int64, len(names))
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, name := range names {
 		g.Go(func() error {
 			files[i].Path = name
 			if in, ok := known[name]; ok {
+				// Same size, times and file number: the same bytes.
 				info, err := fs.Stat(fsys, name)
-				if err == nil && info.Mode().IsRegular() && info.Size() == in.File.Size && info.ModTime().UnixNano() == in.File.MTime {
-					files[i], sums[i] = in.File, in.Sum
-					return nil
+				if err == nil && info.Mode().IsRegular() {
+					if f, ctime := inputOf(name, info); f == in.File && ctime == in.CTime {
+						files[i], ctimes[i], sums[i] = in.File, in.CTime, in.Sum
+						return nil
+					}
 				}
 			}
 			f, err := fsys.Open(name)
@@ -360,7 +373,7 @@ func stamp(source string, opts Options, prev *record) (*stamped, error) {
 			}
 			defer f.Close()
 			if info, err := f.Stat(); err == nil {
-				files[i].Size, files[i].MTime = info.Size(), info.ModTime().UnixNano()
+				files[i], ctimes[i] = inputOf(name, info)
 			}
 			h := sha256.New()
 			if _, err := io.Copy(h, f); err != nil {
@@ -393,7 +406,7 @@ func stamp(source string, opts Options, prev *record) (*stamped, error) {
 			ctx.Write(sums[i][:])
 		}
 	}
-	st := &stamped{sum: hex.EncodeToString(h.Sum(nil)), files: files, sums: sums, taken: taken}
+	st := &stamped{sum: hex.EncodeToString(h.Sum(nil)), files: files, ctimes: ctimes, sums: sums, taken: taken}
 	ctx.Sum(st.context[:0])
 	return st, nil
 }
