@@ -331,15 +331,7 @@ func BenchmarkRebuildOneRole(b *testing.B) {
 	if dir := os.Getenv("GUIDE_BENCH_SOURCE"); dir != "" {
 		copyGuide(b, dir, src)
 	} else {
-		for name, f := range smallGuide(b) {
-			p := filepath.Join(src, filepath.FromSlash(name))
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				b.Fatal(err)
-			}
-			if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-				b.Fatal(err)
-			}
-		}
+		writeGuide(b, src)
 	}
 	// Files saved an hour ago, as a guide's files mostly are.
 	hour := time.Now().Add(-time.Hour)

@@ -19,7 +19,7 @@ import (
 )
 
 // writeGuide puts the small test guide on disk.
-func writeGuide(t *testing.T, dir string) {
+func writeGuide(t testing.TB, dir string) {
 	t.Helper()
 	for name, f := range smallGuide(t) {
 		p := filepath.Join(dir, filepath.FromSlash(name))
