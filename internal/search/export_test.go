@@ -52,14 +52,7 @@ func TestExportedRolesWriteTheSameIndex(t *testing.T) {
 		}
 	}
 	got := map[string][]byte{}
-	var mu sync.Mutex
-	err = x.Write(s, "v", func(p string, b []byte) error {
-		mu.Lock()
-		defer mu.Unlock()
-		got[p] = bytes.Clone(b)
-		return nil
-	})
-	if err != nil {
+	if err := x.Write(s, "v", putInto(got)); err != nil {
 		t.Fatal(err)
 	}
 	if !maps.EqualFunc(got, want, bytes.Equal) {
@@ -169,7 +162,7 @@ func TestWriteFromMatchesAFullWrite(t *testing.T) {
 			}
 			dict := first.Dictionary()
 			before := map[string][]byte{}
-			saved, err := first.WriteSaving(s, "v1", putInto(before))
+			saved, err := first.WriteFrom(s, "v1", putInto(before), &Prior{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -265,7 +258,7 @@ func TestReadSavedRefusesDamage(t *testing.T) {
 	for _, r := range roles {
 		x.Add(r, len(s.Categories))
 	}
-	saved, err := x.WriteSaving(s, "v", putInto(map[string][]byte{}))
+	saved, err := x.WriteFrom(s, "v", putInto(map[string][]byte{}), &Prior{})
 	if err != nil {
 		t.Fatal(err)
 	}

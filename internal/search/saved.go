@@ -91,17 +91,12 @@ func avgLength(total float64, docs int) float64 {
 	return max(math.Round(total/float64(max(docs, 1))), 1)
 }
 
-// WriteSaving is WriteOnce that also returns what the next build's
-// WriteFrom needs.
-func (x *Index) WriteSaving(s *site.Site, version string, put func(path string, body []byte) error) (*Saved, error) {
-	return x.write(s, version, put, true, &Prior{})
-}
-
-// WriteFrom is WriteSaving for an index seeded with the dictionary of the
-// last build's (see Seed) and holding, besides the roles imported from it
-// unchanged, the roles added anew that prior.Changed names. It keeps what it
-// can of the last build's files (see the comment above Saved), and writes
-// everything anew where it cannot.
+// WriteFrom is WriteOnce that also returns what the next build's
+// WriteFrom needs. With a prior that has a Saved, the index must be seeded
+// with the dictionary of the last build's (see Seed) and hold, besides the
+// roles imported from it unchanged, the roles added anew that
+// prior.Changed names: it keeps what it can of the last build's files (see
+// the comment above Saved), and writes everything anew where it cannot.
 func (x *Index) WriteFrom(s *site.Site, version string, put func(path string, body []byte) error, prior *Prior) (*Saved, error) {
 	return x.write(s, version, put, true, prior)
 }
