@@ -1,0 +1,48 @@
+package guide_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/guide-build/guide/internal/browsertest"
+)
+
+// TestBrowserLayout opens every kind of page of the bundled guide at the
+// widths it is read at: a phone, a laptop or a projector at 1,280 pixels,
+// and a wide monitor. No page scrolls sideways, and from 1,280 pixels up
+// the header (brand, categories, plan, search box) is one row, so that it
+// takes no more of a projected screen than it needs. (The 404 page links
+// its stylesheet from the base URL, which this server does not serve.)
+func TestBrowserLayout(t *testing.T) {
+	ctx := browsertest.New(t)
+	root := served(t)
+	pages := []string{"", "roles/backend-developer/", "categories/technical/", "departments/engineering/", "plan/", "search/?q=isolation"}
+	for _, size := range []struct {
+		w, h   int64
+		oneRow bool
+	}{{390, 844, false}, {1280, 800, true}, {1920, 1080, true}} {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(size.w, size.h)); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range pages {
+			navigate(t, ctx, root+p)
+			at := fmt.Sprintf("%s at %d px", "/"+p, size.w)
+			if got := evalString(t, ctx, `String(document.documentElement.scrollWidth - innerWidth)`); got != "0" {
+				t.Errorf("%s: the page is %s px wider than the window", at, got)
+			}
+			if !size.oneRow {
+				continue
+			}
+			// Each item of the header row sits beside the brand, not below it.
+			below := evalString(t, ctx, `(() => {
+  const row = document.querySelector(".header-row"), brand = row.querySelector(".brand").getBoundingClientRect();
+  return [...row.children].filter(e => e.getBoundingClientRect().height > 0 && e.getBoundingClientRect().top >= brand.bottom).map(e => e.className || e.tagName).join(", ");
+})()`)
+			if below != "" {
+				t.Errorf("%s: the header wraps; below the brand: %s", at, below)
+			}
+		}
+	}
+}
