@@ -564,3 +564,46 @@ func TestBrowserPlanUndoInSight(t *testing.T) {
 		t.Error("after removing the last question of a long plan, Undo is off screen")
 	}
 }
+
+// TestBrowserPlanDock follows the link to the plan that stays on screen
+// once a question is added and the header has scrolled away, over HTTP and
+// from disk: it shows the count, hides while the header's own link is in
+// sight, and opens the plan page.
+func TestBrowserPlanDock(t *testing.T) {
+	for _, where := range []string{"http", "file"} {
+		t.Run(where, func(t *testing.T) {
+			ctx := browsertest.New(t)
+			start := served(t) + "roles/backend-developer/"
+			if where == "file" {
+				start = "file://" + filepath.Join(builtGuide(t), "roles/backend-developer/index.html")
+			}
+			navigate(t, ctx, start)
+			browsertest.WaitJS(t, ctx, `document.querySelector(".plan-dock") !== null`)
+			if visible(t, ctx, ".plan-dock") {
+				t.Error("with an empty plan, the link to it shows")
+			}
+			addToPlan(t, ctx, isolationQ)
+			// Give the observer a moment: at the top, the header's link is in sight.
+			run(t, ctx, `new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))`)
+			if visible(t, ctx, ".plan-dock") {
+				t.Error("the link to the plan shows beside the header's own")
+			}
+			run(t, ctx, `window.scrollTo(0, document.documentElement.scrollHeight)`)
+			browsertest.WaitJS(t, ctx, `(d => !d.hidden && d.getBoundingClientRect().bottom <= innerHeight && d.getBoundingClientRect().top >= 0)(document.querySelector(".plan-dock"))`)
+			if text := evalString(t, ctx, `document.querySelector(".plan-dock").textContent`); !strings.Contains(text, "1 question") {
+				t.Errorf("the link to the plan reads %q; want the count, 1 question", text)
+			}
+			// It leaves room for the message above it.
+			over := evalString(t, ctx, `(() => { const a = document.querySelector(".plan-dock").getBoundingClientRect(), b = document.querySelector(".plan-toast").getBoundingClientRect(); return String(b.bottom > a.top && b.top < a.bottom && b.right > a.left && b.left < a.right); })()`)
+			if over != "false" {
+				t.Error("the link to the plan and the message overlap")
+			}
+			run(t, ctx, `document.querySelector(".plan-dock").click()`)
+			want := `location.pathname.endsWith("/plan/")`
+			if where == "file" {
+				want = `location.pathname.endsWith("/plan/index.html")`
+			}
+			browsertest.WaitJS(t, ctx, want+` && document.querySelectorAll(".plan-list .plan-item").length === 1`)
+		})
+	}
+}

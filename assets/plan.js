@@ -263,8 +263,26 @@
     var toast = el("p", "plan-toast");
     toast.setAttribute("role", "status");
     toast.setAttribute("aria-live", "polite");
+    // A link to the plan stays on screen while the plan holds questions
+    // and the header's own link is out of sight: the message goes too soon
+    // to follow a link in it.
+    var dock = el("a", "plan-dock");
+    dock.href = planHref + (location.protocol === "file:" ? "index.html" : "");
+    dock.hidden = true;
+    where.appendChild(dock);
     where.appendChild(toast);
-    var timer = 0, all = [];
+    var timer = 0, all = [], navInSight = false;
+    if (nav && typeof IntersectionObserver === "function") {
+      navInSight = true; // at the top of the page, until the observer says
+      new IntersectionObserver(function (es) {
+        navInSight = es[es.length - 1].isIntersecting;
+        showDock(load().items.length);
+      }).observe(nav);
+    }
+    function showDock(n) {
+      dock.textContent = "Open the plan (" + plural(n, "question", "questions") + ")";
+      dock.hidden = !(n > 0) || navInSight;
+    }
     function say(msg) {
       toast.textContent = msg;
       clearTimeout(timer);
@@ -298,6 +316,7 @@
       all.push(x);
     }
     function refresh(p) {
+      showDock(p.items.length);
       all = all.filter(function (x) { return x.b.isConnected; });
       all.forEach(function (x) {
         var on = indexOf(p, x.r, x.q) >= 0;
