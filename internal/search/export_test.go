@@ -140,6 +140,27 @@ func TestWriteFromMatchesAFullWrite(t *testing.T) {
 		{"a question gone", nil, func(r *site.Role) {
 			r.Sections[0].Questions = r.Sections[0].Questions[1:]
 		}, false},
+		// The question's other words keep their documents and
+		// frequencies: their scores stay or move a step with its length.
+		{"a short question grows", nil, func(r *site.Role) {
+			q := r.Sections[0].Questions[1]
+			q.Text = "Explain latency budgets to a product manager, kindly."
+		}, true},
+		{"a long summary grows", nil, func(r *site.Role) {
+			r.SummaryText += " Also latency."
+		}, true},
+		{"a word of a short question again", func(r *site.Role) {
+			r.Sections[0].Questions[1].Text = "Explain latency budgets."
+		}, func(r *site.Role) {
+			r.Sections[0].Questions[1].Text = "Explain latency budgets, latency first."
+		}, true},
+		// Its best score moves to the shorter question; its bytes may not.
+		{"a long question shrinks past another", func(r *site.Role) {
+			plain(r.Sections[0].Questions[1], "Qwerzt "+filler(401))
+			plain(r.Sections[0].Questions[2], "Qwerzt "+filler(400))
+		}, func(r *site.Role) {
+			plain(r.Sections[0].Questions[1], "Qwerzt "+filler(399))
+		}, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s, roles := bundledRoles(t)
@@ -213,8 +234,33 @@ func TestWriteFromMatchesAFullWrite(t *testing.T) {
 				mu.Unlock()
 				return put(p, b)
 			}
-			if _, err := next.WriteFrom(s, "v2", put, &Prior{Saved: saved, Changed: changed, Keep: keep}); err != nil {
+			rewritten, err := next.WriteFrom(s, "v2", put, &Prior{Saved: saved, Changed: changed, Keep: keep})
+			if err != nil {
 				t.Fatal(err)
+			}
+			// What the rewrite saves for the build after is what a full
+			// write from the same dictionary saves.
+			whole := NewIndex()
+			whole.SetShardBudget(budget)
+			if err := whole.Seed(dict); err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range roles {
+				whole.Add(r, cats)
+			}
+			wholeSaved, err := whole.WriteFrom(s, "v2", putInto(map[string][]byte{}), &Prior{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var a, b bytes.Buffer
+			if err := rewritten.Save(&a); err != nil {
+				t.Fatal(err)
+			}
+			if err := wholeSaved.Save(&b); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(a.Bytes(), b.Bytes()) {
+				t.Errorf("the rewrite saves %d bytes for the next build that differ from a full write's %d", a.Len(), b.Len())
 			}
 			full := NewIndex()
 			full.SetShardBudget(budget)
@@ -282,4 +328,22 @@ func TestReadSavedRefusesDamage(t *testing.T) {
 			t.Errorf("read a saved index with byte %d changed", i)
 		}
 	}
+}
+
+// plain makes q a question of the given text and nothing else.
+func plain(q *site.Question, text string) {
+	q.Text, q.LookForText, q.RedFlagsText, q.FollowUpsText, q.Tags = text, "", "", nil, nil
+}
+
+// filler is n words of text.
+func filler(n int) string {
+	ws := strings.Fields("design review latency budget cache queue index shard replica failover rollout metric alert runbook")
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(ws[i%len(ws)])
+	}
+	return b.String()
 }

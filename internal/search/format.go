@@ -291,6 +291,7 @@ func (x *Index) writeChanged(inv *inverted, pl *plan, saved *Saved, groups []gro
 	for t := range old.terms {
 		if !pl.dirty[t] {
 			saved.terms[t] = old.terms[t]
+			saved.terms[t].best = inv.best[t] // a quiet term's may be new: see quietTerms
 		}
 	}
 	moved := func(si int) bool { return old.files["t/"+strconv.Itoa(si)] != saved.files["t/"+strconv.Itoa(si)] }

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
@@ -129,6 +130,7 @@ func (x *Index) update(roles []*site.Entry, cats int, prior *Prior) (*inverted, 
 	nt := len(x.terms)
 	dirty := make([]bool, nt)
 	fresh := map[uint32][]rawPosting{}
+	wasIn, isIn := map[uint32][]change{}, map[uint32][]change{}
 	var pairs []uint32
 	for i, e := range roles {
 		if !changed[i] {
@@ -163,13 +165,19 @@ func (x *Index) update(roles []*site.Entry, cats int, prior *Prior) (*inverted, 
 					return errCorrupt
 				}
 				unchanged := same[[2]uint32{uint32(d.typ), d.idx}]
+				doc := inv.id(i, int(d.typ), int(d.idx))
 				for k := 0; k < len(pairs); k += 2 {
 					t := pairs[k]
 					if !unchanged {
 						dirty[t] = true
+						if now {
+							isIn[t] = append(isIn[t], change{doc, pairs[k+1], d.length})
+						} else {
+							wasIn[t] = append(wasIn[t], change{doc, pairs[k+1], d.length})
+						}
 					}
 					if now {
-						fresh[t] = append(fresh[t], rawPosting{inv.id(i, int(d.typ), int(d.idx)), pairs[k+1]})
+						fresh[t] = append(fresh[t], rawPosting{doc, pairs[k+1]})
 					}
 				}
 			}
@@ -189,10 +197,14 @@ func (x *Index) update(roles []*site.Entry, cats int, prior *Prior) (*inverted, 
 	df := make([]uint32, nt)
 	inv.best = make([]float64, nt)
 	inv.raw = make([][]rawPosting, nt)
+	quiet := quietTerms(inv, old, dirty, wasIn, isIn)
 	for t := range old.terms {
 		if !dirty[t] {
 			df[t], inv.best[t] = uint32(old.terms[t].df), old.terms[t].best
 		}
+	}
+	for t, best := range quiet {
+		dirty[t], df[t], inv.best[t] = false, uint32(old.terms[t].df), best
 	}
 	roleShift := inv.kindBits + inv.idxBits
 	var g errgroup.Group
@@ -226,7 +238,60 @@ func (x *Index) update(roles []*site.Entry, cats int, prior *Prior) (*inverted, 
 	if inv.top != old.top {
 		return nil, nil, nil
 	}
+	// A quiet term whose changed documents' scores moved to another byte
+	// is dirty after all: its postings are the same documents and
+	// frequencies as before.
+	for t := range quiet {
+		for j, c := range wasIn[t] {
+			if inv.impact(t, c.freq, inv.norm(c.length)) == inv.impact(t, c.freq, inv.norm(isIn[t][j].length)) {
+				continue
+			}
+			ps, err := old.terms[t].postings()
+			if err != nil {
+				return nil, nil, err
+			}
+			dirty[t], inv.raw[t] = true, ps
+			break
+		}
+	}
 	return inv, &plan{prior: prior, dirty: dirty, old: old}, nil
+}
+
+// change is what a changed document gave a term, or gives it now.
+type change struct {
+	doc, freq, length uint32
+}
+
+// quietTerms returns, with their best length-normalised frequency, the
+// dirty terms whose changed documents hold them as before, with the same
+// frequencies: only the documents' lengths changed. Such a term keeps its
+// postings, documents and frequencies; its best normalised frequency
+// follows from the changed documents alone where none of them held the
+// old best, and such a term is left dirty otherwise. Whether its scores
+// are the same bytes is known once the statistics are (see update).
+func quietTerms(inv *inverted, old *Saved, dirty []bool, was, is map[uint32][]change) map[uint32]float64 {
+	quiet := map[uint32]float64{}
+	byDoc := func(a, b change) int { return cmp.Compare(a.doc, b.doc) }
+	for t, w := range was {
+		n := is[t]
+		if !dirty[t] || int(t) >= len(old.terms) || len(n) != len(w) || old.terms[t].df == 0 {
+			continue
+		}
+		slices.SortFunc(w, byDoc)
+		slices.SortFunc(n, byDoc)
+		best, ok := old.terms[t].best, true
+		for j, c := range w {
+			if n[j].doc != c.doc || n[j].freq != c.freq || saturate(c.freq, inv.norm(c.length)) >= old.terms[t].best {
+				ok = false
+				break
+			}
+			best = max(best, saturate(c.freq, inv.norm(n[j].length)))
+		}
+		if ok {
+			quiet[t] = best
+		}
+	}
+	return quiet
 }
 
 // rawPosting is a posting before scoring.
