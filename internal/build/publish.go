@@ -33,9 +33,24 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 		// A stamp that cannot be made (an unreadable file) only means no
 		// shortcut; the build reports the problem properly.
 		rec := readRecord(opts.CacheDir, dest)
+		// The destination is listed while the inputs are hashed, and the
+		// caches of the last build are read, once the inputs are known to
+		// have changed, while the listing goes on.
+		var kept bool
+		var live []fileStat
+		listed := make(chan struct{})
+		go func() {
+			defer close(listed)
+			kept, live = intact(dest, rec)
+		}()
 		st, _ = stamp(source, opts, rec)
+		var last chan *lastCaches
+		if st != nil && rec != nil && rec.Stamp != st.sum {
+			last = make(chan *lastCaches, 1)
+			go func() { last <- readLastCaches(opts.CacheDir, dest) }()
+		}
+		<-listed
 		if st != nil {
-			kept, live := intact(dest, rec)
 			if kept {
 				// The output in place now is the spare after this
 				// build: see publish.Options.Spares.
@@ -52,7 +67,11 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 					UpToDate: true, Phases: check}, nil
 			}
 			// Without a folder for the cache, the build goes on without.
-			if r, err := newReuse(opts.CacheDir, dest, st, rec, kept); err == nil {
+			var prev *lastCaches
+			if last != nil {
+				prev = <-last
+			}
+			if r, err := newReuse(opts.CacheDir, dest, st, rec, kept, prev); err == nil {
 				opts.reuse = r
 				defer r.Close()
 				defer os.Remove(r.next) // unless put in place below

@@ -77,11 +77,49 @@ type inputSum struct {
 	size int64
 }
 
-// newReuse returns what Run needs to take roles from the cache of dest's
-// last build, and to leave one for the next.
-func newReuse(cacheDir, dest string, st *stamped, rec *record, intact bool) (*reuse, error) {
+// lastCaches is the roles cache of dest's last build and the search index
+// saved with it, as read before it is known whether they can be used.
+type lastCaches struct {
+	cache     *roleCache
+	index     *search.Saved
+	indexFile *os.File
+}
+
+// readLastCaches reads the caches the last build of dest left, or returns
+// nil. A cache that cannot be read costs this build its shortcut only.
+func readLastCaches(cacheDir, dest string) *lastCaches {
 	name, err := roleCachePath(cacheDir, dest)
 	if err != nil {
+		return nil
+	}
+	c, err := openRoleCache(name)
+	if err != nil {
+		return nil
+	}
+	l := &lastCaches{cache: c}
+	l.index, l.indexFile = openSavedIndex(indexPath(name), c.tag, c.version)
+	return l
+}
+
+// close lets go of caches not used.
+func (l *lastCaches) close() {
+	if l == nil {
+		return
+	}
+	l.cache.Close()
+	if l.indexFile != nil {
+		l.indexFile.Close()
+	}
+}
+
+// newReuse returns what Run needs to take roles from last, the caches of
+// dest's last build, and to leave one for the next. It uses last only
+// where dest is intact and the caches go with rec, its record; else it
+// closes them.
+func newReuse(cacheDir, dest string, st *stamped, rec *record, intact bool, last *lastCaches) (*reuse, error) {
+	name, err := roleCachePath(cacheDir, dest)
+	if err != nil {
+		last.close()
 		return nil, err
 	}
 	r := &reuse{context: st.context, stamp: st.sum, sums: make(map[string]inputSum, len(st.files))}
@@ -89,16 +127,10 @@ func newReuse(cacheDir, dest string, st *stamped, rec *record, intact bool) (*re
 		r.sums[f.Path] = inputSum{st.sums[i], f.Size}
 		r.layouts = r.layouts || strings.HasPrefix(f.Path, "layouts/")
 	}
-	if intact && rec != nil {
-		// A cache that cannot be read costs this build its shortcut only.
-		if c, err := openRoleCache(name); err == nil {
-			if c.stamp == rec.Stamp && c.context == st.context {
-				r.cache = c
-				r.index, r.indexFile = openSavedIndex(indexPath(name), c.tag, c.version)
-			} else {
-				c.Close()
-			}
-		}
+	if last != nil && intact && rec != nil && last.cache.stamp == rec.Stamp && last.cache.context == st.context {
+		r.cache, r.index, r.indexFile = last.cache, last.index, last.indexFile
+	} else {
+		last.close()
 	}
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		return nil, err
