@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
-	"encoding/gob"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -23,6 +22,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/guide-build/guide/internal/cachefile"
 	"github.com/guide-build/guide/internal/config"
 	"github.com/guide-build/guide/internal/diag"
 	"github.com/guide-build/guide/internal/publish"
@@ -45,11 +45,11 @@ import (
 // size or time differ, or whose time is so close to when they were last
 // read that a change since could have left the same time (see trustedAge).
 
-// record is what the cache keeps about one destination, in gob: a JSON
-// record of a large guide's 40,000 files took a tenth of a second to read
-// and write.
+// record is what the cache keeps about one destination, in a file of
+// cachefile's layout (see encode): at 10,000 roles it lists 70,000 files,
+// which took a tenth of a second to read and write as JSON, and 45 ms of
+// CPU as gob.
 type record struct {
-	Format    int
 	Stamp     string
 	Roles     int
 	Questions int
@@ -85,7 +85,125 @@ func inputOf(p string, info fs.FileInfo) (fileStat, int64) {
 	return fileStat{p, fi.Size, fi.MTime, fi.Dev, fi.Ino}, changeTime(info)
 }
 
-const recordFormat = 5
+const (
+	recordMagic  = "guide output record\n"
+	recordFormat = 6
+)
+
+// encode returns the record as its file holds it. The files of a folder
+// are in path order, each path written as the length of what it shares
+// with the one before and the rest.
+func (rec *record) encode() ([]byte, error) {
+	var e cachefile.Enc
+	e.Str(rec.Stamp)
+	e.Uint(uint64(rec.Roles))
+	e.Uint(uint64(rec.Questions))
+	e.Uint(uint64(rec.Written))
+	e.Uint(uint64(len(rec.Warnings)))
+	for _, w := range rec.Warnings {
+		e.Str(w.File)
+		e.Int(int64(w.Line))
+		e.Int(int64(w.Col))
+		e.Int(int64(w.Severity))
+		e.Str(w.Message)
+	}
+	encodeFiles(&e, rec.Files)
+	e.Int(rec.Taken)
+	e.Uint(uint64(len(rec.Inputs)))
+	prev := ""
+	for _, in := range rec.Inputs {
+		encodeFile(&e, in.File, prev)
+		prev = in.File.Path
+		e.Int(in.CTime)
+		e.Raw(in.Sum[:])
+	}
+	e.Bool(rec.Before != nil)
+	if rec.Before != nil {
+		e.Str(rec.Before.Stamp)
+		encodeFiles(&e, rec.Before.Files)
+	}
+	var buf bytes.Buffer
+	err := cachefile.Write(&buf, recordMagic, recordFormat, e.B, func(func([]byte) error) error { return nil })
+	return buf.Bytes(), err
+}
+
+func encodeFiles(e *cachefile.Enc, files []fileStat) {
+	e.Uint(uint64(len(files)))
+	prev := ""
+	for _, f := range files {
+		encodeFile(e, f, prev)
+		prev = f.Path
+	}
+}
+
+func encodeFile(e *cachefile.Enc, f fileStat, prev string) {
+	n := 0
+	for n < len(f.Path) && n < len(prev) && f.Path[n] == prev[n] {
+		n++
+	}
+	e.Uint(uint64(n))
+	e.Str(f.Path[n:])
+	e.Int(f.Size)
+	e.Int(f.MTime)
+	e.Uint(f.Dev)
+	e.Uint(f.Ino)
+}
+
+// decodeRecord reads what encode wrote.
+func decodeRecord(data []byte) (*record, error) {
+	head, _, err := cachefile.Read(bytes.NewReader(data), int64(len(data)), recordMagic, recordFormat)
+	if err != nil {
+		return nil, err
+	}
+	d := cachefile.NewDec(head)
+	rec := &record{Stamp: d.Str(), Roles: int(d.Uint()), Questions: int(d.Uint()), Written: int(d.Uint())}
+	if n := d.Count(5); n > 0 {
+		rec.Warnings = make([]diag.Diagnostic, n)
+		for i := range rec.Warnings {
+			rec.Warnings[i] = diag.Diagnostic{File: d.Str(), Line: int(d.Int()), Col: int(d.Int()), Severity: diag.Severity(d.Int()), Message: d.Str()}
+		}
+	}
+	rec.Files = decodeFiles(d)
+	rec.Taken = d.Int()
+	if n := d.Count(38); n > 0 {
+		rec.Inputs = make([]inputStat, n)
+		prev := ""
+		for i := range rec.Inputs {
+			in := &rec.Inputs[i]
+			in.File = decodeFile(d, prev)
+			prev = in.File.Path
+			in.CTime = d.Int()
+			copy(in.Sum[:], d.Raw(32))
+		}
+	}
+	if d.Bool() {
+		rec.Before = &output{Stamp: d.Str(), Files: decodeFiles(d)}
+	}
+	if d.Err() != nil || d.Len() != 0 {
+		return nil, cachefile.ErrDamaged
+	}
+	return rec, nil
+}
+
+func decodeFiles(d *cachefile.Dec) []fileStat {
+	n := d.Count(6)
+	if n == 0 {
+		return nil
+	}
+	files := make([]fileStat, n)
+	prev := ""
+	for i := range files {
+		files[i] = decodeFile(d, prev)
+		prev = files[i].Path
+	}
+	return files
+}
+
+func decodeFile(d *cachefile.Dec, prev string) fileStat {
+	n := d.Size(int64(len(prev)))
+	p := prev[:n] + d.Str()
+	return fileStat{Path: p, Size: d.Int(), MTime: d.Int(), Dev: d.Uint(), Ino: d.Uint()}
+}
 
 // trustedAge is how much older than the last stamp a file's modification
 // time must be for the file to be taken as unchanged when its size and
@@ -136,11 +254,11 @@ func readRecord(cacheDir, dest string) *record {
 	if err != nil {
 		return nil
 	}
-	var rec record
-	if gob.NewDecoder(bytes.NewReader(data)).Decode(&rec) != nil || rec.Format != recordFormat {
+	rec, err := decodeRecord(data)
+	if err != nil {
 		return nil
 	}
-	return &rec
+	return rec
 }
 
 // intact reports whether dest still holds, untouched, what the build of
@@ -171,16 +289,15 @@ func remember(cacheDir, dest string, st *stamped, res *Result, files map[string]
 	if err != nil {
 		return err
 	}
-	rec := record{Format: recordFormat, Stamp: st.sum, Roles: res.Roles, Questions: res.Questions, Written: res.Files,
+	rec := record{Stamp: st.sum, Roles: res.Roles, Questions: res.Questions, Written: res.Files,
 		Warnings: res.Warnings, Files: listing, Taken: st.taken, Inputs: make([]inputStat, len(st.files)), Before: before}
 	for i, f := range st.files {
 		rec.Inputs[i] = inputStat{f, st.ctimes[i], st.sums[i]}
 	}
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(rec); err != nil {
+	data, err := rec.encode()
+	if err != nil {
 		return err
 	}
-	data := buf.Bytes()
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		return err
 	}
