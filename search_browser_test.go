@@ -228,3 +228,53 @@ func TestBrowserSearchPage(t *testing.T) {
 		t.Errorf("the page logged errors: %q", errs)
 	}
 }
+
+// TestBrowserSearchPageAgreesWithTheBox follows the box's "All results" link
+// with a filter set: the page keeps the query and the filter, shows at
+// least what the box showed, names the query in its title, and takes "/"
+// to its own field; "Show more results" hands the focus to the first new
+// result.
+func TestBrowserSearchPageAgreesWithTheBox(t *testing.T) {
+	ctx, console := browsertest.NewWithConsole(t)
+	navigate(t, ctx, served(t)+"roles/backend-developer/")
+	if err := chromedp.Do(ctx, chromedp.Click("#search-input")); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.WaitJS(t, ctx, `typeof __guideSearch === "function" && !__guideSearch.early`)
+	run(t, ctx, `(() => {
+  document.querySelector("form.search .search-cat").value = "1";
+  const i = document.getElementById("search-input");
+  i.value = "incident";
+  i.dispatchEvent(new Event("input"));
+})()`)
+	browsertest.WaitJS(t, ctx, `document.querySelector("form.search [role=status]").textContent.includes("incident”") && document.querySelectorAll("#search-listbox [role=option]").length > 0`)
+	box := evalString(t, ctx, `[...document.querySelectorAll("#search-listbox [role=option] .sr-text")].map(e => e.textContent).join("\n")`)
+	run(t, ctx, `document.querySelector("form.search .search-all").click()`)
+	browsertest.WaitJS(t, ctx, `location.pathname.endsWith("/search/") && document.querySelectorAll(".search-results li a").length > 0`)
+	if v := evalString(t, ctx, `document.querySelector("[data-search-page] .search-cat").value`); v != "1" {
+		t.Errorf("the results page's category filter is %q; want the box's, 1", v)
+	}
+	page := evalString(t, ctx, `[...document.querySelectorAll(".search-results li .sr-text")].map(e => e.textContent).join("\n")`)
+	for _, r := range strings.Split(box, "\n") {
+		if !strings.Contains(page, r) {
+			t.Errorf("the box showed %q; the results page does not", r)
+		}
+	}
+	if title := evalString(t, ctx, `document.title`); !strings.Contains(title, "incident") {
+		t.Errorf("the results page's title is %q; want the query in it", title)
+	}
+	run(t, ctx, `document.activeElement.blur()`)
+	if err := chromedp.Do(ctx, chromedp.KeyEvent("/")); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.WaitJS(t, ctx, `document.activeElement && document.activeElement.id === "search-page-input"`)
+
+	navigate(t, ctx, served(t)+"search/?q=data")
+	browsertest.WaitJS(t, ctx, `document.querySelectorAll(".search-results li").length === 20 && !document.querySelector(".search-more").hidden`)
+	run(t, ctx, `document.querySelector(".search-more").click()`)
+	browsertest.WaitJS(t, ctx, `document.querySelectorAll(".search-results li").length > 20`)
+	browsertest.WaitJS(t, ctx, `document.activeElement === document.querySelectorAll(".search-results li")[20].querySelector("a")`)
+	if errs := console.Errors(); len(errs) > 0 {
+		t.Errorf("the pages logged errors: %q", errs)
+	}
+}

@@ -716,7 +716,10 @@
     var empty = form.querySelector(".sr-empty");
     var update = async function () {
       var q = input.value, mine = ++seq;
-      all.href = base + "search/" + (fileMode ? "index.html" : "") + "?q=" + encodeURIComponent(q.trim());
+      // The results page, with the same query and filters.
+      all.href = base + "search/" + (fileMode ? "index.html" : "") + "?q=" + encodeURIComponent(q.trim()) +
+        (catSel.value ? "&category=" + encodeURIComponent(catSel.value) : "") +
+        (deptSel.value ? "&department=" + encodeURIComponent(deptSel.value) : "");
       if (!q.trim()) { open(false); status.textContent = ""; return; }
       var f = filterOf(catSel, deptSel), res;
       try {
@@ -797,9 +800,10 @@
     input.value = params.get("q") || "";
     if (params.get("category")) catSel.value = params.get("category");
     if (params.get("department")) deptSel.value = params.get("department");
-    var k = 20, seq = 0;
+    var k = 20, seq = 0, title = document.title;
     async function update() {
       var q = input.value.trim(), mine = ++seq;
+      document.title = q ? "“" + q + "” · " + title : title;
       var p = new URLSearchParams();
       if (q) p.set("q", q);
       if (catSel.value) p.set("category", catSel.value);
@@ -808,7 +812,9 @@
       if (!q) { list.textContent = ""; status.textContent = ""; more.hidden = true; return; }
       var f = filterOf(catSel, deptSel), res;
       try {
-        res = await run(q, k, false, f);
+        // The last word may be the start of one, as in the box in the
+        // header: the page shows at least what the box did.
+        res = await run(q, k, true, f);
         metaCache = (await engine()).meta;
       } catch (e) {
         if (mine !== seq) return;
@@ -835,7 +841,15 @@
     catSel.addEventListener("change", function () { k = 20; update(); });
     deptSel.addEventListener("change", function () { k = 20; update(); });
     page.querySelector("form").addEventListener("submit", function (e) { e.preventDefault(); k = 20; update(); });
-    more.addEventListener("click", function () { k += 20; update(); });
+    // The next results come under the button; the first of them takes the
+    // focus, which the button, now below them, would keep.
+    more.addEventListener("click", async function () {
+      var n = list.children.length;
+      k += 20;
+      await update();
+      var a = list.children[n] && list.children[n].querySelector("a");
+      if (a) a.focus();
+    });
     update();
   }
 

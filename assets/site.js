@@ -40,7 +40,8 @@
       var t = e.target, tag = t && t.tagName;
       if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (t && t.isContentEditable)) return;
       e.preventDefault();
-      input.focus();
+      // On the results page, its own field.
+      (document.querySelector("[data-search-page] input[type=search]") || input).focus();
     });
     if (document.querySelector("[data-search-page]")) load();
   }
