@@ -408,6 +408,15 @@ func prepare(ctx context.Context, src fs.FS, opts Options) (*loaded, diag.List, 
 		return nil, nil, err
 	}
 	s, siteDiags := site.New(cfg, site.Home{}, headers, opts.Drafts)
+	read := make(map[string]bool, len(headers))
+	for _, h := range headers {
+		read[h.File] = true
+	}
+	for _, f := range files {
+		if !read[f] {
+			s.Broken(f)
+		}
+	}
 	diags.Append(siteDiags)
 	s.Home = renderHome(s, home, &diags)
 	return &loaded{

@@ -190,8 +190,8 @@ func (s *Site) related(c *content.Role, e *Entry, diags *diag.List) []*Entry {
 		var out []*Entry
 		for _, rel := range c.Related {
 			other, ok := s.bySlug[rel.Value]
-			if !ok && s.drafts[rel.Value] {
-				continue // a draft is left out of this build
+			if !ok && (s.drafts[rel.Value] || s.broken[rel.Value]) {
+				continue // a draft is left out of this build; a broken file is reported itself
 			}
 			if !ok {
 				if !content.ValidSlug(rel.Value) || rel.Value == c.Slug {

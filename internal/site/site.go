@@ -22,6 +22,7 @@ import (
 	"cmp"
 	"html/template"
 	"net/url"
+	"path"
 	"slices"
 	"strings"
 	"time"
@@ -46,6 +47,7 @@ type Site struct {
 	bySlug map[string]*Entry
 	byFile map[string]*Entry
 	drafts map[string]bool // slugs of drafts left out
+	broken map[string]bool // slugs the role files that could not be read may have
 }
 
 // CTA is the call to action at the end of role pages, ready for a page two
@@ -178,6 +180,16 @@ func New(cfg *config.Config, home Home, headers []content.Header, drafts bool) (
 		s.CTA = &CTA{Heading: c.Heading, Text: template.HTML(text), LinkText: c.LinkText, Link: siteLink(c.Link, PageRoot)}
 	}
 	return s, diags
+}
+
+// Broken tells the site that the role file could not be read: a role that
+// names it under related, by the slug its file name gives, is not
+// reported, since the file's own errors are.
+func (s *Site) Broken(file string) {
+	if s.broken == nil {
+		s.broken = map[string]bool{}
+	}
+	s.broken[strings.TrimSuffix(path.Base(file), path.Ext(file))] = true
 }
 
 // siteLink makes a link from guide.yaml usable on a page whose root is root:
