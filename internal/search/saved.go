@@ -241,18 +241,24 @@ func (x *Index) update(roles []*site.Entry, cats int, prior *Prior) (*inverted, 
 	// A quiet term whose changed documents' scores moved to another byte
 	// is dirty after all: its postings are the same documents and
 	// frequencies as before.
+	var again errgroup.Group
+	again.SetLimit(runtime.GOMAXPROCS(0))
 	for t := range quiet {
 		for j, c := range wasIn[t] {
 			if inv.impact(t, c.freq, inv.norm(c.length)) == inv.impact(t, c.freq, inv.norm(isIn[t][j].length)) {
 				continue
 			}
-			ps, err := old.terms[t].postings()
-			if err != nil {
-				return nil, nil, err
-			}
-			dirty[t], inv.raw[t] = true, ps
+			dirty[t] = true
+			again.Go(func() error {
+				ps, err := old.terms[t].postings()
+				inv.raw[t] = ps
+				return err
+			})
 			break
 		}
+	}
+	if err := again.Wait(); err != nil {
+		return nil, nil, err
 	}
 	return inv, &plan{prior: prior, dirty: dirty, old: old}, nil
 }
