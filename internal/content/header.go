@@ -2,7 +2,6 @@ package content
 
 import (
 	"bytes"
-	"path"
 	"strings"
 
 	"github.com/guide-build/guide/internal/diag"
@@ -120,7 +119,7 @@ func ScanHeader(file string, data []byte) (Header, bool) {
 		m.Done()
 	}
 	if h.Slug == "" {
-		h.Slug = strings.TrimSuffix(path.Base(file), path.Ext(file))
+		h.Slug = FileSlug(file)
 	}
 	if len(diags) > 0 || h.Title == "" || h.Department == "" || !ValidSlug(h.Slug) {
 		return Header{}, false

@@ -139,6 +139,11 @@ func text(m *node.Map, key string, required bool) Text {
 	return Text{Source: m.String(key, required), Line: m.TextLine(key)}
 }
 
+// FileSlug is the slug a role file's name gives it when it sets none.
+func FileSlug(file string) string {
+	return strings.TrimSuffix(path.Base(file), path.Ext(file))
+}
+
 // roleSlug returns the slug field, or one made from the file name.
 func roleSlug(m *node.Map, file string, diags *diag.List) string {
 	if s := m.String("slug", false); s != "" {
@@ -148,7 +153,7 @@ func roleSlug(m *node.Map, file string, diags *diag.List) string {
 		}
 		return s
 	}
-	base := strings.TrimSuffix(path.Base(file), path.Ext(file))
+	base := FileSlug(file)
 	if !ValidSlug(base) {
 		diags.Errorf(file, 0, "file name %q does not make a valid slug: rename the file to %s.md or set slug: %s", base, Slugify(base), Slugify(base))
 		return ""

@@ -22,7 +22,6 @@ import (
 	"cmp"
 	"html/template"
 	"net/url"
-	"path"
 	"slices"
 	"strings"
 	"time"
@@ -189,7 +188,7 @@ func (s *Site) Broken(file string) {
 	if s.broken == nil {
 		s.broken = map[string]bool{}
 	}
-	s.broken[strings.TrimSuffix(path.Base(file), path.Ext(file))] = true
+	s.broken[content.FileSlug(file)] = true
 }
 
 // siteLink makes a link from guide.yaml usable on a page whose root is root:
