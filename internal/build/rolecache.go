@@ -301,14 +301,7 @@ func writeRoleCache(name string, c *roleCache) (err error) {
 		e.Uint(uint64(r.facts.Refs.Len()))
 		e.Str(string(r.docs))
 		e.Uint(uint64(r.terms.Len()))
-		e.Uint(uint64(len(r.warnings)))
-		for _, d := range r.warnings {
-			e.Str(d.File)
-			e.Uint(uint64(d.Line))
-			e.Uint(uint64(d.Col))
-			e.Uint(uint64(d.Severity))
-			e.Str(d.Message)
-		}
+		encodeDiags(&e, r.warnings)
 	}
 	e.Uint(uint64(len(c.pages)))
 	for _, p := range slices.Sorted(maps.Keys(c.pages)) {
@@ -404,10 +397,7 @@ func openRoleCache(name string) (c *roleCache, err error) {
 		terms := d.Size(size - 4 - off)
 		r.terms = site.Stored(f, off, terms)
 		off += int64(terms)
-		r.warnings = make(diag.List, d.Count(1))
-		for i := range r.warnings {
-			r.warnings[i] = diag.Diagnostic{File: d.Str(), Line: int(d.Uint()), Col: int(d.Uint()), Severity: diag.Severity(d.Uint()), Message: d.Str()}
-		}
+		r.warnings = decodeDiags(d)
 		if d.Err() != nil {
 			return nil, d.Err()
 		}
@@ -582,4 +572,28 @@ func pageKey(p *render.Page, sums map[string][32]byte) [32]byte {
 	var key [32]byte
 	h.Sum(key[:0])
 	return key
+}
+
+// encodeDiags and decodeDiags write and read warnings in a cache file.
+func encodeDiags(e *cachefile.Enc, ds []diag.Diagnostic) {
+	e.Uint(uint64(len(ds)))
+	for _, d := range ds {
+		e.Str(d.File)
+		e.Uint(uint64(d.Line))
+		e.Uint(uint64(d.Col))
+		e.Uint(uint64(d.Severity))
+		e.Str(d.Message)
+	}
+}
+
+func decodeDiags(d *cachefile.Dec) diag.List {
+	n := d.Count(5)
+	if n == 0 {
+		return nil
+	}
+	ds := make(diag.List, n)
+	for i := range ds {
+		ds[i] = diag.Diagnostic{File: d.Str(), Line: int(d.Uint()), Col: int(d.Uint()), Severity: diag.Severity(d.Uint()), Message: d.Str()}
+	}
+	return ds
 }

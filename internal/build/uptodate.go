@@ -99,14 +99,7 @@ func (rec *record) encode() ([]byte, error) {
 	e.Uint(uint64(rec.Roles))
 	e.Uint(uint64(rec.Questions))
 	e.Uint(uint64(rec.Written))
-	e.Uint(uint64(len(rec.Warnings)))
-	for _, w := range rec.Warnings {
-		e.Str(w.File)
-		e.Int(int64(w.Line))
-		e.Int(int64(w.Col))
-		e.Int(int64(w.Severity))
-		e.Str(w.Message)
-	}
+	encodeDiags(&e, rec.Warnings)
 	encodeFiles(&e, rec.Files)
 	e.Int(rec.Taken)
 	e.Uint(uint64(len(rec.Inputs)))
@@ -157,12 +150,7 @@ func decodeRecord(data []byte) (*record, error) {
 	}
 	d := cachefile.NewDec(head)
 	rec := &record{Stamp: d.Str(), Roles: int(d.Uint()), Questions: int(d.Uint()), Written: int(d.Uint())}
-	if n := d.Count(5); n > 0 {
-		rec.Warnings = make([]diag.Diagnostic, n)
-		for i := range rec.Warnings {
-			rec.Warnings[i] = diag.Diagnostic{File: d.Str(), Line: int(d.Int()), Col: int(d.Int()), Severity: diag.Severity(d.Int()), Message: d.Str()}
-		}
-	}
+	rec.Warnings = decodeDiags(d)
 	rec.Files = decodeFiles(d)
 	rec.Taken = d.Int()
 	if n := d.Count(38); n > 0 {
