@@ -32,6 +32,8 @@
   planURL.hash = "";
   planURL.search = "";
   var planHref = planURL.href.replace(/index\.html$/, "");
+  // The plan page as a link opens it: from disk, its index.html.
+  var planLink = planHref + (location.protocol === "file:" ? "index.html" : "");
   var rootHref = new URL("../", planHref).href;
   var KEY = "guide-plan " + planHref;
   var memory = null; // the plan, where the browser does not let us store it
@@ -267,7 +269,7 @@
     // and the header's own link is out of sight: the message goes too soon
     // to follow a link in it.
     var dock = el("a", "plan-dock");
-    dock.href = planHref + (location.protocol === "file:" ? "index.html" : "");
+    dock.href = planLink;
     dock.hidden = true;
     where.appendChild(dock);
     where.appendChild(toast);
@@ -380,7 +382,7 @@
     });
     var h = "#plan=" + groups.map(function (g) { return g.r + ":" + g.q.join(","); }).join(";");
     if (p.title) h += "&title=" + encodeURIComponent(p.title);
-    return planHref + (location.protocol === "file:" ? "index.html" : "") + h;
+    return planLink + h;
   }
 
   function roleHref(slug) {
