@@ -47,7 +47,7 @@ import (
 
 // roleCacheFormat changes whenever the cache's layout or the meaning of
 // what it holds does. It is part of stamped.context.
-const roleCacheFormat = 3
+const roleCacheFormat = 4
 
 const roleCacheMagic = "guide roles cache\n"
 
@@ -285,6 +285,8 @@ func writeRoleCache(name string, c *roleCache) (err error) {
 		e.Str(h.Department)
 		e.Bool(h.Draft)
 		e.Int(int64(h.Weight))
+		e.Uint(uint64(h.SlugLine))
+		e.Uint(uint64(h.DepartmentLine))
 		e.Str(string(r.facts.Summary))
 		e.Str(r.facts.SummaryText)
 		t, err := r.facts.Updated.MarshalBinary()
@@ -379,7 +381,8 @@ func openRoleCache(name string) (c *roleCache, err error) {
 		file := d.Str()
 		r := &cachedRole{}
 		copy(r.sum[:], d.Raw(32))
-		r.header = content.Header{File: file, Slug: d.Str(), Title: d.Str(), Department: d.Str(), Draft: d.Bool(), Weight: int(d.Int())}
+		r.header = content.Header{File: file, Slug: d.Str(), Title: d.Str(), Department: d.Str(), Draft: d.Bool(), Weight: int(d.Int()),
+			SlugLine: int(d.Uint()), DepartmentLine: int(d.Uint())}
 		r.facts.Summary = template.HTML(d.Str())
 		r.facts.SummaryText = d.Str()
 		if err := r.facts.Updated.UnmarshalBinary([]byte(d.Str())); err != nil {

@@ -17,11 +17,17 @@ type Header struct {
 	Department string
 	Draft      bool
 	Weight     int
+	// SlugLine and DepartmentLine are the lines of those fields, 0 for a
+	// slug the file name gives, so that problems across files can be
+	// reported in place.
+	SlugLine       int
+	DepartmentLine int
 }
 
 // Header returns r's header.
 func (r *Role) Header() Header {
-	return Header{File: r.File, Slug: r.Slug, Title: r.Title, Department: r.Department, Draft: r.Draft, Weight: r.Weight}
+	return Header{File: r.File, Slug: r.Slug, Title: r.Title, Department: r.Department, Draft: r.Draft, Weight: r.Weight,
+		SlugLine: r.SlugLine, DepartmentLine: r.DepartmentLine}
 }
 
 // headerKeys are the front-matter fields a Header is made of.
@@ -81,10 +87,13 @@ func ScanHeader(file string, data []byte) (Header, bool) {
 			}
 			break
 		}
+		// Every line is kept, those of other fields blank, so that the
+		// parse's lines are the file's.
 		if len(line) == 0 || line[0] == ' ' || line[0] == '\t' || line[0] == '#' {
 			if take {
-				picked = append(append(picked, line...), '\n')
+				picked = append(picked, line...)
 			}
+			picked = append(picked, '\n')
 			continue
 		}
 		key, value, ok := plainField(line)
@@ -96,10 +105,11 @@ func ScanHeader(file string, data []byte) (Header, bool) {
 			return Header{}, false
 		}
 		if take {
-			picked = append(append(picked, line...), '\n')
+			picked = append(picked, line...)
 		}
+		picked = append(picked, '\n')
 	}
-	r := &node.Reader{File: file, Diags: &diags}
+	r := &node.Reader{File: file, Offset: openLine, Diags: &diags}
 	var h Header
 	h.File = file
 	if len(picked) > 0 {
@@ -112,7 +122,10 @@ func ScanHeader(file string, data []byte) (Header, bool) {
 			return Header{}, false
 		}
 		h.Title = strings.TrimSpace(m.String("title", false))
-		h.Slug = m.String("slug", false)
+		if h.Slug = m.String("slug", false); h.Slug != "" {
+			h.SlugLine = m.Line("slug")
+		}
+		h.DepartmentLine = m.Line("department")
 		h.Department = strings.TrimSpace(m.String("department", false))
 		h.Draft = m.Bool("draft")
 		h.Weight = m.Int("weight")

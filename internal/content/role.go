@@ -52,13 +52,17 @@ type Role struct {
 	Title      string
 	Department string
 	Summary    Text
-	Questions  []Question
-	FAQ        []FAQ
-	Updated    time.Time
-	Draft      bool
-	Related    []node.Item // slugs, with their lines
-	Weight     int
-	Body       Text
+	// SlugLine and DepartmentLine are the lines of those fields, 0 for a
+	// slug the file name gives.
+	SlugLine       int
+	DepartmentLine int
+	Questions      []Question
+	FAQ            []FAQ
+	Updated        time.Time
+	Draft          bool
+	Related        []node.Item // slugs, with their lines
+	Weight         int
+	Body           Text
 }
 
 // Text is markdown source with the file line it starts on, so that problems
@@ -116,7 +120,8 @@ func ParseRole(file string, data []byte, cfg *config.Config) (*Role, diag.List) 
 		Related:    m.Strings("related"),
 		Body:       Text{Source: string(doc.body), Line: doc.bodyLine},
 	}
-	r.Slug = roleSlug(&m, file, &diags)
+	r.Slug, r.SlugLine = roleSlug(&m, file, &diags)
+	r.DepartmentLine = m.Line("department")
 	for _, rel := range r.Related {
 		if !ValidSlug(rel.Value) {
 			diags.Errorf(file, rel.Line, "related: %q is not a role slug (a-z, 0-9 and dashes)", rel.Value)
@@ -144,21 +149,23 @@ func FileSlug(file string) string {
 	return strings.TrimSuffix(path.Base(file), path.Ext(file))
 }
 
-// roleSlug returns the slug field, or one made from the file name.
-func roleSlug(m *node.Map, file string, diags *diag.List) string {
+// roleSlug returns the slug field and its line, or a slug made from the
+// file name and 0.
+func roleSlug(m *node.Map, file string, diags *diag.List) (string, int) {
 	if s := m.String("slug", false); s != "" {
+		line := m.Line("slug")
 		if !ValidSlug(s) {
-			diags.Errorf(file, m.Line("slug"), "slug %q may only hold a-z, 0-9 and single dashes (try %q)", s, Slugify(s))
-			return ""
+			diags.Errorf(file, line, "slug %q may only hold a-z, 0-9 and single dashes (try %q)", s, Slugify(s))
+			return "", 0
 		}
-		return s
+		return s, line
 	}
 	base := FileSlug(file)
 	if !ValidSlug(base) {
 		diags.Errorf(file, 0, "file name %q does not make a valid slug: rename the file to %s.md or set slug: %s", base, Slugify(base), Slugify(base))
-		return ""
+		return "", 0
 	}
-	return base
+	return base, 0
 }
 
 func question(m *node.Map, cfg *config.Config) Question {

@@ -69,15 +69,17 @@ Text.
 `
 
 var wantFullRole = &Role{
-	File:       "content/roles/backend-developer.md",
-	Slug:       "backend",
-	Title:      "Backend Developer",
-	Department: "Engineering",
-	Summary:    Text{"Builds **services**.", 5},
-	Updated:    time.Date(2026, 1, 31, 0, 0, 0, 0, time.UTC),
-	Draft:      true,
-	Related:    []node.Item{{Value: "site-reliability-engineer", Line: 9}, {Value: "data-engineer", Line: 9}},
-	Weight:     10,
+	File:           "content/roles/backend-developer.md",
+	Slug:           "backend",
+	SlugLine:       3,
+	DepartmentLine: 4,
+	Title:          "Backend Developer",
+	Department:     "Engineering",
+	Summary:        Text{"Builds **services**.", 5},
+	Updated:        time.Date(2026, 1, 31, 0, 0, 0, 0, time.UTC),
+	Draft:          true,
+	Related:        []node.Item{{Value: "site-reliability-engineer", Line: 9}, {Value: "data-engineer", Line: 9}},
+	Weight:         10,
 	Questions: []Question{
 		{
 			Text:      Text{"How do indexes work?", 11},
@@ -251,6 +253,7 @@ Text.
 	// still right.
 	want := *wantFullRole
 	want.Summary.Line = 0
+	want.SlugLine, want.DepartmentLine = 0, 0
 	want.Related = []node.Item{{Value: "site-reliability-engineer"}, {Value: "data-engineer"}}
 	want.Questions = []Question{
 		{

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -27,8 +28,11 @@ func (r *Reader) ParseYAML(data []byte) *yaml.Node {
 	// The scanner often notices a problem only where the next token starts;
 	// the context mark is where the broken construct began, which is the
 	// line a writer has to fix.
+	// A tab, though, is where it is: the construct it breaks may have begun
+	// lines above.
 	line, msg := le.Mark.Line, le.Message
-	if le.ContextMark.Line > 0 {
+	tab := strings.Contains(msg, "tab character")
+	if le.ContextMark.Line > 0 && !tab {
 		line = le.ContextMark.Line
 		if le.ContextMsg != "" {
 			msg += " " + le.ContextMsg
@@ -36,6 +40,9 @@ func (r *Reader) ParseYAML(data []byte) *yaml.Node {
 	}
 	if line > 0 {
 		line += r.Offset
+	}
+	if tab {
+		msg += " (YAML indents with spaces only)"
 	}
 	r.Diags.Errorf(r.File, line, "invalid YAML: %s", msg)
 	return nil

@@ -23,6 +23,7 @@ import (
 	"html/template"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -128,28 +129,38 @@ func New(cfg *config.Config, home Home, headers []content.Header, drafts bool) (
 	headers = slices.Clone(headers)
 	slices.SortFunc(headers, func(a, b content.Header) int { return cmp.Compare(a.File, b.File) })
 	depts := map[string]*Department{}
-	deptSlugs := map[string]string{}
+	deptSlugs := map[string]content.Header{} // the first role of each department page
 	for _, h := range headers {
 		if h.Draft && !drafts {
 			s.drafts[h.Slug] = true
 			continue
 		}
 		if prev, dup := s.bySlug[h.Slug]; dup {
-			diags.Errorf(h.File, 0, "duplicate slug %q: %s has it too; rename one file or set slug:", h.Slug, prev.File)
+			// Report it where a slug: field made the clash, if one did.
+			here, there := h, prev.Header
+			if here.SlugLine == 0 && there.SlugLine > 0 {
+				here, there = there, here
+			}
+			how := ""
+			if there.SlugLine == 0 {
+				how = " by its file name"
+			}
+			diags.Errorf(here.File, here.SlugLine, "duplicate slug %q: %s has it too%s; rename one file or set slug:", h.Slug, at(there.File, there.SlugLine), how)
 			continue
 		}
 		d := depts[h.Department]
 		if d == nil {
 			slug := content.Slugify(h.Department)
 			if other, clash := deptSlugs[slug]; clash {
-				diags.Errorf(h.File, 0, "department %q makes the same page as %q (departments/%s/); use one spelling", h.Department, other, slug)
+				diags.Errorf(h.File, h.DepartmentLine, "department %q makes the same page as %q of %s (departments/%s/); use one spelling",
+					h.Department, other.Department, at(other.File, other.DepartmentLine), slug)
 				continue
 			}
 			if slug == "" {
-				diags.Errorf(h.File, 0, "department %q has no letters or digits to name its page", h.Department)
+				diags.Errorf(h.File, h.DepartmentLine, "department %q has no letters or digits to name its page", h.Department)
 				continue
 			}
-			deptSlugs[slug] = h.Department
+			deptSlugs[slug] = h
 			d = &Department{Name: h.Department, Slug: slug, URL: DepartmentsDir + slug + "/"}
 			depts[h.Department] = d
 		}
@@ -228,7 +239,7 @@ func orderDepartments(cfg *config.Config, depts map[string]*Department, diags *d
 		if !slices.Contains(cfg.Departments, name) {
 			rest = append(rest, d)
 			if len(cfg.Departments) > 0 {
-				diags.Warnf(d.Roles[0].File, 0, "department %q is not in the departments list of guide.yaml (%s); it is shown after them",
+				diags.Warnf(d.Roles[0].File, d.Roles[0].DepartmentLine, "department %q is not in the departments list of guide.yaml (%s); it is shown after them",
 					name, strings.Join(cfg.Departments, ", "))
 			}
 		}
@@ -272,4 +283,13 @@ func (s *Site) QuestionCount() int {
 // Root returns the relative path from the page at p to the site root.
 func Root(p string) string {
 	return strings.Repeat("../", strings.Count(p, "/"))
+}
+
+// at names a place in a file as an error message does: "file:line", or the
+// file alone when the line is not known.
+func at(file string, line int) string {
+	if line > 0 {
+		return file + ":" + strconv.Itoa(line)
+	}
+	return file
 }
