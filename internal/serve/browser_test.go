@@ -156,3 +156,46 @@ func TestBrowserManyPages(t *testing.T) {
 	}
 	browsertest.WaitJS(t, ctx, `location.pathname.endsWith("/roles/recruiter/") && document.querySelector("h1").textContent.includes("Talent Partner")`)
 }
+
+// TestBrowserPageNeverShown opens the page of a role that was broken when
+// the server started, so there is no earlier version to show. The page
+// lists the error once, with no overlay over it, keeps the list current as
+// another file breaks, and shows the role once both are fixed.
+func TestBrowserPageNeverShown(t *testing.T) {
+	ctx := browsertest.New(t)
+	dir := writeGuide(t)
+	file := filepath.Join(dir, "content/roles/backend-developer.md")
+	orig, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mkfile(t, file, strings.Replace(string(orig), "category: situational", "category: hallway", 1))
+	r := start(t, Options{Source: dir, Port: 0})
+	if err := chromedp.Do(ctx, chromedp.Navigate(r.url+"roles/backend-developer/"), chromedp.WaitVisible("h1")); err != nil {
+		t.Fatal(err)
+	}
+	wait := func(js string) { t.Helper(); browsertest.WaitJS(t, ctx, js) }
+	time.Sleep(300 * time.Millisecond) // let the stream connect and say what is wrong
+	text, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(text, `unknown category "hallway"`); n != 1 {
+		t.Errorf("the page names the error %d times; want once:\n%s", n, text)
+	}
+	if strings.Contains(text, "last good version") || strings.Contains(text, "follows") {
+		t.Errorf("the page shows the overlay meant for pages with an earlier version:\n%s", text)
+	}
+
+	other := filepath.Join(dir, "content/roles/site-reliability-engineer.md")
+	sre, err := os.ReadFile(other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mkfile(t, other, "---\ntitle: [unclosed\n---\n")
+	wait(`document.querySelectorAll("#guide-error-list li").length === 2 && !document.getElementById("guide-errors")`)
+
+	mkfile(t, other, string(sre))
+	mkfile(t, file, string(orig))
+	wait(`document.querySelector("h1").textContent.includes("Backend Developer")`)
+}

@@ -19,7 +19,31 @@
   }
 
   var overlay = null;
+  // A page that could not be shown lists the errors itself: keep that list
+  // current, and show the page once there are none.
+  var errorPage = document.documentElement.hasAttribute("data-guide-errors");
+  function listErrors(list) {
+    if (!list.length) {
+      reload();
+      return;
+    }
+    var ul = document.getElementById("guide-error-list");
+    if (!ul) return;
+    ul.textContent = "";
+    list.forEach(function (d) {
+      var li = document.createElement("li");
+      var code = document.createElement("code");
+      code.textContent = d;
+      li.appendChild(code);
+      ul.appendChild(li);
+    });
+  }
+
   function showErrors(list) {
+    if (errorPage) {
+      listErrors(list);
+      return;
+    }
     if (!list.length) {
       if (overlay) { overlay.remove(); overlay = null; }
       return;
@@ -34,8 +58,8 @@
     }
     overlay.textContent = "";
     var h = document.createElement("strong");
-    h.textContent = list.length === 1 ? "The guide has an error; this page shows its last good version:" :
-      "The guide has " + list.length + " errors; this page shows its last good version:";
+    h.textContent = list.length === 1 ? "The guide has an error: fix it and save, and this page follows." :
+      "The guide has " + list.length + " errors: fix them and save, and this page follows.";
     overlay.appendChild(h);
     var ul = document.createElement("ul");
     ul.style.cssText = "margin:8px 0 0;padding-left:18px";

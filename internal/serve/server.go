@@ -170,14 +170,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// errorPageTemplate is the page for a page that has never rendered. It lists
+// the guide's errors once: live.js keeps the list current in place of the
+// overlay other pages show, and reloads the page once the list is empty
+// (so a page without a list, whose error is not the guide's, does not).
 var errorPageTemplate = template.Must(template.New("error").Parse(`<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>This page has errors</title>
+<html lang="en"{{ if .Diags }} data-guide-errors{{ end }}><head><meta charset="utf-8"><title>This page has errors</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>
 <body style="font: 16px/1.5 system-ui, sans-serif; max-width: 50rem; margin: 2rem auto; padding: 0 1rem">
 <h1>This page cannot be shown yet</h1>
-<p>{{ .Err }}</p>
-{{ with .Diags }}<ul>{{ range . }}<li><code>{{ . }}</code></li>{{ end }}</ul>{{ end }}
-<p>Fix the file and save it: this page reloads by itself.</p>
+<p>The file it is made from has errors. Fix them and save: this page reloads by itself.</p>
+<ul id="guide-error-list">{{ range .Diags }}<li><code>{{ . }}</code></li>{{ else }}<li><code>{{ .Err }}</code></li>{{ end }}</ul>
 </body></html>`))
 
 func errorPage(err error, l diag.List) []byte {
