@@ -221,6 +221,12 @@ func TestBrowserPlanFromSearch(t *testing.T) {
 	// A new query draws new results, with their own buttons.
 	run(t, ctx, `(i => { i.value = "rate limiting"; i.dispatchEvent(new Event("input")); })(document.getElementById("search-page-input"))`)
 	browsertest.WaitJS(t, ctx, `document.querySelector(".search-page .search-status").textContent.includes("rate limiting") && [...document.querySelectorAll(".search-results li .plan-add")].length > 0`)
+	// Each button's name says which question it adds, as a screen reader
+	// lists the page's buttons: among these results, the backend role has
+	// several.
+	if dup := evalString(t, ctx, `(names => names.filter((n, i) => names.indexOf(n) !== i).join(" | "))([...document.querySelectorAll(".search-results .plan-add")].map(b => b.textContent))`); dup != "" {
+		t.Errorf("buttons share names: %s", dup)
+	}
 	navigate(t, ctx, root+"plan/")
 	items := `[...document.querySelectorAll(".plan-list .plan-item")]`
 	browsertest.WaitJS(t, ctx, items+`.length === 1 && `+items+`[0].querySelector(".look-for p") !== null`)
@@ -554,14 +560,27 @@ func TestBrowserPlanUndoInSight(t *testing.T) {
 	root := served(t)
 	navigate(t, ctx, root+"roles/backend-developer/")
 	n := evalString(t, ctx, `(() => { document.querySelectorAll("li.question .plan-add").forEach(b => b.click()); return String(document.querySelectorAll("li.question").length); })()`)
-	navigate(t, ctx, root+"plan/")
 	items := `[...document.querySelectorAll(".plan-list .plan-item")]`
-	browsertest.WaitJS(t, ctx, items+`.length === `+n)
-	run(t, ctx, `(b => { b.scrollIntoView(); b.click(); })(`+items+`.at(-1).querySelector(".plan-remove"))`)
-	browsertest.WaitJS(t, ctx, `!document.querySelector(".plan-undo").hidden`)
-	in := evalString(t, ctx, `(r => String(r.top >= 0 && r.bottom <= innerHeight))(document.querySelector(".plan-undo").getBoundingClientRect())`)
-	if in != "true" {
-		t.Error("after removing the last question of a long plan, Undo is off screen")
+	for _, size := range []struct{ w, h int64 }{{1280, 800}, {390, 844}} {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(size.w, size.h)); err != nil {
+			t.Fatal(err)
+		}
+		navigate(t, ctx, root+"plan/")
+		browsertest.WaitJS(t, ctx, items+`.length === `+n)
+		// The question with the longest text, removed from the end of the list.
+		run(t, ctx, `(b => { b.scrollIntoView(); b.click(); })(`+items+`.reduce((a, b) => b.querySelector(".plan-text").textContent.length >= a.querySelector(".plan-text").textContent.length ? b : a).querySelector(".plan-remove"))`)
+		browsertest.WaitJS(t, ctx, `!document.querySelector(".plan-undo").hidden`)
+		in := evalString(t, ctx, `(r => String(r.top >= 0 && r.bottom <= innerHeight))(document.querySelector(".plan-undo").getBoundingClientRect())`)
+		if in != "true" {
+			t.Errorf("%d px: after removing a question of a long plan, Undo is off screen", size.w)
+		}
+		// The bar that stays on top covers little of a phone's screen.
+		share, err := strconv.Atoi(evalString(t, ctx, `String(Math.round(100 * document.querySelector(".plan-feedback").getBoundingClientRect().height / innerHeight))`))
+		if err != nil || share > 12 {
+			t.Errorf("%d px: the bar with Undo covers %d%% of the screen (%v); want at most 12%%", size.w, share, err)
+		}
+		run(t, ctx, `document.querySelector(".plan-undo").click()`)
+		browsertest.WaitJS(t, ctx, items+`.length === `+n)
 	}
 }
 

@@ -47,6 +47,14 @@
     }
   })();
 
+  // quote names a question in a message short enough for the bar on top of
+  // a phone's screen: its first words, up to about 60 characters.
+  function quote(s) {
+    if (s.length <= 60) return "“" + s + "”";
+    var cut = clip(s, 60), sp = cut.lastIndexOf(" ");
+    return "“" + (sp > 30 ? cut.slice(0, sp) : cut).replace(/[\s,;:.]+$/, "") + "…”";
+  }
+
   // clip cuts s to n characters, never inside one, and replaces halves of
   // characters, which encodeURIComponent refuses.
   function clip(s, n) {
@@ -249,7 +257,7 @@
       var meta = query(a, ".sr-meta"), label = meta ? meta.textContent : "", cut = label.lastIndexOf(" · ");
       var text = query(a, ".sr-text"), title = cut > 0 ? label.slice(0, cut) : "";
       out.push({
-        r: m[1], q: q, n: "", of: title, into: li, before: null, small: true,
+        r: m[1], q: q, n: "", name: quote(text ? blockText(text) : blockText(a)), of: title, into: li, before: null, small: true,
         read: function () {
           return { r: m[1], q: q, t: title, c: cut > 0 ? label.slice(cut + 3) : "", n: "", x: text ? blockText(text) : blockText(a), l: "", f: "", u: "" };
         }
@@ -295,7 +303,7 @@
       b.type = "button";
       x.label = el("span", "");
       b.appendChild(x.label);
-      b.appendChild(el("span", "visually-hidden", (x.n ? ": question " + x.n : ":") + (x.of ? " of " + x.of : "")));
+      b.appendChild(el("span", "visually-hidden", (x.n ? ": question " + x.n : x.name ? ": " + x.name : ":") + (x.of ? " of " + x.of : "")));
       if (x.small) x.into.appendChild(document.createTextNode(" "));
       x.into.insertBefore(b, x.before);
       x.b = b;
@@ -621,7 +629,7 @@
         save(p);
         render();
         undoable = { removed: [{ it: it, at: i }] };
-        say("Removed “" + text + "”. Undo, above the list, puts it back.", true);
+        say("Removed " + quote(text) + ". Undo puts it back.", true);
         var rest = list.querySelectorAll(".plan-item");
         var next = rest[Math.min(i, rest.length - 1)];
         (next ? next.querySelector(".plan-remove") : h1).focus();
@@ -631,7 +639,7 @@
       p.items.splice(to, 0, p.items.splice(i, 1)[0]);
       save(p);
       render();
-      say("Moved “" + text + "” to place " + (to + 1) + " of " + p.items.length + ".", false);
+      say("Moved " + quote(text) + " to place " + (to + 1) + " of " + p.items.length + ".", false);
       var moved = list.querySelectorAll(".plan-item")[to], b = moved && moved.querySelector(".plan-" + what);
       if (b && b.disabled) b = moved.querySelector(what === "up" ? ".plan-down" : ".plan-up");
       if (b) b.focus();
