@@ -194,6 +194,13 @@ func (x *Index) write(s *site.Site, version string, put func(path string, body [
 	}
 	var hs *headSet
 	var err error
+	var ready sync.WaitGroup
+	defer ready.Wait()
+	saveReady := func() {
+		if saved != nil && prior.Ready != nil {
+			ready.Go(func() { prior.Ready(saved) })
+		}
+	}
 	if pl != nil {
 		// Few postings are in memory at once: the head files are made
 		// beside them.
@@ -203,12 +210,18 @@ func (x *Index) write(s *site.Site, version string, put func(path string, body [
 			hs = heads(inv, groups)
 			headsErr = hs.write(base, put)
 		})
-		err = cmp.Or(x.writeChanged(inv, pl, saved, groups, pfs, base, put), func() error { wg.Wait(); return headsErr }())
+		err = x.writeChanged(inv, pl, saved, groups, pfs, base, put)
+		if err == nil {
+			saveReady()
+		}
+		wg.Wait()
+		err = cmp.Or(err, headsErr)
 	} else {
 		// The head files are made once the postings are written, not
 		// beside them: their pairs and the postings of a batch would be in
 		// memory at once.
 		if err = x.writeAll(inv, saved, groups, pfs, base, put); err == nil {
+			saveReady()
 			hs = heads(inv, groups)
 			err = hs.write(base, put)
 		}

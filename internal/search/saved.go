@@ -77,6 +77,11 @@ type Prior struct {
 	// from the site root (see publish.Dir.Link). It is called from several
 	// goroutines at once.
 	Keep func(path, from string) error
+	// Ready, when set, is called with the saved index as soon as it is
+	// complete, on a goroutine of its own, while the head files are still
+	// being made: saving it need not wait for them. WriteFrom returns once
+	// Ready has.
+	Ready func(*Saved)
 }
 
 // Exported is a role as Export gave it.
