@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/metrics"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -386,6 +387,14 @@ func BenchmarkRebuildOneRole(b *testing.B) {
 	for range 2 {
 		edit()
 		rebuild()
+	}
+	if p := os.Getenv("GUIDE_BENCH_REBUILD_PROFILE"); p != "" {
+		f, err := os.Create(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		pprof.StartCPUProfile(f)
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
 	}
 	b.ResetTimer()
 	for range b.N {
