@@ -47,7 +47,7 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 		var last chan *lastCaches
 		if st != nil && rec != nil && rec.Stamp != st.sum {
 			last = make(chan *lastCaches, 1)
-			go func() { last <- readLastCaches(opts.CacheDir, dest) }()
+			go func() { last <- readLastCaches(opts.CacheDir, dest, rec.Slot) }()
 		}
 		<-listed
 		if st != nil {
@@ -74,8 +74,6 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 			if r, err := newReuse(opts.CacheDir, dest, st, rec, kept, prev); err == nil {
 				opts.reuse = r
 				defer r.Close()
-				defer os.Remove(r.next) // unless put in place below
-				defer os.Remove(indexPath(r.next))
 			}
 		}
 		check = []Phase{{"check: hash inputs, list output, read cache", time.Since(t0)}}
@@ -108,26 +106,15 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 	}
 	// Record the output only if nothing the build read changed while it
 	// ran: a file saved during the build may or may not be in it. The
-	// roles cache goes with the record: it describes this output.
-	if st != nil && !changedSince(source, st.files) && remember(opts.CacheDir, dest, st, res, dir.Files(), before) == nil && opts.reuse != nil {
-		opts.reuse.Close() // before its file is replaced
-		keepRoleCache(opts.CacheDir, dest, opts.reuse.next)
+	// record names the slot of the roles cache this build wrote, which
+	// describes this output.
+	if st != nil && !changedSince(source, st.files) {
+		slot := 0
+		if opts.reuse != nil {
+			slot = opts.reuse.slot
+		}
+		remember(opts.CacheDir, dest, st, res, dir.Files(), before, slot)
 	}
 	res.Phases = append(append(check, res.Phases...), Phase{"swap in, record output", time.Since(t1)})
 	return res, nil
-}
-
-// keepRoleCache puts the roles cache a build wrote in place. Where there
-// is none, the last build's goes: it no longer describes the destination.
-func keepRoleCache(cacheDir, dest, next string) {
-	name, err := roleCachePath(cacheDir, dest)
-	if err != nil {
-		return
-	}
-	if os.Rename(next, name) != nil {
-		os.Remove(name)
-	}
-	if os.Rename(indexPath(next), indexPath(name)) != nil {
-		os.Remove(indexPath(name))
-	}
 }

@@ -41,10 +41,6 @@ func TestRebuildKeepsUnchangedRoles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cacheFile, err := roleCachePath(opts.CacheDir, dest)
-	if err != nil {
-		t.Fatal(err)
-	}
 
 	first, err := Publish(context.Background(), src, dest, opts)
 	if err != nil {
@@ -104,6 +100,7 @@ func TestRebuildKeepsUnchangedRoles(t *testing.T) {
 		}, 0, false, false},
 		{"a role's body edited after that", func() { appendFile(t, backend, "\nSixth.\n") }, -1, false, false},
 		{"the cache damaged", func() {
+			cacheFile := lastRoleCache(t, opts.CacheDir, dest)
 			b, err := os.ReadFile(cacheFile)
 			if err != nil {
 				t.Fatal(err)
@@ -114,7 +111,7 @@ func TestRebuildKeepsUnchangedRoles(t *testing.T) {
 		}, 0, false, false},
 		{"the cache back, a role edited", func() { os.WriteFile(backend, original, 0o644) }, -1, false, false},
 		{"the cache gone", func() {
-			os.Remove(cacheFile)
+			os.Remove(lastRoleCache(t, opts.CacheDir, dest))
 			appendFile(t, backend, "\nEighth.\n")
 		}, 0, false, false},
 		{"a role removed", func() { os.Remove(filepath.Join(roles, "new-role.md")) }, 0, false, false},
@@ -230,10 +227,7 @@ func TestRoleCacheRefusesDamage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	name, err := roleCachePath(opts.CacheDir, dest)
-	if err != nil {
-		t.Fatal(err)
-	}
+	name := lastRoleCache(t, opts.CacheDir, dest)
 	good, err := os.ReadFile(name)
 	if err != nil {
 		t.Fatal(err)
@@ -246,9 +240,20 @@ func TestRoleCacheRefusesDamage(t *testing.T) {
 	if err := writeRoleCache(again, c); err != nil {
 		t.Fatal(err)
 	}
+	// Written over a longer file, as over the slot of two builds ago.
+	over := filepath.Join(t.TempDir(), "over")
+	if err := os.WriteFile(over, bytes.Repeat([]byte{7}, 2*len(good)+100), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeRoleCache(over, c); err != nil {
+		t.Fatal(err)
+	}
 	c.Close()
 	if b, _ := os.ReadFile(again); !bytes.Equal(b, good) {
 		t.Error("a cache read and written again differs")
+	}
+	if b, _ := os.ReadFile(over); !bytes.Equal(b, good) {
+		t.Errorf("a cache written over a longer file differs: %d bytes; want %d", len(b), len(good))
 	}
 	if len(c.order) != res.Roles {
 		t.Errorf("the cache holds %d roles; want the guide's %d", len(c.order), res.Roles)
@@ -309,10 +314,6 @@ func TestSavedIndexGoesWithItsRolesCache(t *testing.T) {
 	dest := filepath.Join(t.TempDir(), "public")
 	opts := Options{Theme: guide.Theme, CacheDir: t.TempDir(), shardBudget: 400}
 	backend := filepath.Join(src, "content/roles/backend-developer.md")
-	name, err := roleCachePath(opts.CacheDir, dest)
-	if err != nil {
-		t.Fatal(err)
-	}
 	publish := func() *Result {
 		t.Helper()
 		res, err := Publish(context.Background(), src, dest, opts)
@@ -322,7 +323,7 @@ func TestSavedIndexGoesWithItsRolesCache(t *testing.T) {
 		return res
 	}
 	publish()
-	stale, err := os.ReadFile(indexPath(name))
+	stale, err := os.ReadFile(indexPath(lastRoleCache(t, opts.CacheDir, dest)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -330,6 +331,7 @@ func TestSavedIndexGoesWithItsRolesCache(t *testing.T) {
 	// terms the stale index does not know.
 	edit(t, backend, "When do you add a database index?", "When do you add a zwirbel index?")
 	publish()
+	name := lastRoleCache(t, opts.CacheDir, dest)
 	if err := os.WriteFile(indexPath(name), stale, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -344,6 +346,7 @@ func TestSavedIndexGoesWithItsRolesCache(t *testing.T) {
 
 	// Two builds of the same guide have the same version and stamp, but
 	// may number terms differently: the tag tells them apart.
+	name = lastRoleCache(t, opts.CacheDir, dest)
 	c, err := openRoleCache(name)
 	if err != nil {
 		t.Fatal(err)
@@ -358,4 +361,19 @@ func TestSavedIndexGoesWithItsRolesCache(t *testing.T) {
 		f.Close()
 		t.Error("an index saved with another roles cache was read")
 	}
+}
+
+// lastRoleCache is where the last build to dest left its roles cache: the
+// slot its record names.
+func lastRoleCache(t *testing.T, cacheDir, dest string) string {
+	t.Helper()
+	rec := readRecord(cacheDir, dest)
+	if rec == nil {
+		t.Fatal("no record of the last build")
+	}
+	name, err := roleCachePath(cacheDir, dest, rec.Slot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return name
 }

@@ -63,6 +63,8 @@ type record struct {
 	// Before is the output the build replaced, as it found it: its stamp
 	// and files. It is the spare folder now (see publish.Options.Spares).
 	Before *output
+	// Slot is where the build left its roles cache: see roleCachePath.
+	Slot int
 }
 
 // output is an output folder's stamp and files.
@@ -87,7 +89,7 @@ func inputOf(p string, info fs.FileInfo) (fileStat, int64) {
 
 const (
 	recordMagic  = "guide output record\n"
-	recordFormat = 6
+	recordFormat = 7
 )
 
 // encode returns the record as its file holds it. The files of a folder
@@ -115,6 +117,7 @@ func (rec *record) encode() ([]byte, error) {
 		e.Str(rec.Before.Stamp)
 		encodeFiles(&e, rec.Before.Files)
 	}
+	e.Uint(uint64(rec.Slot))
 	var buf bytes.Buffer
 	err := cachefile.Write(&buf, recordMagic, recordFormat, e.B, func(func([]byte) error) error { return nil })
 	return buf.Bytes(), err
@@ -167,6 +170,7 @@ func decodeRecord(data []byte) (*record, error) {
 	if d.Bool() {
 		rec.Before = &output{Stamp: d.Str(), Files: decodeFiles(d)}
 	}
+	rec.Slot = int(d.Size(1))
 	if d.Err() != nil || d.Len() != 0 {
 		return nil, cachefile.ErrDamaged
 	}
@@ -268,7 +272,7 @@ func intact(dest string, rec *record) (bool, []fileStat) {
 // files, when not nil, are the files of dest with their details, as the
 // publisher wrote them; else dest is listed. before is the output the
 // build replaced, or nil.
-func remember(cacheDir, dest string, st *stamped, res *Result, files map[string]publish.FileInfo, before *output) error {
+func remember(cacheDir, dest string, st *stamped, res *Result, files map[string]publish.FileInfo, before *output, slot int) error {
 	name, err := recordPath(cacheDir, dest)
 	if err != nil {
 		return err
@@ -278,7 +282,7 @@ func remember(cacheDir, dest string, st *stamped, res *Result, files map[string]
 		return err
 	}
 	rec := record{Stamp: st.sum, Roles: res.Roles, Questions: res.Questions, Written: res.Files,
-		Warnings: res.Warnings, Files: listing, Taken: st.taken, Inputs: make([]inputStat, len(st.files)), Before: before}
+		Warnings: res.Warnings, Files: listing, Taken: st.taken, Inputs: make([]inputStat, len(st.files)), Before: before, Slot: slot}
 	for i, f := range st.files {
 		rec.Inputs[i] = inputStat{f, st.ctimes[i], st.sums[i]}
 	}
