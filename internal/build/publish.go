@@ -93,12 +93,22 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 		return res, err
 	}
 	t1 := time.Now()
+	// Whether an input changed while the build ran is looked at while the
+	// output is swapped in and its record made.
+	var changed chan bool
+	if st != nil {
+		changed = make(chan bool, 1)
+		go func() { changed <- changedSince(source, st.files) }()
+	}
 	if cache {
 		// The record no longer holds once the destination changes.
 		forget(opts.CacheDir, dest)
 	}
 	if err := dir.Commit(); err != nil {
 		dir.Abort()
+		if changed != nil {
+			<-changed
+		}
 		return res, err
 	}
 	if !dir.Stamped() {
@@ -108,12 +118,12 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 	// ran: a file saved during the build may or may not be in it. The
 	// record names the slot of the roles cache this build wrote, which
 	// describes this output.
-	if st != nil && !changedSince(source, st.files) {
+	if st != nil {
 		slot := 0
 		if opts.reuse != nil {
 			slot = opts.reuse.slot
 		}
-		remember(opts.CacheDir, dest, st, res, dir.Files(), before, slot)
+		remember(opts.CacheDir, dest, st, res, dir.Files(), before, slot, func() bool { return !<-changed })
 	}
 	res.Phases = append(append(check, res.Phases...), Phase{"swap in, record output", time.Since(t1)})
 	return res, nil

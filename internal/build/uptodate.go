@@ -271,8 +271,11 @@ func intact(dest string, rec *record) (bool, []fileStat) {
 //
 // files, when not nil, are the files of dest with their details, as the
 // publisher wrote them; else dest is listed. before is the output the
-// build replaced, or nil.
-func remember(cacheDir, dest string, st *stamped, res *Result, files map[string]publish.FileInfo, before *output, slot int) error {
+// build replaced, or nil; slot, where the build left its roles cache. The
+// record is written only if unchanged, called once the record is made (so
+// that it can be found out meanwhile), reports that the inputs are still
+// those the build read.
+func remember(cacheDir, dest string, st *stamped, res *Result, files map[string]publish.FileInfo, before *output, slot int, unchanged func() bool) error {
 	name, err := recordPath(cacheDir, dest)
 	if err != nil {
 		return err
@@ -289,6 +292,9 @@ func remember(cacheDir, dest string, st *stamped, res *Result, files map[string]
 	data, err := rec.encode()
 	if err != nil {
 		return err
+	}
+	if !unchanged() {
+		return nil
 	}
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		return err
