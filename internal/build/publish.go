@@ -111,6 +111,7 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 		}
 		return res, err
 	}
+	done := time.Now()
 	if !dir.Stamped() {
 		before = nil // the replaced output is not under its stamp
 	}
@@ -123,7 +124,7 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 		if opts.reuse != nil {
 			slot = opts.reuse.slot
 		}
-		remember(opts.CacheDir, dest, st, res, dir.Files(), before, slot, func() bool { return !<-changed })
+		remember(opts.CacheDir, dest, st, res, dir.Files(), before, slot, done, func() bool { return !<-changed })
 	}
 	res.Phases = append(append(check, res.Phases...), Phase{"swap in, record output", time.Since(t1)})
 	return res, nil

@@ -1,8 +1,12 @@
 package build
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/guide-build/guide/internal/diag"
 )
@@ -23,6 +27,8 @@ func TestRecordRoundTrip(t *testing.T) {
 		Taken:    1700000000000000000,
 		Inputs:   []inputStat{{File: fileStat{"content/roles/a.md", 10, 20, 1, 2}, CTime: 30, Sum: [32]byte{1, 2, 3}}, {File: fileStat{"guide.yaml", 11, 21, 1, 3}, CTime: 31}},
 		Before:   &output{Stamp: "before", Files: files[1:]},
+		Slot:     1,
+		Dirs:     []fileStat{{".", 0, 1700000000123456789, 2049, 2}, {"roles", 0, unsure, 2049, 3}},
 	}
 	data, err := rec.encode()
 	if err != nil {
@@ -51,5 +57,105 @@ func TestRecordRoundTrip(t *testing.T) {
 		if _, err := decodeRecord(b); err == nil {
 			t.Fatalf("read a record with byte %d of %d changed", i, len(data))
 		}
+	}
+}
+
+// sameOutput sees every change to an output whose folders it does not
+// read: a file added, removed, renamed or changed, a folder added or
+// replaced. A folder changed too close to when the record was made is read,
+// so that a change that leaves its time as it was is seen too.
+func TestSameOutput(t *testing.T) {
+	layout := []string{"index.html", "roles/a/index.html", "roles/b/index.html", "search/v/r/a.js", "search/v/r/b.js", "search/meta.js"}
+	hour := time.Now().Add(-time.Hour)
+	// make writes the output and its record; the folders in recent are
+	// changed just before the record is made.
+	output := func(t *testing.T, recent ...string) (string, *record) {
+		dest := t.TempDir()
+		for _, p := range layout {
+			mkfile(t, filepath.Join(dest, p), p)
+		}
+		filepath.WalkDir(dest, func(p string, d os.DirEntry, err error) error {
+			if err == nil {
+				os.Chtimes(p, hour, hour)
+			}
+			return err
+		})
+		for _, d := range recent {
+			now := time.Now()
+			os.Chtimes(filepath.Join(dest, d), now, now)
+		}
+		files, err := listOutput(dest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dirs, err := outputDirs(dest, files, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range dirs {
+			if (d.MTime == unsure) != slices.Contains(recent, d.Path) {
+				t.Fatalf("folder %s: unsure = %v; want %v", d.Path, d.MTime == unsure, d.MTime != unsure)
+			}
+		}
+		return dest, &record{Files: files, Dirs: dirs}
+	}
+	changes := []struct {
+		name   string
+		change func(dest string)
+	}{
+		{"a file added", func(dest string) { os.WriteFile(filepath.Join(dest, "roles/a/extra.html"), nil, 0o644) }},
+		{"a file removed", func(dest string) { os.Remove(filepath.Join(dest, "search/v/r/b.js")) }},
+		{"a file renamed", func(dest string) {
+			os.Rename(filepath.Join(dest, "search/v/r/b.js"), filepath.Join(dest, "search/v/r/c.js"))
+		}},
+		{"a file written", func(dest string) { os.WriteFile(filepath.Join(dest, "roles/b/index.html"), []byte("other"), 0o644) }},
+		{"a file replaced by a copy of the same time", func(dest string) {
+			p := filepath.Join(dest, "index.html")
+			os.Remove(p)
+			os.WriteFile(p, []byte("index.html"), 0o644)
+			os.Chtimes(p, hour, hour)
+		}},
+		{"a folder added", func(dest string) { os.Mkdir(filepath.Join(dest, "search/v/r/new"), 0o755) }},
+		{"a folder replaced", func(dest string) {
+			os.RemoveAll(filepath.Join(dest, "roles/a"))
+			mkfile(t, filepath.Join(dest, "roles/a/index.html"), "roles/a/index.html")
+		}},
+	}
+	dest, rec := output(t)
+	if !sameOutput(dest, rec) {
+		t.Fatal("an untouched output is taken for changed")
+	}
+	for _, c := range changes {
+		dest, rec := output(t)
+		c.change(dest)
+		if sameOutput(dest, rec) {
+			t.Errorf("%s: the output is taken for untouched", c.name)
+		}
+	}
+
+	// In an unsure folder, a file added with the folder's time set back.
+	dest, rec = output(t, "roles/a", ".")
+	if !sameOutput(dest, rec) {
+		t.Fatal("an untouched output with unsure folders is taken for changed")
+	}
+	dir := filepath.Join(dest, "roles/a")
+	info, err := os.Stat(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "extra.html"), nil, 0o644)
+	os.Chtimes(dir, info.ModTime(), info.ModTime())
+	if sameOutput(dest, rec) {
+		t.Error("a file added to an unsure folder, its time set back, is not seen")
+	}
+}
+
+func mkfile(t *testing.T, name, data string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
