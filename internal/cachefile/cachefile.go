@@ -49,7 +49,9 @@ func Read(r io.ReaderAt, size int64, magic string, format uint64) (head []byte, 
 		return nil, 0, ErrDamaged
 	}
 	crc := crc32.New(castagnoli)
-	if _, err := io.Copy(crc, io.NewSectionReader(r, 0, size-4)); err != nil {
+	// In reads of a megabyte: a cache of 100 MB read 32 KB at a time took
+	// 3,000 calls to the system.
+	if _, err := io.CopyBuffer(crc, io.NewSectionReader(r, 0, size-4), make([]byte, min(size, 1<<20))); err != nil {
 		return nil, 0, err
 	}
 	var tail [4]byte
