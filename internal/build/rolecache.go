@@ -175,7 +175,7 @@ func openSavedIndex(name, tag, version string) (*search.Saved, *os.File) {
 	}
 	info, err := f.Stat()
 	if err == nil {
-		s, err := search.ReadSaved(f, info.Size())
+		s, err := search.ReadSaved(cachefile.Windowed(f), info.Size())
 		if err == nil && s.Tag == tag && s.Version == version {
 			return s, f
 		}
@@ -396,6 +396,7 @@ func openRoleCache(name string) (c *roleCache, err error) {
 	}
 	d := cachefile.NewDec(head)
 	c = &roleCache{f: f, roles: map[string]*cachedRole{}}
+	blocks := cachefile.Windowed(f)
 	c.stamp = d.Str()
 	c.tag = d.Str()
 	copy(c.context[:], d.Raw(32))
@@ -423,11 +424,11 @@ func openRoleCache(name string) (c *roleCache, err error) {
 			counts[i] = uint32(d.Uint())
 		}
 		refs := d.Size(size - 4 - off)
-		r.facts.Refs = site.NewRefs(counts, site.Stored(f, off, refs))
+		r.facts.Refs = site.NewRefs(counts, site.Stored(blocks, off, refs))
 		off += int64(refs)
 		r.docs = []byte(d.Str())
 		terms := d.Size(size - 4 - off)
-		r.terms = site.Stored(f, off, terms)
+		r.terms = site.Stored(blocks, off, terms)
 		off += int64(terms)
 		r.warnings = decodeDiags(d)
 		if d.Err() != nil {
