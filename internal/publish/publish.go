@@ -359,11 +359,12 @@ func checkReplaceable(dest string) error {
 // Put writes one file. p is a slash path relative to the site root; a path
 // that would leave the folder is refused.
 func (d *Dir) Put(p string, body []byte) error {
-	name, err := d.claimPath(p)
-	if err != nil {
+	if err := d.claimPath(p); err != nil {
 		return err
 	}
+	name := d.inTmp(p)
 	var info FileInfo
+	var err error
 	if d.recycled {
 		info, err = d.rewrite(name, body)
 	} else {
@@ -426,15 +427,15 @@ func finish(f *os.File, body []byte) (FileInfo, error) {
 // claimPath checks p, a slash path from the site root, notes that this
 // build writes it, makes its folder, and returns its name in the working
 // folder.
-func (d *Dir) claimPath(p string) (string, error) {
+func (d *Dir) claimPath(p string) error {
 	if !validPath(p) {
-		return "", fmt.Errorf("refusing to write %q: not a path inside the site", p)
+		return fmt.Errorf("refusing to write %q: not a path inside the site", p)
 	}
 	dir := path.Dir(p)
 	d.mu.Lock()
 	if d.files[p] {
 		d.mu.Unlock()
-		return "", fmt.Errorf("two pages want to be written to %s", p)
+		return fmt.Errorf("two pages want to be written to %s", p)
 	}
 	d.files[p] = true
 	mk := !d.dirs[dir]
@@ -442,14 +443,17 @@ func (d *Dir) claimPath(p string) (string, error) {
 	if mk {
 		if err := d.mkdir(dir); err != nil {
 			d.fail()
-			return "", fmt.Errorf("creating folder for %s: %w", p, err)
+			return fmt.Errorf("creating folder for %s: %w", p, err)
 		}
 		d.mu.Lock()
 		d.dirs[dir] = true
 		d.mu.Unlock()
 	}
-	return filepath.Join(d.tmp, filepath.FromSlash(p)), nil
+	return nil
 }
+
+// inTmp is the file name of p in the working folder.
+func (d *Dir) inTmp(p string) string { return filepath.Join(d.tmp, filepath.FromSlash(p)) }
 
 func validPath(p string) bool {
 	return fs.ValidPath(p) && p != "." && !strings.Contains(p, "\\")
@@ -466,12 +470,10 @@ func (d *Dir) Link(p, from string) error {
 	if !validPath(from) {
 		return fmt.Errorf("refusing to link %q: not a path inside the site", from)
 	}
-	name, err := d.claimPath(p)
-	if err != nil {
+	if err := d.claimPath(p); err != nil {
 		return err
 	}
-	src := filepath.Join(d.dest, filepath.FromSlash(from))
-	info, err := d.link(src, p, from, name)
+	info, err := d.link(p, from)
 	if err != nil {
 		d.fail()
 		return fmt.Errorf("keeping %s: %w", p, err)
@@ -480,15 +482,18 @@ func (d *Dir) Link(p, from string) error {
 	return nil
 }
 
-func (d *Dir) link(src, p, from, name string) (FileInfo, error) {
+// link keeps at p the file of the destination at from. A rebuild of a
+// large guide keeps tens of thousands of files the working folder holds
+// already: that case makes no call to the system and no file names.
+func (d *Dir) link(p, from string) (FileInfo, error) {
 	live, ok := d.opts.Live[from]
 	if !ok || live.Ino == 0 {
-		fi, err := os.Lstat(src)
+		fi, err := os.Lstat(filepath.Join(d.dest, filepath.FromSlash(from)))
 		if err != nil {
 			return FileInfo{}, err
 		}
 		if !fi.Mode().IsRegular() {
-			return FileInfo{}, fmt.Errorf("%s is not a regular file", src)
+			return FileInfo{}, fmt.Errorf("%s is not a regular file", from)
 		}
 		live = Info(fi)
 	}
@@ -496,6 +501,9 @@ func (d *Dir) link(src, p, from, name string) (FileInfo, error) {
 		if k, ok := d.known[p]; ok && live.same(k) {
 			return live, nil // linked by the build before
 		}
+	}
+	name, src := d.inTmp(p), filepath.Join(d.dest, filepath.FromSlash(from))
+	if d.recycled {
 		fi, err := os.Lstat(name)
 		switch {
 		case err == nil && live.same(Info(fi)):
@@ -594,9 +602,15 @@ func (d *Dir) mkdir(dir string) error {
 	// where their folder goes. A folder is made once, so this is rare.
 	d.mkMu.Lock()
 	defer d.mkMu.Unlock()
+	// dir and the folders above it, cut from it (path.Dir makes copies).
 	var parts []string
-	for p := dir; p != "."; p = path.Dir(p) {
+	for p := dir; p != "." && p != ""; {
 		parts = append(parts, p)
+		if i := strings.LastIndexByte(p, '/'); i >= 0 {
+			p = p[:i]
+		} else {
+			p = "."
+		}
 	}
 	for i := len(parts) - 1; i >= 0; i-- {
 		p := parts[i]
