@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"runtime"
 	"strconv"
 	"sync"
@@ -204,13 +205,22 @@ func (x *Index) write(s *site.Site, version string, put func(path string, body [
 	if pl != nil {
 		// Few postings are in memory at once: the head files are made
 		// beside them.
+		// A head file whose key is the last build's is kept.
 		var headsErr error
 		var wg sync.WaitGroup
+		headKeys := make(chan map[string][32]byte, 1)
 		wg.Go(func() {
 			hs = heads(inv, groups)
-			headsErr = hs.write(base, put)
+			keys := hs.keys()
+			headKeys <- keys
+			from := Dir + pl.old.Version + "/"
+			headsErr = hs.write(base, put, func(name string) bool {
+				old, ok := pl.old.files[name]
+				return ok && old == keys[name]
+			}, func(name string) error { return pl.prior.Keep(base+name+".js", from+name+".js") })
 		})
 		err = x.writeChanged(inv, pl, saved, groups, pfs, base, put)
+		maps.Copy(saved.files, <-headKeys)
 		if err == nil {
 			saveReady()
 		}
@@ -221,9 +231,12 @@ func (x *Index) write(s *site.Site, version string, put func(path string, body [
 		// beside them: their pairs and the postings of a batch would be in
 		// memory at once.
 		if err = x.writeAll(inv, saved, groups, pfs, base, put); err == nil {
-			saveReady()
 			hs = heads(inv, groups)
-			err = hs.write(base, put)
+			if saved != nil {
+				maps.Copy(saved.files, hs.keys())
+			}
+			saveReady()
+			err = hs.write(base, put, nil, nil)
 		}
 	}
 	if err != nil {

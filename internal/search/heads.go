@@ -3,6 +3,8 @@ package search
 import (
 	"bytes"
 	"cmp"
+	"crypto/sha256"
+	"encoding/binary"
 	"slices"
 	"strconv"
 	"unicode/utf8"
@@ -299,12 +301,15 @@ func sortPairs(ps []headPair) []headPair {
 	return out
 }
 
-// each hands fn head file n of a kind for every n, in order; f is fn's
-// only while it runs.
-func (h *headSet) each(kind int, fn func(n int, f *headFile) error) error {
+// each hands fn head file n of a kind for every n, in order, but those
+// skip, when not nil, reports true for; f is fn's only while it runs.
+func (h *headSet) each(kind int, skip func(n int) bool, fn func(n int, f *headFile) error) error {
 	cuts := append(h.cuts[kind], len(h.pairs[kind]))
 	f := new(headFile)
 	for n := range h.names[kind] {
+		if skip != nil && skip(n) {
+			continue
+		}
 		*f = headFile{}
 		ps := h.pairs[kind][cuts[n]:cuts[n+1]]
 		for len(ps) > 0 {
@@ -330,17 +335,62 @@ func (h *headSet) each(kind int, fn func(n int, f *headFile) error) error {
 	return nil
 }
 
+// headDirs are the folders of the head files of each kind.
+var headDirs = [2]string{"y/", "z/"}
+
 // write hands the head files to put: those of one edit in folder y, those
-// of two in z.
-func (h *headSet) write(base string, put func(string, []byte) error) error {
-	for kind, dir := range []string{"y/", "z/"} {
-		err := h.each(kind, func(n int, f *headFile) error {
+// of two in z. A file that kept, when not nil, reports unchanged since the
+// last build goes to keep instead.
+func (h *headSet) write(base string, put func(string, []byte) error, kept func(name string) bool, keep func(name string) error) error {
+	for kind, dir := range headDirs {
+		var skip func(int) bool
+		if kept != nil {
+			skip = func(n int) bool { return kept(dir + strconv.Itoa(n)) }
+		}
+		err := h.each(kind, skip, func(n int, f *headFile) error {
 			name := dir + strconv.Itoa(n)
 			return put(base+name+".js", script(name, 2*headBudget, f.appendJSON))
 		})
 		if err != nil {
 			return err
 		}
+		if kept == nil {
+			continue
+		}
+		for n := range h.names[kind] {
+			if name := dir + strconv.Itoa(n); kept(name) {
+				if err := keep(name); err != nil {
+					return err
+				}
+			}
+		}
 	}
 	return nil
+}
+
+// keys returns the key of every head file, by name: a hash of all its file
+// holds, so that a file of the same name and key can be kept from the
+// last build (see fileKeys).
+func (h *headSet) keys() map[string][32]byte {
+	keys := map[string][32]byte{}
+	var b []byte
+	for kind, dir := range headDirs {
+		cuts := append(h.cuts[kind], len(h.pairs[kind]))
+		for n := range h.names[kind] {
+			d := sha256.New()
+			for _, p := range h.pairs[kind][cuts[n]:cuts[n+1]] {
+				b = append(b[:0], p.key[:]...)
+				b = binary.AppendUvarint(b, uint64(len(h.inv.terms[p.term])))
+				b = append(b, h.inv.terms[p.term]...)
+				b = binary.AppendUvarint(b, uint64(p.shard))
+				b = binary.AppendUvarint(b, uint64(p.index))
+				b = binary.AppendUvarint(b, uint64(h.inv.df[p.term]))
+				d.Write(b)
+			}
+			var k [32]byte
+			d.Sum(k[:0])
+			keys[dir+strconv.Itoa(n)] = k
+		}
+	}
+	return keys
 }

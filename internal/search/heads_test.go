@@ -307,7 +307,7 @@ func TestHeadFilesPointAtTheirTerms(t *testing.T) {
 func headFilesOf(t *testing.T, hs *headSet, kind int) []headFile {
 	t.Helper()
 	var files []headFile
-	err := hs.each(kind, func(n int, f *headFile) error {
+	err := hs.each(kind, nil, func(n int, f *headFile) error {
 		if n != len(files) {
 			t.Fatalf("head file %d handed over after %d others", n, len(files))
 		}
