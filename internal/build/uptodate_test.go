@@ -1,6 +1,7 @@
 package build
 
 import (
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -29,6 +30,7 @@ func TestRecordRoundTrip(t *testing.T) {
 		Before:   &output{Stamp: "before", Files: files[1:]},
 		Slot:     1,
 		Dirs:     []fileStat{{".", 0, 1700000000123456789, 2049, 2}, {"roles", 0, unsure, 2049, 3}},
+		Program:  inputStat{File: fileStat{"/usr/bin/guide", 18491929, 1700000000123456000, 2049, 9}, CTime: 1700000000123456001, Sum: [32]byte{9, 8, 7}},
 	}
 	data, err := rec.encode()
 	if err != nil {
@@ -157,5 +159,42 @@ func mkfile(t *testing.T, name, data string) {
 	}
 	if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The program's hash is the last record's when the record names the same
+// file, unchanged and old enough to be sure of; else it is made again.
+func TestProgramOf(t *testing.T) {
+	fresh, err := programOf(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := programSum()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := hex.EncodeToString(fresh.Sum[:]); got != want {
+		t.Fatalf("programOf = %s; programSum = %s", got, want)
+	}
+	later := max(fresh.File.MTime, fresh.CTime) + int64(time.Hour)
+	remembered := fresh
+	remembered.Sum = [32]byte{1, 2, 3}
+	for _, c := range []struct {
+		name  string
+		prev  *record
+		reuse bool
+	}{
+		{"the same file", &record{Program: remembered, Taken: later}, true},
+		{"another size", &record{Program: inputStat{File: fileStat{remembered.File.Path, remembered.File.Size + 1, remembered.File.MTime, remembered.File.Dev, remembered.File.Ino}, CTime: remembered.CTime, Sum: remembered.Sum}, Taken: later}, false},
+		{"another change time", &record{Program: inputStat{File: remembered.File, CTime: remembered.CTime + 1, Sum: remembered.Sum}, Taken: later}, false},
+		{"changed just before the record", &record{Program: remembered, Taken: max(fresh.File.MTime, fresh.CTime) + int64(trustedAge) - 1}, false},
+	} {
+		got, err := programOf(c.prev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if reused := got.Sum == remembered.Sum; reused != c.reuse {
+			t.Errorf("%s: the record's hash used = %v; want %v", c.name, reused, c.reuse)
+		}
 	}
 }
