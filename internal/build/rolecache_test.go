@@ -377,3 +377,33 @@ func lastRoleCache(t *testing.T, cacheDir, dest string) string {
 	}
 	return name
 }
+
+// The caches an older guide left beside a record, before builds took
+// turns in two slots, are removed by the next build's record.
+func TestOldCachesRemoved(t *testing.T) {
+	src := t.TempDir()
+	writeGuide(t, src)
+	dest := filepath.Join(t.TempDir(), "public")
+	opts := Options{Theme: guide.Theme, CacheDir: t.TempDir()}
+	rec, err := recordPath(opts.CacheDir, dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := strings.TrimSuffix(rec, ".record") + ".roles"
+	for _, name := range []string{old, old + ".index"} {
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(name, []byte("an older cache"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := Publish(context.Background(), src, dest, opts); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{old, old + ".index"} {
+		if _, err := os.Stat(name); err == nil {
+			t.Errorf("%s is still there", filepath.Base(name))
+		}
+	}
+}

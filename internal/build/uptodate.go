@@ -471,6 +471,11 @@ func remember(cacheDir, dest string, st *stamped, res *Result, files map[string]
 		return err
 	}
 	prune(filepath.Dir(name), time.Now().Add(-recordAge))
+	// The caches of guide before slots (see roleCachePath), 100 MB at
+	// 10,000 roles.
+	base := strings.TrimSuffix(name, ".record")
+	os.Remove(base + ".roles")
+	os.Remove(base + ".roles.index")
 	return nil
 }
 
