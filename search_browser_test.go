@@ -224,6 +224,15 @@ func TestBrowserSearchPage(t *testing.T) {
 	if v := evalString(t, ctx, `document.getElementById("search-page-input").value`); v != "pagination" {
 		t.Errorf("the query box holds %q; want the query from the URL", v)
 	}
+	// Only words too common to be indexed: the page says that, rather than
+	// to try fewer words.
+	if err := chromedp.Do(ctx, chromedp.Navigate(served(t)+"search/?q=it+was")); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.WaitJS(t, ctx, `document.querySelector(".search-page").textContent.includes("No results for “it was”")`)
+	if text := evalString(t, ctx, `document.querySelector(".search-page").textContent`); !strings.Contains(text, "not searched for on their own") {
+		t.Errorf("for common words only, the page says %q; want it to say they are too common", text)
+	}
 	if errs := console.Errors(); len(errs) > 0 {
 		t.Errorf("the page logged errors: %q", errs)
 	}

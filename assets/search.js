@@ -666,6 +666,9 @@
       b.textContent = "Search everything";
       b.addEventListener("click", reset);
       p.appendChild(b);
+    } else if (words(q).every(function (w) { return STOP[w]; })) {
+      // Common words are not in the index: say so, not "try fewer words".
+      p.appendChild(document.createTextNode("Words as common as these are not searched for on their own: add a skill such as “caching” or a situation such as “incident”."));
     } else {
       p.appendChild(document.createTextNode("Try fewer or broader words (a skill such as “caching”, a situation such as “incident”), or browse the question categories."));
     }
