@@ -3,6 +3,7 @@ package guide_test
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -32,6 +33,11 @@ func TestBrowserLayout(t *testing.T) {
 			at := fmt.Sprintf("%s at %d px", "/"+p, size.w)
 			if got := evalString(t, ctx, `String(document.documentElement.scrollWidth - innerWidth)`); got != "0" {
 				t.Errorf("%s: the page is %s px wider than the window", at, got)
+			}
+			// The title stands clear of the header, breadcrumbs or not.
+			gap, err := strconv.Atoi(evalString(t, ctx, `String(Math.round(document.querySelector("main h1").getBoundingClientRect().top - document.querySelector(".site-header").getBoundingClientRect().bottom))`))
+			if err != nil || gap < 24 {
+				t.Errorf("%s: the title is %d px below the header (%v); want at least 24", at, gap, err)
 			}
 			if size.w < 600 {
 				phoneChecks(t, ctx, at, p)
