@@ -27,6 +27,10 @@ type Reader struct {
 	File   string     // slash path relative to the source folder
 	Offset int        // lines in File before the YAML text starts
 	Diags  *diag.List // where problems go
+	// read holds the mappings read so far. One read again is reached
+	// through an alias: its problems were reported the first time, and are
+	// not again for every alias.
+	read map[*yaml.Node]bool
 }
 
 // Line returns the file line of n, or 0 when n has none.
@@ -67,6 +71,15 @@ func (r *Reader) Map(n *yaml.Node, path string) (Map, bool) {
 		r.errorf(n, "%swant a set of fields (key: value), got %s", prefix(path), kindName(n))
 		return Map{}, false
 	}
+	if r.read == nil {
+		r.read = map[*yaml.Node]bool{}
+	}
+	if r.read[n] {
+		// Read as before, its problems (and those of what it holds) kept
+		// quiet.
+		r = &Reader{File: r.File, Offset: r.Offset, Diags: new(diag.List), read: r.read}
+	}
+	r.read[n] = true
 	m := Map{r: r, n: n, path: path, values: make(map[string]*yaml.Node, len(n.Content)/2), keys: make(map[string]*yaml.Node, len(n.Content)/2)}
 	var merges []*yaml.Node
 	for i := 0; i+1 < len(n.Content); i += 2 {
