@@ -28,6 +28,13 @@ type windowed struct {
 	mu   sync.Mutex
 	w    [windows]window
 	next int // the window to fill next
+	// ends are where recent reads that no window held ended. A window is
+	// filled only for a read that starts near one of them: a read that
+	// goes on from the last. Reads here and there (the postings of terms
+	// in another order than the file's) are passed on as they are, rather
+	// than each reading a megabyte.
+	ends [8]int64
+	end  int // the entry of ends to set next
 }
 
 type window struct {
@@ -39,12 +46,30 @@ func (w *windowed) ReadAt(p []byte, off int64) (int, error) {
 	if len(p) > windowSize/4 || off < 0 {
 		return w.r.ReadAt(p, off)
 	}
+	if n, ok, err := w.fromWindow(p, off); ok {
+		return n, err
+	}
+	return w.r.ReadAt(p, off)
+}
+
+// fromWindow answers a read from a window, filling one if the read goes
+// on from an earlier one. It reports false for a read to pass on.
+func (w *windowed) fromWindow(p []byte, off int64) (int, bool, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for i := range w.w {
 		if n, ok := w.w[i].read(p, off); ok {
-			return n, nil
+			return n, true, nil
 		}
+	}
+	near := func(e int64) bool { return e > 0 && off > e-64<<10 && off < e+64<<10 }
+	onward := false
+	for i, e := range w.ends {
+		onward = onward || near(e) || w.w[i%windows].data != nil && near(w.w[i%windows].off+int64(len(w.w[i%windows].data)))
+	}
+	if !onward {
+		w.ends[w.end], w.end = off+int64(len(p)), (w.end+1)%len(w.ends)
+		return 0, false, nil
 	}
 	win := &w.w[w.next]
 	w.next = (w.next + 1) % windows
@@ -54,14 +79,14 @@ func (w *windowed) ReadAt(p []byte, off int64) (int, error) {
 	n, err := w.r.ReadAt(win.data[:windowSize], off)
 	win.off, win.data = off, win.data[:n]
 	if n, ok := win.read(p, off); ok {
-		return n, nil
+		return n, true, nil
 	}
 	// The read runs past the end of r.
 	n = copy(p, win.data)
 	if err == nil {
 		err = io.EOF
 	}
-	return n, err
+	return n, true, err
 }
 
 // read copies the bytes at off into p, if the window holds all of them.

@@ -11,10 +11,12 @@ import (
 type countingReader struct {
 	r     *bytes.Reader
 	reads int
+	bytes int
 }
 
 func (c *countingReader) ReadAt(p []byte, off int64) (int, error) {
 	c.reads++
+	c.bytes += len(p)
 	return c.r.ReadAt(p, off)
 }
 
@@ -58,5 +60,25 @@ func TestWindowed(t *testing.T) {
 	}
 	if _, err := w.ReadAt(make([]byte, 1), int64(len(data))); err != io.EOF {
 		t.Errorf("a read at the end: %v; want io.EOF", err)
+	}
+}
+
+// Reads here and there are passed on as they are, not each made a read of
+// a window.
+func TestWindowedScattered(t *testing.T) {
+	data := make([]byte, 64*windowSize)
+	file := &countingReader{r: bytes.NewReader(data)}
+	w := Windowed(file)
+	rnd := rand.New(rand.NewPCG(3, 4))
+	buf := make([]byte, 300)
+	for range 1000 {
+		if _, err := w.ReadAt(buf, rnd.Int64N(int64(len(data)-300))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A window read costs a megabyte; a few may be filled by chance, where
+	// one for every read would be a thousand.
+	if file.bytes > 40*windowSize {
+		t.Errorf("%d MB read for 1,000 scattered reads of 300 bytes", file.bytes>>20)
 	}
 }
