@@ -27,6 +27,7 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 	cache := opts.CacheDir != "" && !opts.NoCache
 	var st *stamped
 	var before *output
+	var beforeRec *record // the record before says what it holds
 	var popts publish.Options
 	var check []Phase
 	if cache {
@@ -54,7 +55,7 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 			if kept {
 				// The output in place now is the spare after this
 				// build: see publish.Options.Spares.
-				before = &output{Stamp: rec.Stamp, Files: live}
+				before, beforeRec = &output{Stamp: rec.Stamp, Files: live}, rec
 				popts.LiveStamp = rec.Stamp
 				popts.Live = infos(live)
 			}
@@ -115,6 +116,15 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 	if !dir.Stamped() {
 		before = nil // the replaced output is not under its stamp
 	}
+	// The output replaced is the next build's spare, which that build
+	// takes to hold the files the check found. A file written into it
+	// while this build ran would be in no list, and the next build would
+	// publish it: its folders are looked at again, beside the record.
+	var spareKept chan bool
+	if before != nil && beforeRec.Dirs != nil {
+		spareKept = make(chan bool, 1)
+		go func() { spareKept <- sameFolders(publish.SparePath(dest, before.Stamp), beforeRec, false) }()
+	}
 	// Record the output only if nothing the build read changed while it
 	// ran: a file saved during the build may or may not be in it. The
 	// record names the slot of the roles cache this build wrote, which
@@ -123,6 +133,9 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 		slot := 0
 		if opts.reuse != nil {
 			slot = opts.reuse.slot
+		}
+		if spareKept != nil && !<-spareKept {
+			before = nil
 		}
 		remember(opts.CacheDir, dest, st, res, dir.Files(), before, slot, done, func() bool { return !<-changed })
 	}

@@ -70,8 +70,10 @@ type record struct {
 	Program inputStat
 	// Dirs are the folders of Files, with their details once the output
 	// was in place, by path ("." for dest itself): see sameOutput. A
-	// folder changed too close to that moment to be sure of has an MTime
-	// of unsure.
+	// folder's Size holds its change time (see changeTime), which no tool
+	// can set back; a folder changed too close to that moment to be sure
+	// of has an MTime of unsure. Dirs is nil where the system does not
+	// number files: the output is then read.
 	Dirs []fileStat
 }
 
@@ -97,7 +99,7 @@ func inputOf(p string, info fs.FileInfo) (fileStat, int64) {
 
 const (
 	recordMagic  = "guide output record\n"
-	recordFormat = 9
+	recordFormat = 10
 )
 
 // encode returns the record as its file holds it. The files of a folder
@@ -318,13 +320,18 @@ func outputDirs(dest string, files []fileStat, done time.Time) ([]fileStat, erro
 			return fmt.Errorf("%s is no longer a folder", dirs[i].Path)
 		}
 		fi := publish.Info(info)
-		dirs[i] = fileStat{dirs[i].Path, 0, fi.MTime, fi.Dev, fi.Ino}
-		if fi.MTime >= cutoff {
+		ctime := changeTime(info)
+		dirs[i] = fileStat{dirs[i].Path, ctime, fi.MTime, fi.Dev, fi.Ino}
+		if max(fi.MTime, ctime) >= cutoff {
 			dirs[i].MTime = unsure
 		}
 		return nil
 	})
-	return dirs, err
+	if err != nil || dirs[0].Ino == 0 {
+		// Without file numbers a folder replaced by another is not seen.
+		return nil, err
+	}
+	return dirs, nil
 }
 
 // sameOutput reports whether dest holds, untouched, the files of rec, by
@@ -334,6 +341,12 @@ func outputDirs(dest string, files []fileStat, done time.Time) ([]fileStat, erro
 // unsure is read. At 10,000 roles this makes 42,000 calls to the system
 // where reading every folder made 75,000.
 func sameOutput(dest string, rec *record) bool {
+	return sameFolders(dest, rec, true)
+}
+
+// sameFolders is sameOutput, looking at the files too or only at the
+// folders.
+func sameFolders(dest string, rec *record, files bool) bool {
 	// What an unsure folder should hold.
 	var want map[string][]string
 	for _, d := range rec.Dirs {
@@ -355,8 +368,11 @@ func sameOutput(dest string, rec *record) bool {
 			}
 		}
 	}
-	nd := len(rec.Dirs)
-	err := inParts(nd+len(rec.Files), func(i int) error {
+	nd, n := len(rec.Dirs), len(rec.Dirs)
+	if files {
+		n += len(rec.Files)
+	}
+	err := inParts(n, func(i int) error {
 		var f fileStat
 		if i < nd {
 			f = rec.Dirs[i]
@@ -377,7 +393,7 @@ func sameOutput(dest string, rec *record) bool {
 		case !info.IsDir() || fi.Dev != f.Dev || fi.Ino != f.Ino:
 			return errChanged
 		case f.MTime != unsure:
-			if fi.MTime != f.MTime {
+			if fi.MTime != f.MTime || changeTime(info) != f.Size {
 				return errChanged
 			}
 		default:

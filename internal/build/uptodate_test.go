@@ -1,15 +1,20 @@
 package build
 
 import (
+	"context"
 	"encoding/hex"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/guide-build/guide"
 	"github.com/guide-build/guide/internal/diag"
+	"github.com/guide-build/guide/internal/publish/publishtest"
 )
 
 // A record reads back as it was written, and one cut short or with a byte
@@ -82,15 +87,18 @@ func TestSameOutput(t *testing.T) {
 			}
 			return err
 		})
+		// The record is made as if three seconds from now, so that the
+		// folders' change times, now, are old enough to be sure of; the
+		// recent folders get a time just before it.
+		done := time.Now().Add(3 * time.Second)
 		for _, d := range recent {
-			now := time.Now()
-			os.Chtimes(filepath.Join(dest, d), now, now)
+			os.Chtimes(filepath.Join(dest, d), done, done)
 		}
 		files, err := listOutput(dest)
 		if err != nil {
 			t.Fatal(err)
 		}
-		dirs, err := outputDirs(dest, files, time.Now())
+		dirs, err := outputDirs(dest, files, done)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -118,6 +126,10 @@ func TestSameOutput(t *testing.T) {
 			os.Chtimes(p, hour, hour)
 		}},
 		{"a folder added", func(dest string) { os.Mkdir(filepath.Join(dest, "search/v/r/new"), 0o755) }},
+		{"a file added, the folder's time set back", func(dest string) {
+			os.WriteFile(filepath.Join(dest, "roles/a/extra.html"), nil, 0o644)
+			os.Chtimes(filepath.Join(dest, "roles/a"), hour, hour)
+		}},
 		{"a folder replaced", func(dest string) {
 			os.RemoveAll(filepath.Join(dest, "roles/a"))
 			mkfile(t, filepath.Join(dest, "roles/a/index.html"), "roles/a/index.html")
@@ -197,4 +209,64 @@ func TestProgramOf(t *testing.T) {
 			t.Errorf("%s: the record's hash used = %v; want %v", c.name, reused, c.reuse)
 		}
 	}
+}
+
+// A file written into the destination while a build runs, after its check
+// and before its commit, lands in the output that build sets aside, which
+// the next build recycles as holding only what the check found. That
+// output's folders are looked at again once it is set aside, so that the
+// file is neither published by the next build nor, its folder's time old
+// enough to be trusted, kept for good. (Seven seconds of waiting: folders
+// are trusted only two seconds after a build.)
+func TestFileWrittenIntoDestinationDuringBuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for folders to be trusted")
+	}
+	src := t.TempDir()
+	writeGuide(t, src)
+	parent := t.TempDir()
+	dest := filepath.Join(parent, "public")
+	opts := Options{Theme: guide.Theme, CacheDir: t.TempDir()}
+	backend := filepath.Join(src, "content/roles/backend-developer.md")
+	build := func(step string) {
+		t.Helper()
+		time.Sleep(trustedAge + 200*time.Millisecond)
+		appendFile(t, backend, "\n"+step+"\n")
+		if _, err := Publish(context.Background(), src, dest, opts); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		fresh, _ := buildFresh(t, src, opts)
+		if got := publishtest.Tree(t, dest); !maps.Equal(got, fresh) {
+			t.Errorf("%s: the destination differs from a build with no cache: %s", step, treeDiff(got, fresh))
+		}
+	}
+	if _, err := Publish(context.Background(), src, dest, opts); err != nil {
+		t.Fatal(err)
+	}
+	build("second")
+	// The third build: a file goes into the destination once the build
+	// has made its working folder.
+	wrote := make(chan bool)
+	go func() {
+		defer close(wrote)
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Microsecond) {
+			entries, _ := os.ReadDir(parent)
+			for _, e := range entries {
+				if strings.Contains(e.Name(), ".tmp-") {
+					wrote <- os.WriteFile(filepath.Join(dest, "roles/recruiter/notes.txt"), []byte("mine"), 0o644) == nil
+					return
+				}
+			}
+		}
+	}()
+	time.Sleep(trustedAge + 200*time.Millisecond)
+	appendFile(t, backend, "\nthird\n")
+	if _, err := Publish(context.Background(), src, dest, opts); err != nil {
+		t.Fatal(err)
+	}
+	if !<-wrote {
+		t.Fatal("the file was not written during the third build")
+	}
+	build("fourth")
+	build("fifth")
 }

@@ -385,6 +385,12 @@ func (d *Dir) written(p string, info FileInfo) {
 	d.mu.Unlock()
 }
 
+// SparePath is where Commit sets aside the output it replaces, under the
+// stamp that names it (see Options.LiveStamp).
+func SparePath(dest, stamp string) string {
+	return filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".old-"+stamp)
+}
+
 // Stamped reports whether Commit set the output it replaced aside under
 // Options.LiveStamp. It may not have (a leftover folder of that name stood
 // in the way): then no later build may take that name for this output.
@@ -734,7 +740,7 @@ func (d *Dir) Commit() error {
 	}
 	// Set the old output aside for the next build to reuse. The new site is
 	// in place whatever happens now: failing here is not failing the build.
-	prefix := filepath.Join(filepath.Dir(d.dest), "."+filepath.Base(d.dest)+".old-")
+	prefix := SparePath(d.dest, "")
 	if s := d.opts.LiveStamp; s != "" && fs.ValidPath(s) && !strings.Contains(s, "/") && os.Rename(old, prefix+s) == nil {
 		d.stamped = true
 		return nil
