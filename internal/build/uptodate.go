@@ -758,8 +758,8 @@ func changedSince(source string, files []fileStat) bool {
 
 // programOf returns the running program's file with its hash. The hash
 // of 18 MB takes 15 ms: it is the last record's when the file is the one
-// that record names, unchanged, on the same terms as an input's (see
-// trustedAge).
+// that record names, unchanged by its change time too, on the same terms
+// as an input's (see trustedAge).
 func programOf(prev *record) (inputStat, error) {
 	exe, err := os.Executable()
 	if err != nil {
@@ -770,7 +770,9 @@ func programOf(prev *record) (inputStat, error) {
 		return inputStat{}, err
 	}
 	f, ctime := inputOf(exe, info)
-	if prev != nil && prev.Program.File == f && prev.Program.CTime == ctime && max(f.MTime, ctime) < prev.Taken-int64(trustedAge) {
+	// Only where the change time is known: a same-size program given its
+	// old modification time would pass for the old one without it.
+	if prev != nil && ctime != 0 && prev.Program.File == f && prev.Program.CTime == ctime && max(f.MTime, ctime) < prev.Taken-int64(trustedAge) {
 		return prev.Program, nil
 	}
 	sum, err := programSum()
