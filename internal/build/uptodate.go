@@ -73,7 +73,7 @@ type record struct {
 	// folder's Size holds its change time (see changeTime), which no tool
 	// can set back; a folder changed too close to that moment to be sure
 	// of has an MTime of unsure. Dirs is nil where the system does not
-	// number files: the output is then read.
+	// number files or give change times: the output is then read.
 	Dirs []fileStat
 }
 
@@ -327,8 +327,9 @@ func outputDirs(dest string, files []fileStat, done time.Time) ([]fileStat, erro
 		}
 		return nil
 	})
-	if err != nil || dirs[0].Ino == 0 {
-		// Without file numbers a folder replaced by another is not seen.
+	if err != nil || dirs[0].Ino == 0 || dirs[0].Size == 0 {
+		// Without file numbers a folder replaced by another is not seen,
+		// and without change times one whose time was set back.
 		return nil, err
 	}
 	return dirs, nil
