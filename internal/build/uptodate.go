@@ -106,7 +106,12 @@ const (
 // are in path order, each path written as the length of what it shares
 // with the one before and the rest.
 func (rec *record) encode() ([]byte, error) {
-	var e cachefile.Enc
+	// About how long the encoding is, so that it is not grown as written.
+	n := len(rec.Files) + len(rec.Inputs) + len(rec.Dirs)
+	if rec.Before != nil {
+		n += len(rec.Before.Files)
+	}
+	e := cachefile.Enc{B: make([]byte, 0, 1024+64*n)}
 	e.Str(rec.Stamp)
 	e.Uint(uint64(rec.Roles))
 	e.Uint(uint64(rec.Questions))
