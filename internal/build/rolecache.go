@@ -1,7 +1,6 @@
 package build
 
 import (
-	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -193,15 +192,7 @@ func (g *loaded) saveIndex(r *reuse, sink linker) func(render.Sink) error {
 	return func(out render.Sink) error {
 		prior := &search.Prior{Ready: func(saved *search.Saved) {
 			saved.Tag = r.tag
-			name := indexPath(r.next)
-			f, err := overwrite(name)
-			if err != nil {
-				return
-			}
-			err = cmp.Or(saved.Save(f), truncateHere(f))
-			if err1 := f.Close(); err != nil || err1 != nil {
-				os.Remove(name)
-			}
+			writeOver(indexPath(r.next), saved.Save)
 		}}
 		if r.index != nil && g.changed != nil {
 			prior.Saved, prior.Changed, prior.Keep = r.index, g.changed, sink.Link
@@ -225,19 +216,28 @@ func roleCachePath(cacheDir, dest string, slot int) (string, error) {
 	return strings.TrimSuffix(rec, ".record") + "." + strconv.Itoa(slot) + ".roles", nil
 }
 
-// overwrite opens name to be written over from its start: see
-// roleCachePath. The caller truncates it to what it wrote.
-func overwrite(name string) (*os.File, error) {
-	return os.OpenFile(name, os.O_WRONLY|os.O_CREATE, 0o644)
-}
-
-// truncateHere cuts f where its offset is, after what was written.
-func truncateHere(f *os.File) error {
-	off, err := f.Seek(0, io.SeekCurrent)
+// writeOver writes a file of name over the bytes it has, from its start,
+// with write, and cuts it to what write wrote: see roleCachePath. Where
+// that fails, the file is removed.
+func writeOver(name string, write func(io.Writer) error) (err error) {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE, 0o644)
 	if err != nil {
 		return err
 	}
-	return f.Truncate(off)
+	err = write(f)
+	if err == nil {
+		var off int64
+		if off, err = f.Seek(0, io.SeekCurrent); err == nil {
+			err = f.Truncate(off)
+		}
+	}
+	if err1 := f.Close(); err == nil {
+		err = err1
+	}
+	if err != nil {
+		os.Remove(name)
+	}
+	return err
 }
 
 // roleCache is a roles cache as read, or as about to be written.
@@ -278,7 +278,7 @@ func (c *roleCache) Close() {
 // lengths; see writeRoleCache for its fields.
 
 // writeRoleCache writes c to name, as a new file.
-func writeRoleCache(name string, c *roleCache) (err error) {
+func writeRoleCache(name string, c *roleCache) error {
 	size := 64
 	for _, t := range c.terms {
 		size += len(t) + 2
@@ -337,39 +337,26 @@ func writeRoleCache(name string, c *roleCache) (err error) {
 		e.Str(p)
 		e.Raw(key[:])
 	}
-	f, err := overwrite(name)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err == nil {
-			err = truncateHere(f)
-		}
-		if err1 := f.Close(); err == nil {
-			err = err1
-		}
-		if err != nil {
-			os.Remove(name)
-		}
-	}()
-	return cachefile.Write(f, roleCacheMagic, roleCacheFormat, e.B, func(write func([]byte) error) error {
-		var buf []byte
-		for _, file := range c.order {
-			r := c.roles[file]
-			for _, b := range []site.Block{r.facts.Refs.Block, r.terms} {
-				data, err := b.Bytes(buf)
-				if err != nil {
-					return err
-				}
-				if !b.InMemory() {
-					buf = data
-				}
-				if err := write(data); err != nil {
-					return err
+	return writeOver(name, func(f io.Writer) error {
+		return cachefile.Write(f, roleCacheMagic, roleCacheFormat, e.B, func(write func([]byte) error) error {
+			var buf []byte
+			for _, file := range c.order {
+				r := c.roles[file]
+				for _, b := range []site.Block{r.facts.Refs.Block, r.terms} {
+					data, err := b.Bytes(buf)
+					if err != nil {
+						return err
+					}
+					if !b.InMemory() {
+						buf = data
+					}
+					if err := write(data); err != nil {
+						return err
+					}
 				}
 			}
-		}
-		return nil
+			return nil
+		})
 	})
 }
 
