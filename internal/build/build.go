@@ -326,6 +326,29 @@ func (c *counter) Link(p, from string) error {
 	return l.Link(p, from)
 }
 
+// LinkAll is Link for many files: see publish.Dir.LinkAll.
+func (c *counter) LinkAll(ps, froms []string) error {
+	c.mu.Lock()
+	c.n += len(ps)
+	c.kept += len(ps)
+	c.mu.Unlock()
+	if l, ok := c.Sink.(interface {
+		LinkAll(ps, froms []string) error
+	}); ok {
+		return l.LinkAll(ps, froms)
+	}
+	l, ok := c.Sink.(linker)
+	if !ok {
+		return fmt.Errorf("cannot keep %d files: the output is not a folder", len(ps))
+	}
+	for i, p := range ps {
+		if err := l.Link(p, froms[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (c *counter) Put(p string, b []byte) error {
 	c.mu.Lock()
 	c.n++
@@ -377,11 +400,16 @@ func prepare(ctx context.Context, src fs.FS, opts Options) (*loaded, diag.List, 
 	}
 	theme, d := render.LoadTheme(opts.Theme, src)
 	diags.Append(d)
+	var err error
 	if theme == nil {
 		return nil, diags, nil
 	}
-	files, err := roleFiles(src)
-	if err != nil {
+	// The stamp listed the role files already; a file added since is
+	// found out after the build (see changedSince).
+	var files []string
+	if opts.reuse != nil {
+		files = opts.reuse.roles
+	} else if files, err = roleFiles(src); err != nil {
 		return nil, nil, err
 	}
 	if len(files) == 0 {

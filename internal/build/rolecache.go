@@ -60,6 +60,9 @@ type reuse struct {
 	// sums holds the bytes' hash and size of every input file, as stamp
 	// read them, by slash path.
 	sums map[string]inputSum
+	// roles lists the role files the stamp found, sorted: the build
+	// takes them from here rather than listing the folder again.
+	roles []string
 	// next is where Run writes the cache for the next build: the slot
 	// the last build's record does not name (see roleCachePath). tag,
 	// random, names the cache and the search index this build writes as a
@@ -132,6 +135,9 @@ func newReuse(cacheDir, dest string, st *stamped, rec *record, intact bool, last
 	}
 	for i, f := range st.files {
 		r.sums[f.Path] = inputSum{st.sums[i], f.Size}
+		if isRoleFile(f.Path) {
+			r.roles = append(r.roles, f.Path)
+		}
 		r.layouts = r.layouts || strings.HasPrefix(f.Path, "layouts/")
 	}
 	if last != nil && intact && rec != nil && last.cache.stamp == rec.Stamp && last.cache.context == st.context {
@@ -470,7 +476,7 @@ type linker interface {
 // build: the role's facts and search terms, and its page and search file
 // from the destination. Those roles are not parsed. From here on, the
 // diagnostics of every role are kept, for the next cache.
-func (g *loaded) restore(ctx context.Context, r *reuse, sink linker, diags *diag.List) (int, error) {
+func (g *loaded) restore(ctx context.Context, r *reuse, sink *counter, diags *diag.List) (int, error) {
 	g.roleDiags = map[string]diag.List{}
 	c := r.cache
 	if c == nil || g.index == nil || c.structure != g.structure || c.context != r.context {
@@ -502,14 +508,15 @@ func (g *loaded) restore(ctx context.Context, r *reuse, sink linker, diags *diag
 			g.changed[file] = search.Exported{Docs: cr.docs, Terms: cr.terms}
 		}
 	}
-	err := each(ctx, len(kept), g.workers, func(_ context.Context, i int) error {
-		e := kept[i]
-		if err := sink.Link(render.File(e.URL), render.File(e.URL)); err != nil {
-			return err
-		}
-		return sink.Link(search.RolePath(g.version, e.Index), search.RolePath(c.version, e.Index))
-	})
-	return len(kept), err
+	ps, froms := make([]string, 0, 2*len(kept)), make([]string, 0, 2*len(kept))
+	for _, e := range kept {
+		page := render.File(e.URL)
+		ps, froms = append(ps, page, search.RolePath(g.version, e.Index)), append(froms, page, search.RolePath(c.version, e.Index))
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	return len(kept), sink.LinkAll(ps, froms)
 }
 
 // nextCache returns the cache of this build, for the next: every role

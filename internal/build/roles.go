@@ -63,14 +63,21 @@ func scanHeaders(ctx context.Context, src fs.FS, files []string, cfg *config.Con
 	failed := make([]bool, len(files))
 	sums := make([][32]byte, len(files))
 	c := &collector{diags: diags}
-	err := each(ctx, len(files), workers, func(_ context.Context, i int) error {
+	// The headers an earlier build read are taken in one pass: a
+	// goroutine each would cost more than the lookups.
+	read := make([]int, 0, len(files))
+	for i, file := range files {
 		if cached != nil {
-			if h, sum, n, found := cached(files[i]); found {
+			if h, sum, n, found := cached(file); found {
 				headers[i], ok[i], sums[i] = h, true, sum
 				size.Add(n)
-				return nil
+				continue
 			}
 		}
+		read = append(read, i)
+	}
+	err := each(ctx, len(read), workers, func(_ context.Context, j int) error {
+		i := read[j]
 		var d diag.List
 		defer func() { c.add(d) }()
 		data, read := readFile(src, files[i], &d)

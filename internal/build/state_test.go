@@ -231,7 +231,7 @@ func (w *world) step() (string, []string) {
 func TestStateMatchesFullBuild(t *testing.T) {
 	steps := 250
 	if testing.Short() {
-		steps = 60
+		steps = 80
 	}
 	for seed := range uint64(3) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {

@@ -152,7 +152,9 @@ func Open(dest, source string, opts Options) (*Dir, error) {
 		return nil, fmt.Errorf("creating %s: %w", parent, err)
 	}
 	prefix := "." + filepath.Base(dest) + ".tmp-"
-	d := &Dir{dest: dest, opts: opts, dirs: map[string]bool{".": true}, files: map[string]bool{}, infos: map[string]FileInfo{}}
+	// A build writes about as many files as the last one did.
+	n := len(opts.Live)
+	d := &Dir{dest: dest, opts: opts, dirs: map[string]bool{".": true}, files: make(map[string]bool, n), infos: make(map[string]FileInfo, n)}
 	entries, err := os.ReadDir(parent)
 	if err != nil {
 		return nil, err
@@ -486,6 +488,53 @@ func (d *Dir) Link(p, from string) error {
 	}
 	d.written(p, info)
 	return nil
+}
+
+// LinkAll is Link for many files: it keeps at ps[i] the file of the
+// destination at froms[i]. A file that the working folder holds already,
+// a spare that Options.Spares describes, costs a few map lookups under
+// one lock; the rest are linked on every core.
+func (d *Dir) LinkAll(ps, froms []string) error {
+	if len(ps) != len(froms) {
+		return errors.New("LinkAll: as many paths as sources, please")
+	}
+	var slow []int
+	d.mu.Lock()
+	for i, p := range ps {
+		from := froms[i]
+		if !validPath(p) || !validPath(from) || d.files[p] || !d.recycled {
+			slow = append(slow, i) // Link says what is wrong
+			continue
+		}
+		live, ok := d.opts.Live[from]
+		k, known := d.known[p]
+		if !ok || !known || !live.same(k) || !d.markKnownDirs(path.Dir(p)) {
+			slow = append(slow, i)
+			continue
+		}
+		d.files[p] = true
+		d.infos[p] = live
+	}
+	d.mu.Unlock()
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for _, i := range slow {
+		g.Go(func() error { return d.Link(ps[i], froms[i]) })
+	}
+	return g.Wait()
+}
+
+// markKnownDirs notes that dir and the folders above it are made, when
+// they are folders of the known spare, and reports whether they were.
+// d.mu is held.
+func (d *Dir) markKnownDirs(dir string) bool {
+	for ; dir != "." && !d.dirs[dir]; dir = path.Dir(dir) {
+		if !d.knownDirs[dir] {
+			return false
+		}
+		d.dirs[dir] = true
+	}
+	return true
 }
 
 // link keeps at p the file of the destination at from. A rebuild of a

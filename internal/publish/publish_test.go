@@ -817,3 +817,79 @@ func TestStampedReportsTheNameUsed(t *testing.T) {
 		t.Error("Stamped reports s2, which another folder holds")
 	}
 }
+
+// LinkAll keeps what Link would: files the known spare holds already,
+// files it holds with other bytes, files in folders it lacks, and it
+// refuses what Link refuses.
+func TestLinkAllKeepsWhatLinkWould(t *testing.T) {
+	root := t.TempDir()
+	dest := filepath.Join(root, "public")
+	src := filepath.Join(root, "src")
+	open := func(opts Options) *Dir {
+		t.Helper()
+		d, err := Open(dest, src, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	commit := func(d *Dir) {
+		t.Helper()
+		if err := d.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		d.Wait()
+	}
+	// Build 1; build 2 keeps two of its files, by link, and changes one.
+	build(t, dest, Options{}, map[string]string{"a/kept.html": "k", "a/changed.html": "c1", "v/1/r/0.js": "r0"})
+	first := listFiles(t, dest)
+	d := open(Options{LiveStamp: "s1", Live: first})
+	if err := d.LinkAll([]string{"a/kept.html", "v/2/r/0.js"}, []string{"a/kept.html", "v/1/r/0.js"}); err != nil {
+		t.Fatal(err)
+	}
+	write(t, d, map[string]string{"a/changed.html": "c2", "b/new.html": "n"})
+	commit(d)
+	second := listFiles(t, dest)
+
+	// Build 3 recycles build 1's folder, known: a/kept.html is there
+	// already; a/changed.html there has the old bytes; b/ and v/2 are not
+	// there at all.
+	d = open(Options{LiveStamp: "s2", Live: second, Spares: map[string]map[string]FileInfo{"s1": first}, SkipSame: true})
+	if d.known == nil {
+		t.Fatal("build 3 did not take the spare as known")
+	}
+	ps := []string{"a/kept.html", "a/changed.html", "b/new.html", "v/3/r/0.js"}
+	froms := []string{"a/kept.html", "a/changed.html", "b/new.html", "v/2/r/0.js"}
+	if err := d.LinkAll(ps, froms); err != nil {
+		t.Fatal(err)
+	}
+	write(t, d, map[string]string{"index.html": "3"})
+	commit(d)
+	want := map[string]string{"a/kept.html": "k", "a/changed.html": "c2", "b/new.html": "n", "v/3/r/0.js": "r0", "index.html": "3", Marker: markerText}
+	if got := publishtest.Tree(t, dest); !maps.Equal(got, want) {
+		t.Errorf("after LinkAll: %v; want %v", got, want)
+	}
+	if got, listed := d.Files(), listFiles(t, dest); !maps.Equal(got, listed) {
+		t.Errorf("Files() = %v; a listing finds %v", got, listed)
+	}
+	third := listFiles(t, dest)
+	for i, p := range ps {
+		if !third[p].same(second[froms[i]]) {
+			t.Errorf("%s is not the live output's file", p)
+		}
+	}
+
+	d = open(Options{Live: third})
+	defer d.Abort()
+	for _, c := range [][2]string{{"../x", "index.html"}, {"x", "../index.html"}, {"x", "missing.html"}} {
+		if err := d.LinkAll([]string{c[0]}, []string{c[1]}); err == nil {
+			t.Errorf("LinkAll(%q, %q) succeeded", c[0], c[1])
+		}
+	}
+	if err := d.LinkAll([]string{"twice.html", "twice.html"}, []string{"index.html", "index.html"}); err == nil {
+		t.Error("linking one path twice succeeded")
+	}
+	if err := d.LinkAll([]string{"one.html"}, nil); err == nil {
+		t.Error("LinkAll with fewer sources than paths succeeded")
+	}
+}
