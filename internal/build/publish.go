@@ -9,6 +9,9 @@ import (
 	"github.com/guide-build/guide/internal/publish"
 )
 
+// afterStamp, when set by a test, is called once the inputs are stamped.
+var afterStamp func()
+
 // Publish builds the guide in the folder source and publishes it to the
 // folder dest atomically: on any error dest is left as it was.
 func Publish(ctx context.Context, source, dest string, opts Options) (*Result, error) {
@@ -45,6 +48,9 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 			kept, live = intact(dest, rec)
 		}()
 		st, _ = stamp(source, opts, rec)
+		if afterStamp != nil {
+			afterStamp()
+		}
 		var last chan *lastCaches
 		if st != nil && rec != nil && rec.Stamp != st.sum {
 			last = make(chan *lastCaches, 1)
@@ -99,7 +105,11 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 	var changed chan bool
 	if st != nil {
 		changed = make(chan bool, 1)
-		go func() { changed <- changedSince(source, st.files) }()
+		var unread map[string]bool
+		if opts.reuse != nil {
+			unread = opts.reuse.restored
+		}
+		go func() { changed <- changedSince(source, st.files, unread) }()
 	}
 	if cache {
 		// The record no longer holds once the destination changes.
@@ -134,10 +144,14 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 		if opts.reuse != nil {
 			slot = opts.reuse.slot
 		}
-		if spareKept != nil && !<-spareKept {
-			before = nil
+		// The spare's folders are looked at while the record is made.
+		spare := func() *output {
+			if spareKept != nil && !<-spareKept {
+				return nil
+			}
+			return before
 		}
-		remember(opts.CacheDir, dest, st, res, dir.Files(), before, slot, done, func() bool { return !<-changed })
+		remember(opts.CacheDir, dest, st, res, dir.Files(), spare, slot, done, func() bool { return !<-changed })
 	}
 	res.Phases = append(append(check, res.Phases...), Phase{"swap in, record output", time.Since(t1)})
 	return res, nil

@@ -314,7 +314,7 @@ func TestChangedSinceTheStamp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if changedSince(src, st.files) {
+	if changedSince(src, st.files, nil) {
 		t.Fatal("nothing changed, but changedSince says something did")
 	}
 	for _, c := range []struct {
@@ -333,9 +333,84 @@ func TestChangedSinceTheStamp(t *testing.T) {
 			t.Fatal(err)
 		}
 		c.change()
-		if !changedSince(src, st.files) {
+		if !changedSince(src, st.files, nil) {
 			t.Errorf("%s: changedSince says nothing changed", c.what)
 		}
+	}
+
+	// A role the build took from the cache, unread, may change: the
+	// output holds it as stamped. Anything else read, added or removed
+	// counts.
+	src = t.TempDir()
+	writeGuide(t, src)
+	unread := map[string]bool{"content/roles/backend-developer.md": true}
+	for _, c := range []struct {
+		what    string
+		change  func()
+		changed bool
+	}{
+		{"an unread role edited", func() { appendFile(t, filepath.Join(src, "content/roles/backend-developer.md"), "\nMore.\n") }, false},
+		{"guide.yaml edited", func() { appendFile(t, filepath.Join(src, "guide.yaml"), "\n") }, true},
+		{"a role added", func() {
+			os.WriteFile(filepath.Join(src, "content/roles/new.md"), []byte("---\ntitle: New\n---\n"), 0o644)
+		}, true},
+		{"an unread role removed", func() { os.Remove(filepath.Join(src, "content/roles/backend-developer.md")) }, true},
+	} {
+		st, err := stamp(src, opts, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.change()
+		if got := changedSince(src, st.files, unread); got != c.changed {
+			t.Errorf("%s, with the role unread: changedSince = %v; want %v", c.what, got, c.changed)
+		}
+		os.Remove(filepath.Join(src, "content/roles/new.md"))
+		writeGuide(t, src)
+	}
+}
+
+// A role file saved while a rebuild runs, after the stamp, and saved back
+// as it was after the build: the rebuild took it from the cache without
+// reading it, or read it as saved. Either way the next build gives the
+// site of the files as they are.
+func TestRoleSavedDuringARebuild(t *testing.T) {
+	for _, c := range []struct{ what, edited, saved string }{
+		{"a role taken from the cache", "content/roles/backend-developer.md", "content/roles/recruiter.md"},
+		{"the role rebuilt", "content/roles/backend-developer.md", "content/roles/backend-developer.md"},
+	} {
+		t.Run(c.what, func(t *testing.T) {
+			src := t.TempDir()
+			writeGuide(t, src)
+			dest := filepath.Join(t.TempDir(), "public")
+			opts := Options{Theme: guide.Theme, CacheDir: t.TempDir()}
+			if _, err := Publish(context.Background(), src, dest, opts); err != nil {
+				t.Fatal(err)
+			}
+			appendFile(t, filepath.Join(src, c.edited), "\nEdited before the build.\n")
+			saved := filepath.Join(src, c.saved)
+			before, err := os.ReadFile(saved)
+			if err != nil {
+				t.Fatal(err)
+			}
+			afterStamp = func() { appendFile(t, saved, "\nSaved during the build.\n") }
+			res, err := Publish(context.Background(), src, dest, opts)
+			afterStamp = nil
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.edited != c.saved && res.Reused == 0 {
+				t.Fatal("the rebuild took no role from the cache")
+			}
+			if err := os.WriteFile(saved, before, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := Publish(context.Background(), src, dest, opts); err != nil {
+				t.Fatal(err)
+			}
+			if got, want := publishtest.Tree(t, dest), buildElsewhere(t, src, opts); !maps.Equal(got, want) {
+				t.Error("the destination is not the site of the files as they are")
+			}
+		})
 	}
 }
 

@@ -63,6 +63,9 @@ type reuse struct {
 	// roles lists the role files the stamp found, sorted: the build
 	// takes them from here rather than listing the folder again.
 	roles []string
+	// restored holds the role files whose roles the build took from the
+	// cache, without reading them.
+	restored map[string]bool
 	// next is where Run writes the cache for the next build: the slot
 	// the last build's record does not name (see roleCachePath). tag,
 	// random, names the cache and the search index this build writes as a
@@ -508,8 +511,10 @@ func (g *loaded) restore(ctx context.Context, r *reuse, sink *counter, diags *di
 			g.changed[file] = search.Exported{Docs: cr.docs, Terms: cr.terms}
 		}
 	}
+	r.restored = make(map[string]bool, len(kept))
 	ps, froms := make([]string, 0, 2*len(kept)), make([]string, 0, 2*len(kept))
 	for _, e := range kept {
+		r.restored[e.File] = true
 		page := render.File(e.URL)
 		ps, froms = append(ps, page, search.RolePath(g.version, e.Index)), append(froms, page, search.RolePath(c.version, e.Index))
 	}

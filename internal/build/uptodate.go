@@ -452,12 +452,12 @@ func inParts(n int, do func(i int) error) error {
 // that cannot be written only costs the next build its shortcut.
 //
 // files, when not nil, are the files of dest with their details, as the
-// publisher wrote them; else dest is listed. before is the output the
-// build replaced, or nil; slot, where the build left its roles cache. The
-// record is written only if unchanged, called once the record is made (so
-// that it can be found out meanwhile), reports that the inputs are still
-// those the build read.
-func remember(cacheDir, dest string, st *stamped, res *Result, files map[string]publish.FileInfo, before *output, slot int, done time.Time, unchanged func() bool) error {
+// publisher wrote them; else dest is listed. before returns the output the
+// build replaced, or nil; slot is where the build left its roles cache.
+// before and unchanged are called once the listing is made, so that what
+// they find out is found out meanwhile. The record is written only if
+// unchanged reports that the inputs are still those the build read.
+func remember(cacheDir, dest string, st *stamped, res *Result, files map[string]publish.FileInfo, before func() *output, slot int, done time.Time, unchanged func() bool) error {
 	name, err := recordPath(cacheDir, dest)
 	if err != nil {
 		return err
@@ -471,7 +471,7 @@ func remember(cacheDir, dest string, st *stamped, res *Result, files map[string]
 		return err
 	}
 	rec := record{Stamp: st.sum, Roles: res.Roles, Questions: res.Questions, Written: res.Files,
-		Warnings: res.Warnings, Files: listing, Taken: st.taken, Inputs: make([]inputStat, len(st.files)), Before: before, Slot: slot, Dirs: dirs, Program: st.program}
+		Warnings: res.Warnings, Files: listing, Taken: st.taken, Inputs: make([]inputStat, len(st.files)), Before: before(), Slot: slot, Dirs: dirs, Program: st.program}
 	for i, f := range st.files {
 		rec.Inputs[i] = inputStat{f, st.ctimes[i], st.sums[i]}
 	}
@@ -743,7 +743,12 @@ func inputFiles(fsys fs.FS) ([]string, error) {
 // changedSince reports whether the inputs of source are no longer those
 // stamp saw (a file added, removed, or with another size or modification
 // time): a file saved while the build ran may or may not be in its output.
-func changedSince(source string, files []fileStat) bool {
+//
+// unread, when not nil, names files the build did not read: the roles it
+// took from the cache, as they were when stamped. What such a file holds
+// now is not in the output, so its details are not looked at; the next
+// stamp finds it changed.
+func changedSince(source string, files []fileStat, unread map[string]bool) bool {
 	fsys := os.DirFS(source)
 	names, err := inputFiles(fsys)
 	if err != nil || len(names) != len(files) {
@@ -751,6 +756,9 @@ func changedSince(source string, files []fileStat) bool {
 	}
 	for i, name := range names {
 		f := files[i]
+		if unread[name] && f.Path == name {
+			continue
+		}
 		info, err := fs.Stat(fsys, name)
 		if errors.Is(err, fs.ErrNotExist) && f.Size == 0 && f.MTime == 0 && f.Path == name {
 			continue // missing then and now
