@@ -7,6 +7,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 	"testing"
 	"testing/fstest"
@@ -538,5 +539,32 @@ func TestStampTrustsOnlyOldTimes(t *testing.T) {
 	}
 	if again.sum != first.sum {
 		t.Error("a file with another time gave another stamp although its bytes are the same")
+	}
+}
+
+// A build that tunes the garbage collector, for its check and for the
+// build itself, leaves the program's settings as they were.
+func TestTunedBuildRestoresGCSettings(t *testing.T) {
+	src := t.TempDir()
+	writeGuide(t, src)
+	dest := filepath.Join(t.TempDir(), "public")
+	gc := debug.SetGCPercent(150)
+	limit := debug.SetMemoryLimit(3 << 30)
+	defer func() {
+		debug.SetGCPercent(gc)
+		debug.SetMemoryLimit(limit)
+	}()
+	opts := Options{Theme: guide.Theme, CacheDir: t.TempDir(), TuneGC: true}
+	for range 2 { // a cold build, then one with a record
+		appendFile(t, filepath.Join(src, "content/roles/backend-developer.md"), "\nMore.\n")
+		if _, err := Publish(context.Background(), src, dest, opts); err != nil {
+			t.Fatal(err)
+		}
+		if got := debug.SetGCPercent(150); got != 150 {
+			t.Errorf("after the build, GC percent = %d; want 150", got)
+		}
+		if got := debug.SetMemoryLimit(3 << 30); got != 3<<30 {
+			t.Errorf("after the build, memory limit = %d; want %d", got, 3<<30)
+		}
 	}
 }
