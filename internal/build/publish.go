@@ -35,6 +35,7 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 	var st *stamped
 	var before *output
 	var beforeRec *record // the record before says what it holds
+	var spare *output     // the spare the record names, which Open may recycle
 	var popts publish.Options
 	var check []Phase
 	if cache {
@@ -65,12 +66,13 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 			if kept {
 				// The output in place now is the spare after this
 				// build: see publish.Options.Spares.
-				before, beforeRec = &output{Stamp: rec.Stamp, Files: live}, rec
+				before, beforeRec = &output{Stamp: rec.Stamp, Files: live, Dirs: rec.Dirs}, rec
 				popts.LiveStamp = rec.Stamp
 				popts.Live = infos(live)
 			}
 			if rec != nil && rec.Before != nil {
 				popts.Spares = map[string]map[string]publish.FileInfo{rec.Before.Stamp: infos(rec.Before.Files)}
+				spare = rec.Before
 			}
 			if kept && rec.Stamp == st.sum {
 				check = []Phase{{"check: hash inputs, list output", time.Since(t0)}}
@@ -149,13 +151,20 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 			slot = opts.reuse.slot
 		}
 		// The spare's folders are looked at while the record is made.
-		spare := func() *output {
+		replaced := func() *output {
 			if spareKept != nil && !<-spareKept {
 				return nil
 			}
 			return before
 		}
-		remember(opts.CacheDir, dest, st, res, dir.Files(), spare, slot, done, func() bool { return !<-changed })
+		// The folders the build left alone in the spare it recycled are
+		// as the record of that spare says.
+		var prior []fileStat
+		name, touched := dir.Touched()
+		if spare != nil && name == spare.Stamp {
+			prior = spare.Dirs
+		}
+		remember(opts.CacheDir, dest, st, res, dir.Files(), replaced, slot, done, func() bool { return !<-changed }, prior, touched)
 	}
 	res.Phases = append(append(check, res.Phases...), Phase{"swap in, record output", time.Since(t1)})
 	return res, nil

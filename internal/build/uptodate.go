@@ -77,10 +77,12 @@ type record struct {
 	Dirs []fileStat
 }
 
-// output is an output folder's stamp and files.
+// output is an output folder's stamp and files, and where known its
+// folders' details, as in record.Dirs.
 type output struct {
 	Stamp string
 	Files []fileStat
+	Dirs  []fileStat
 }
 
 // inputStat is an input file as a stamp read it.
@@ -99,7 +101,7 @@ func inputOf(p string, info fs.FileInfo) (fileStat, int64) {
 
 const (
 	recordMagic  = "guide output record\n"
-	recordFormat = 10
+	recordFormat = 11
 )
 
 // encode returns the record as its file holds it. The files of a folder
@@ -109,7 +111,7 @@ func (rec *record) encode() ([]byte, error) {
 	// About how long the encoding is, so that it is not grown as written.
 	n := len(rec.Files) + len(rec.Inputs) + len(rec.Dirs)
 	if rec.Before != nil {
-		n += len(rec.Before.Files)
+		n += len(rec.Before.Files) + len(rec.Before.Dirs)
 	}
 	e := cachefile.Enc{B: make([]byte, 0, 1024+64*n)}
 	e.Str(rec.Stamp)
@@ -131,6 +133,7 @@ func (rec *record) encode() ([]byte, error) {
 	if rec.Before != nil {
 		e.Str(rec.Before.Stamp)
 		encodeFiles(&e, rec.Before.Files)
+		encodeFiles(&e, rec.Before.Dirs)
 	}
 	e.Uint(uint64(rec.Slot))
 	encodeFiles(&e, rec.Dirs)
@@ -187,7 +190,7 @@ func decodeRecord(data []byte) (*record, error) {
 		}
 	}
 	if d.Bool() {
-		rec.Before = &output{Stamp: d.Str(), Files: decodeFiles(d)}
+		rec.Before = &output{Stamp: d.Str(), Files: decodeFiles(d), Dirs: decodeFiles(d)}
 	}
 	rec.Slot = int(d.Size(1))
 	rec.Dirs = decodeFiles(d)
@@ -224,7 +227,7 @@ func decodeFile(d *cachefile.Dec, prev string) fileStat {
 // time must be for the file to be taken as unchanged when its size and
 // time are: a file changed twice within the granularity of file times, the
 // second time after the stamp read it, would otherwise keep the same time.
-const trustedAge = 2 * time.Second
+var trustedAge = 2 * time.Second // a variable for tests only
 
 // fileStat is a file of the destination or of the guide: its slash path,
 // size and modification time in nanoseconds.
@@ -305,7 +308,13 @@ const unsure = -1
 // outputDirs returns the folders that the files of dest lie in, with
 // their details, for the record of an output complete at done: see
 // sameOutput.
-func outputDirs(dest string, files []fileStat, done time.Time) ([]fileStat, error) {
+//
+// The output is mostly the folder of an older output recycled: a folder
+// the build did not touch keeps the details that output's record gave it,
+// prior (sorted by path), and is not looked at. A detail taken so is
+// never wrong the other way: were the folder changed after all, its change
+// time would be later, and the next check would find it changed.
+func outputDirs(dest string, files []fileStat, done time.Time, prior []fileStat, touched map[string]bool) ([]fileStat, error) {
 	seen := map[string]bool{".": true}
 	dirs := []fileStat{{Path: "."}}
 	for _, f := range files {
@@ -315,8 +324,21 @@ func outputDirs(dest string, files []fileStat, done time.Time) ([]fileStat, erro
 		}
 	}
 	slices.SortFunc(dirs, func(a, b fileStat) int { return strings.Compare(a.Path, b.Path) })
+	look := make([]int, 0, len(dirs))
+	j := 0
+	for i, d := range dirs {
+		for j < len(prior) && prior[j].Path < d.Path {
+			j++
+		}
+		if j < len(prior) && prior[j].Path == d.Path && prior[j].MTime != unsure && !touched[d.Path] {
+			dirs[i] = prior[j]
+			continue
+		}
+		look = append(look, i)
+	}
 	cutoff := done.Add(-trustedAge).UnixNano()
-	err := inParts(len(dirs), func(i int) error {
+	err := inParts(len(look), func(k int) error {
+		i := look[k]
 		info, err := os.Lstat(filepath.Join(dest, filepath.FromSlash(dirs[i].Path)))
 		if err != nil {
 			return err
@@ -457,7 +479,8 @@ func inParts(n int, do func(i int) error) error {
 // before and unchanged are called once the listing is made, so that what
 // they find out is found out meanwhile. The record is written only if
 // unchanged reports that the inputs are still those the build read.
-func remember(cacheDir, dest string, st *stamped, res *Result, files map[string]publish.FileInfo, before func() *output, slot int, done time.Time, unchanged func() bool) error {
+// prior and touched are as in outputDirs.
+func remember(cacheDir, dest string, st *stamped, res *Result, files map[string]publish.FileInfo, before func() *output, slot int, done time.Time, unchanged func() bool, prior []fileStat, touched map[string]bool) error {
 	name, err := recordPath(cacheDir, dest)
 	if err != nil {
 		return err
@@ -466,7 +489,7 @@ func remember(cacheDir, dest string, st *stamped, res *Result, files map[string]
 	if err != nil {
 		return err
 	}
-	dirs, err := outputDirs(dest, listing, done)
+	dirs, err := outputDirs(dest, listing, done, prior, touched)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/guide-build/guide"
 	"github.com/guide-build/guide/internal/diag"
+	"github.com/guide-build/guide/internal/publish"
 	"github.com/guide-build/guide/internal/publish/publishtest"
 )
 
@@ -98,7 +99,7 @@ func TestSameOutput(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		dirs, err := outputDirs(dest, files, done)
+		dirs, err := outputDirs(dest, files, done, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -269,4 +270,113 @@ func TestFileWrittenIntoDestinationDuringBuild(t *testing.T) {
 	}
 	build("fourth")
 	build("fifth")
+}
+
+// outputDirs takes a folder's details from the older output's record
+// unless the build touched the folder or the record was unsure of it.
+func TestOutputDirsTakesUntouchedFoldersFromThePrior(t *testing.T) {
+	dest := t.TempDir()
+	for _, p := range []string{"index.html", "roles/a/index.html", "roles/b/index.html", "roles/c/index.html"} {
+		mkfile(t, filepath.Join(dest, p), p)
+	}
+	files, err := listOutput(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := time.Now().Add(3 * time.Second)
+	real, err := outputDirs(dest, files, done, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A prior whose details are all made up: the folders outputDirs takes
+	// from it keep them; the others have their real details.
+	prior := slices.Clone(real)
+	for i := range prior {
+		prior[i].MTime++
+	}
+	prior[slices.IndexFunc(prior, func(d fileStat) bool { return d.Path == "roles/c" })].MTime = unsure
+	got, err := outputDirs(dest, files, done, prior, map[string]bool{".": true, "roles/b": true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, d := range got {
+		want := real[i]
+		if d.Path == "roles" || d.Path == "roles/a" {
+			want = prior[i]
+		}
+		if d != want {
+			t.Errorf("%s: %+v; want %+v", d.Path, d, want)
+		}
+	}
+}
+
+// Over rebuilds that add, remove, rename and edit, the folder details
+// each record keeps, looked at or taken from the record of the output the
+// build recycled, are those of the folders in place.
+func TestRecordedFoldersAreThoseInPlace(t *testing.T) {
+	defer func(age time.Duration) { trustedAge = age }(trustedAge)
+	trustedAge = 100 * time.Millisecond
+	src := t.TempDir()
+	writeGuide(t, src)
+	dest := filepath.Join(t.TempDir(), "public")
+	cache := t.TempDir()
+	opts := Options{Theme: guide.Theme, CacheDir: cache}
+	backend := filepath.Join(src, "content/roles/backend-developer.md")
+	newRole := filepath.Join(src, "content/roles/new-role.md")
+	steps := []struct {
+		what   string
+		change func()
+	}{
+		{"first build", func() {}},
+		{"a role edited", func() { appendFile(t, backend, "\nOne.\n") }},
+		{"a role edited again", func() { appendFile(t, backend, "\nTwo.\n") }},
+		{"a role added", func() {
+			os.WriteFile(newRole, []byte("---\ntitle: New\ndepartment: Engineering\nsummary: S\nquestions:\n  - {q: Q, category: technical, look-for: L}\n---\n"), 0o644)
+		}},
+		{"a role edited after", func() { appendFile(t, backend, "\nThree.\n") }},
+		{"a role removed", func() { os.Remove(newRole) }},
+		{"the stylesheet changed", func() {
+			os.MkdirAll(filepath.Join(src, "assets"), 0o755)
+			os.WriteFile(filepath.Join(src, "assets/site.css"), []byte("body { margin: 0 }\n"), 0o644)
+		}},
+		{"a role edited last", func() { appendFile(t, backend, "\nFour.\n") }},
+		{"a role edited at the very last", func() { appendFile(t, backend, "\nFive.\n") }},
+	}
+	taken := 0
+	for _, s := range steps {
+		time.Sleep(trustedAge + 50*time.Millisecond)
+		before := readRecord(cache, dest)
+		s.change()
+		res, err := Publish(context.Background(), src, dest, opts)
+		if err != nil {
+			t.Fatalf("%s: %v", s.what, err)
+		}
+		rec := readRecord(cache, dest)
+		if rec == nil || rec.Dirs == nil {
+			t.Fatalf("%s: no record of the folders", s.what)
+		}
+		for _, d := range rec.Dirs {
+			if d.MTime == unsure {
+				continue
+			}
+			info, err := os.Lstat(filepath.Join(dest, filepath.FromSlash(d.Path)))
+			if err != nil {
+				t.Fatalf("%s: %v", s.what, err)
+			}
+			fi := publish.Info(info)
+			if fi.MTime != d.MTime || changeTime(info) != d.Size || fi.Dev != d.Dev || fi.Ino != d.Ino {
+				t.Errorf("%s: folder %s recorded as %+v; it is %+v, changed at %d", s.what, d.Path, d, fi, changeTime(info))
+			}
+		}
+		if before != nil && before.Before != nil && res.Kept > 0 {
+			for _, d := range before.Before.Dirs {
+				if d.MTime != unsure && slices.Contains(rec.Dirs, d) {
+					taken++
+				}
+			}
+		}
+	}
+	if taken == 0 {
+		t.Error("no build took a folder's details from the record of the output it recycled")
+	}
 }

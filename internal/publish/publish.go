@@ -115,8 +115,12 @@ type Dir struct {
 	// that Options.Spares describes; knownDirs, their folders.
 	known     map[string]FileInfo
 	knownDirs map[string]bool
-	stamped   bool // Commit set the output it replaced aside under LiveStamp
-	cleanup   sync.WaitGroup
+	spare     string // the name of the known spare recycled: see Touched
+	// touched holds the folders whose entries this build may have
+	// changed; guarded by mu.
+	touched map[string]bool
+	stamped bool // Commit set the output it replaced aside under LiveStamp
+	cleanup sync.WaitGroup
 }
 
 // Check refuses a destination that a build must not replace: the source
@@ -154,7 +158,8 @@ func Open(dest, source string, opts Options) (*Dir, error) {
 	prefix := "." + filepath.Base(dest) + ".tmp-"
 	// A build writes about as many files as the last one did.
 	n := len(opts.Live)
-	d := &Dir{dest: dest, opts: opts, dirs: map[string]bool{".": true}, files: make(map[string]bool, n), infos: make(map[string]FileInfo, n)}
+	d := &Dir{dest: dest, opts: opts, dirs: map[string]bool{".": true}, files: make(map[string]bool, n), infos: make(map[string]FileInfo, n),
+		touched: map[string]bool{".": true}}
 	entries, err := os.ReadDir(parent)
 	if err != nil {
 		return nil, err
@@ -176,7 +181,7 @@ func Open(dest, source string, opts Options) (*Dir, error) {
 		if tmp, ok := claim(parent, name, prefix); ok {
 			d.tmp, d.recycled = tmp, true
 			if files, ok := opts.Spares[spareStamp(name, dest)]; ok {
-				d.known, d.knownDirs = files, map[string]bool{}
+				d.known, d.knownDirs, d.spare = files, map[string]bool{}, spareStamp(name, dest)
 				for p := range files {
 					for dir := path.Dir(p); dir != "." && !d.knownDirs[dir]; dir = path.Dir(dir) {
 						d.knownDirs[dir] = true
@@ -406,6 +411,20 @@ func (d *Dir) Files() map[string]FileInfo {
 	return maps.Clone(d.infos)
 }
 
+// Touched returns, after Commit, the name of the spare described by
+// Options.Spares that this build recycled, or "" when it recycled none
+// such, and the folders of the output whose entries the build may have
+// changed, by slash path. Every other folder of the output is the spare's
+// folder, as it was: the same modification and change times.
+func (d *Dir) Touched() (spare string, folders map[string]bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.known == nil {
+		return "", nil
+	}
+	return d.spare, maps.Clone(d.touched)
+}
+
 // writeNew writes body to a new file, or over the file, at name.
 func writeNew(name string, body []byte) (FileInfo, error) {
 	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
@@ -446,6 +465,7 @@ func (d *Dir) claimPath(p string) error {
 		return fmt.Errorf("two pages want to be written to %s", p)
 	}
 	d.files[p] = true
+	d.touched[dir] = true
 	mk := !d.dirs[dir]
 	d.mu.Unlock()
 	if mk {
@@ -610,6 +630,9 @@ func (d *Dir) Adopt(parent, name string) error {
 	}
 	for _, e := range entries {
 		if e.IsDir() {
+			d.mu.Lock()
+			d.touched[parent], d.touched[path.Join(parent, name)] = true, true
+			d.mu.Unlock()
 			if err := os.Rename(filepath.Join(dir, e.Name()), filepath.Join(dir, name)); err != nil {
 				return err
 			}
@@ -699,6 +722,7 @@ func (d *Dir) mkdir(dir string) error {
 		}
 		d.mu.Lock()
 		d.dirs[p] = true
+		d.touched[p], d.touched[path.Dir(p)] = true, true
 		d.mu.Unlock()
 	}
 	return nil
@@ -817,14 +841,16 @@ func (d *Dir) stop() {
 func (d *Dir) prune() error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.known != nil {
+		// In a known spare, every folder above a file written is made
+		// (see mkdir and markKnownDirs), and only those.
+		return d.pruneKnown(d.dirs)
+	}
 	keep := map[string]bool{".": true}
 	for p := range d.files {
 		for dir := path.Dir(p); !keep[dir]; dir = path.Dir(dir) {
 			keep[dir] = true
 		}
-	}
-	if d.known != nil {
-		return d.pruneKnown(keep)
 	}
 	// Folders are read on every core: a large site has ten thousand.
 	var g errgroup.Group
@@ -874,6 +900,7 @@ func (d *Dir) pruneKnown(keep map[string]bool) error {
 	// output now: it is left alone.
 	for p := range d.known {
 		if !d.files[p] && !keep[p] && p != Marker && keep[path.Dir(p)] {
+			d.touched[path.Dir(p)] = true
 			if err := os.Remove(filepath.Join(d.tmp, filepath.FromSlash(p))); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return err
 			}
@@ -881,6 +908,7 @@ func (d *Dir) pruneKnown(keep map[string]bool) error {
 	}
 	for dir := range d.knownDirs {
 		if !keep[dir] && !d.files[dir] && keep[path.Dir(dir)] {
+			d.touched[path.Dir(dir)] = true
 			if err := os.RemoveAll(filepath.Join(d.tmp, filepath.FromSlash(dir))); err != nil {
 				return err
 			}

@@ -872,6 +872,15 @@ func TestLinkAllKeepsWhatLinkWould(t *testing.T) {
 	if got, listed := d.Files(), listFiles(t, dest); !maps.Equal(got, listed) {
 		t.Errorf("Files() = %v; a listing finds %v", got, listed)
 	}
+	spare, touched := d.Touched()
+	if spare != "s1" {
+		t.Errorf("Touched names the spare %q; want s1", spare)
+	}
+	for _, dir := range []string{".", "a", "b", "v", "v/3", "v/3/r"} {
+		if !touched[dir] {
+			t.Errorf("Touched leaves out %s", dir)
+		}
+	}
 	third := listFiles(t, dest)
 	for i, p := range ps {
 		if !third[p].same(second[froms[i]]) {
