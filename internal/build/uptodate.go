@@ -680,41 +680,40 @@ func stamp(source string, opts Options, prev *record) (*stamped, error) {
 	sums := make([][sha256.Size]byte, len(names))
 	files := make([]fileStat, len(names))
 	ctimes := make([]int64, len(names))
-	var g errgroup.Group
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i, name := range names {
-		g.Go(func() error {
-			files[i].Path = name
-			if in, ok := known[name]; ok {
-				// Same size, times and file number: the same bytes.
-				info, err := fs.Stat(fsys, name)
-				if err == nil && info.Mode().IsRegular() {
-					if f, ctime := inputOf(name, info); f == in.File && ctime == in.CTime {
-						files[i], ctimes[i], sums[i] = in.File, in.CTime, in.Sum
-						return nil
-					}
+	// In parts on every core, not a goroutine a file: most files are
+	// only looked at, and that costs less than starting a goroutine.
+	err = inParts(len(names), func(i int) error {
+		name := names[i]
+		files[i].Path = name
+		if in, ok := known[name]; ok {
+			// Same size, times and file number: the same bytes.
+			info, err := fs.Stat(fsys, name)
+			if err == nil && info.Mode().IsRegular() {
+				if f, ctime := inputOf(name, info); f == in.File && ctime == in.CTime {
+					files[i], ctimes[i], sums[i] = in.File, in.CTime, in.Sum
+					return nil
 				}
 			}
-			f, err := fsys.Open(name)
-			if errors.Is(err, fs.ErrNotExist) {
-				return nil // guide.yaml missing: the build says so
-			}
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			if info, err := f.Stat(); err == nil {
-				files[i], ctimes[i] = inputOf(name, info)
-			}
-			h := sha256.New()
-			if _, err := io.Copy(h, f); err != nil {
-				return fmt.Errorf("reading %s: %w", name, err)
-			}
-			h.Sum(sums[i][:0])
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
+		}
+		f, err := fsys.Open(name)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // guide.yaml missing: the build says so
+		}
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if info, err := f.Stat(); err == nil {
+			files[i], ctimes[i] = inputOf(name, info)
+		}
+		h := sha256.New()
+		if _, err := io.Copy(h, f); err != nil {
+			return fmt.Errorf("reading %s: %w", name, err)
+		}
+		h.Sum(sums[i][:0])
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	field := func(h hash.Hash, s string) {
