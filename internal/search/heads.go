@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"slices"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -53,6 +54,18 @@ func headKeys(w string, two bool) []string {
 // headKeysOne is headKeys, with how many of the keys are those of one
 // deletion or none: the first ones.
 func headKeysOne(w string, two bool) (keys []string, one int) {
+	ks, one := appendHeadKeys(nil, w, two)
+	keys = make([]string, len(ks))
+	for i := range ks {
+		keys[i] = ks[i].String()
+	}
+	return keys, one
+}
+
+// appendHeadKeys appends the keys of headKeysOne to dst, as headKeys, and
+// returns them with how many are of one deletion or none. It makes no
+// strings: a build makes the keys of hundreds of thousands of terms.
+func appendHeadKeys(dst []headKey, w string, two bool) (keys []headKey, one int) {
 	// Only the first headRunes+2 letters can be in a key.
 	var head [headRunes + 2]rune
 	n := 0
@@ -63,10 +76,10 @@ func headKeysOne(w string, two bool) (keys []string, one int) {
 		head[n], n = r, n+1
 	}
 	if n < headRunes {
-		return nil, 0
+		return dst, 0
 	}
-	keys = make([]string, 1, 10)
-	keys[0] = string(head[:headRunes])
+	start := len(dst)
+	keys = append(dst, keyOf(head[:headRunes]))
 	// add adds the key left when the letters at i and j are deleted (j
 	// is -1 for one deletion), if as many letters as a key has are left.
 	add := func(i, j int) {
@@ -78,7 +91,7 @@ func headKeysOne(w string, two bool) (keys []string, one int) {
 			}
 		}
 		if m >= headRunes {
-			if k := string(rest[:headRunes]); !slices.Contains(keys, k) {
+			if k := keyOf(rest[:headRunes]); !slices.Contains(keys[start:], k) {
 				keys = append(keys, k)
 			}
 		}
@@ -86,7 +99,7 @@ func headKeysOne(w string, two bool) (keys []string, one int) {
 	for i := range headRunes {
 		add(i, -1)
 	}
-	one = len(keys)
+	one = len(keys) - start
 	if two {
 		// A deletion past the first headRunes+1 letters leaves the key
 		// of the other deletion alone.
@@ -96,7 +109,17 @@ func headKeysOne(w string, two bool) (keys []string, one int) {
 			}
 		}
 	}
-	return keys, one
+	return keys[start:], one
+}
+
+// keyOf returns the key of the letters rs.
+func keyOf(rs []rune) headKey {
+	var k headKey
+	b := k[:0]
+	for _, r := range rs {
+		b = utf8.AppendRune(b, r)
+	}
+	return k
 }
 
 // headBucket returns a key's first two letters, by which it is placed in
@@ -218,51 +241,64 @@ func heads(inv *inverted, groups []group) *headSet {
 		}
 	}
 	h.pairs[0] = make([]headPair, 0, 4*len(order))
+	var buf []headKey
 	for _, t := range order {
 		n := utf8.RuneCountInString(inv.terms[t])
 		if n < minTypoTarget || places[t].shard < 0 {
 			continue
 		}
-		keys, one := headKeysOne(inv.terms[t], twoEditTerm(n))
+		keys, one := appendHeadKeys(buf[:0], inv.terms[t], twoEditTerm(n))
+		buf = keys
 		for i, k := range keys {
 			kind := 0
 			if i >= one {
 				kind = 1
 			}
-			p := headPair{term: t, shard: places[t].shard, index: places[t].index}
-			copy(p.key[:], k)
-			h.pairs[kind] = append(h.pairs[kind], p)
+			h.pairs[kind] = append(h.pairs[kind], headPair{key: k, term: t, shard: places[t].shard, index: places[t].index})
 		}
 	}
+	// The two kinds are sorted and cut at once, on two cores.
+	var wg sync.WaitGroup
+	defer wg.Wait()
 	for kind := range h.pairs {
-		h.pairs[kind] = sortPairs(h.pairs[kind])
-		ps := h.pairs[kind]
-		// Cut the files: a new one where the keys of the next first two
-		// letters would take this one past headBudget.
-		type run struct {
-			bucket      string
-			start, size int
-		}
-		var runs []run
-		for i := range ps {
-			// A key's first two letters change only where the key does.
-			if i == 0 || ps[i].key != ps[i-1].key {
-				if b := headBucket(ps[i].key.String()); len(runs) == 0 || runs[len(runs)-1].bucket != b {
-					runs = append(runs, run{b, i, 0})
-				}
-			}
-			runs[len(runs)-1].size += len(inv.terms[ps[i].term]) + 16
-		}
-		size := 0
-		for _, r := range runs {
-			if len(h.cuts[kind]) == 0 || size+r.size > headBudget {
-				h.names[kind], h.cuts[kind] = append(h.names[kind], r.bucket), append(h.cuts[kind], r.start)
-				size = 0
-			}
-			size += r.size
-		}
+		wg.Go(func() { h.sortAndCut(kind) })
 	}
 	return h
+}
+
+// sortAndCut sorts the pairs of a kind and cuts them into files.
+func (h *headSet) sortAndCut(kind int) {
+	inv := h.inv
+	h.pairs[kind] = sortPairs(h.pairs[kind])
+	ps := h.pairs[kind]
+	// Cut the files: a new one where the keys of the next first two
+	// letters would take this one past headBudget.
+	type run struct {
+		bucket      string
+		start, size int
+	}
+	var runs []run
+	for i := range ps {
+		// A key's first two letters change only where the key does.
+		if i == 0 || ps[i].key != ps[i-1].key {
+			// headBucket, without making a string of every key.
+			k := ps[i].key[:]
+			_, x := utf8.DecodeRune(k)
+			_, y := utf8.DecodeRune(k[x:])
+			if b := k[:x+y]; len(runs) == 0 || runs[len(runs)-1].bucket != string(b) {
+				runs = append(runs, run{string(b), i, 0})
+			}
+		}
+		runs[len(runs)-1].size += len(inv.terms[ps[i].term]) + 16
+	}
+	size := 0
+	for _, r := range runs {
+		if len(h.cuts[kind]) == 0 || size+r.size > headBudget {
+			h.names[kind], h.cuts[kind] = append(h.names[kind], r.bucket), append(h.cuts[kind], r.start)
+			size = 0
+		}
+		size += r.size
+	}
 }
 
 // sortPairs returns ps sorted by key, and under a key in the order they
@@ -273,7 +309,8 @@ func sortPairs(ps []headPair) []headPair {
 	ids := map[headKey]int32{}
 	var keys []headKey
 	var count []int32
-	for _, p := range ps {
+	of := make([]int32, len(ps)) // each pair's key
+	for i, p := range ps {
 		id, ok := ids[p.key]
 		if !ok {
 			id = int32(len(keys))
@@ -281,6 +318,7 @@ func sortPairs(ps []headPair) []headPair {
 			keys, count = append(keys, p.key), append(count, 0)
 		}
 		count[id]++
+		of[i] = id
 	}
 	byKey := make([]int32, len(keys))
 	for i := range byKey {
@@ -293,8 +331,8 @@ func sortPairs(ps []headPair) []headPair {
 		start[id], at = at, at+count[id]
 	}
 	out := make([]headPair, len(ps))
-	for _, p := range ps {
-		id := ids[p.key]
+	for i, p := range ps {
+		id := of[i]
 		out[start[id]] = p
 		start[id]++
 	}
