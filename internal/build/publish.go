@@ -174,13 +174,12 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 // build that may use a cache, and returns what restores it. The check
 // reads the last build's record and caches, 40-60 MB at 10,000 roles, from
 // a heap of a few megabytes: at the default setting that took nine
-// collections in its first tenth of a second. Run sets its own once the
-// size of the guide is known (see tuneGC).
+// collections in its first tenth of a second. What it reads it keeps, so
+// the heap grows to about five times that at most. No memory limit is
+// set: one of 128 MiB made a one-role rebuild at 10,000 roles 50 ms of CPU
+// slower (collecting, and returning memory to the system), for no lower
+// peak. Run sets its own once the size of the guide is known (see tuneGC).
 func tuneCheckGC() (restore func()) {
 	gc := debug.SetGCPercent(400)
-	limit := debug.SetMemoryLimit(128 << 20)
-	return func() {
-		debug.SetGCPercent(gc)
-		debug.SetMemoryLimit(limit)
-	}
+	return func() { debug.SetGCPercent(gc) }
 }
