@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"testing"
 	"testing/fstest"
@@ -412,6 +413,50 @@ func TestRoleSavedDuringARebuild(t *testing.T) {
 				t.Error("the destination is not the site of the files as they are")
 			}
 		})
+	}
+}
+
+// A role edited, stamped, and saved back to the bytes the cache holds while
+// the rebuild runs: the rebuild reads it for its header, finds the cache's
+// bytes and takes the role from there. The record must not claim the
+// output is of the stamped bytes: once the file holds them again, the next
+// build makes their site.
+func TestRoleSavedBackDuringARebuild(t *testing.T) {
+	src := t.TempDir()
+	writeGuide(t, src)
+	dest := filepath.Join(t.TempDir(), "public")
+	opts := Options{Theme: guide.Theme, CacheDir: t.TempDir()}
+	if _, err := Publish(context.Background(), src, dest, opts); err != nil {
+		t.Fatal(err)
+	}
+	role := filepath.Join(src, "content/roles/recruiter.md")
+	orig, err := os.ReadFile(role)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := append(slices.Clip(orig), "\nEdited before the build.\n"...)
+	write := func(b []byte) {
+		t.Helper()
+		if err := os.WriteFile(role, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(edited)
+	afterStamp = func() { write(orig) }
+	res, err := Publish(context.Background(), src, dest, opts)
+	afterStamp = nil
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Reused == 0 {
+		t.Fatal("the rebuild took no role from the cache")
+	}
+	write(edited)
+	if _, err := Publish(context.Background(), src, dest, opts); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := publishtest.Tree(t, dest), buildElsewhere(t, src, opts); !maps.Equal(got, want) {
+		t.Error("the destination is not the site of the files as they are")
 	}
 }
 

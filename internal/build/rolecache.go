@@ -514,7 +514,12 @@ func (g *loaded) restore(ctx context.Context, r *reuse, sink *counter, diags *di
 	r.restored = make(map[string]bool, len(kept))
 	ps, froms := make([]string, 0, 2*len(kept)), make([]string, 0, 2*len(kept))
 	for _, e := range kept {
-		r.restored[e.File] = true
+		// Unread only if the stamp's bytes are the cache's: else the
+		// build read the file for its header (see scanHeaders), and what
+		// it read may not be what was stamped.
+		if in, ok := r.sums[e.File]; ok && in.sum == c.roles[e.File].sum {
+			r.restored[e.File] = true
+		}
 		page := render.File(e.URL)
 		ps, froms = append(ps, page, search.RolePath(g.version, e.Index)), append(froms, page, search.RolePath(c.version, e.Index))
 	}
