@@ -76,7 +76,7 @@ func appendHeadKeys(dst []headKey, w string, two bool) (keys []headKey, one int)
 		head[n], n = r, n+1
 	}
 	if n < headRunes {
-		return dst, 0
+		return dst[len(dst):], 0
 	}
 	start := len(dst)
 	keys = append(dst, keyOf(head[:headRunes]))
