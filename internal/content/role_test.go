@@ -249,22 +249,22 @@ a = "Yes."
 
 Text.
 `
-	// TOML values carry no lines: every field line is 0, the body's is
-	// still right.
+	// Every field carries its line, as in YAML; a field left out, that of
+	// its table.
 	want := *wantFullRole
-	want.Summary.Line = 0
-	want.SlugLine, want.DepartmentLine = 0, 0
-	want.Related = []node.Item{{Value: "site-reliability-engineer"}, {Value: "data-engineer"}}
+	want.Summary.Line = 5
+	want.SlugLine, want.DepartmentLine = 3, 4
+	want.Related = []node.Item{{Value: "site-reliability-engineer", Line: 9}, {Value: "data-engineer", Line: 9}}
 	want.Questions = []Question{
 		{
-			Text: Text{"How do indexes work?", 0}, Category: "technical",
-			LookFor: Text{"Knows B-trees.", 0}, RedFlags: Text{"Guesses.", 0},
-			FollowUps: []Text{{"When are they ignored?", 0}, {"What do they cost?", 0}},
-			Tags:      []string{"databases", "performance"}, ID: "indexes",
+			Text: Text{"How do indexes work?", 12}, Category: "technical",
+			LookFor: Text{"Knows B-trees.", 14}, RedFlags: Text{"Guesses.", 15},
+			FollowUps: []Text{{"When are they ignored?", 16}, {"What do they cost?", 16}},
+			Tags:      []string{"databases", "performance"}, ID: "indexes", Line: 12,
 		},
-		{Text: Text{"Tell me about a failure.", 0}, Category: "behavioral", LookFor: Text{"Owns it.", 0}},
+		{Text: Text{"Tell me about a failure.", 21}, Category: "behavioral", LookFor: Text{"Owns it.", 23}, RedFlags: Text{"", 20}, Line: 21},
 	}
-	want.FAQ = []FAQ{{Question: Text{"Is this remote?", 0}, Answer: Text{"Yes.", 0}}}
+	want.FAQ = []FAQ{{Question: Text{"Is this remote?", 26}, Answer: Text{"Yes.", 27}}}
 	want.Body = Text{"# Body\n\nText.\n", 29}
 
 	for name, src := range map[string]string{

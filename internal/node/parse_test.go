@@ -1,6 +1,8 @@
 package node
 
 import (
+	"fmt"
+	"maps"
 	"reflect"
 	"strings"
 	"testing"
@@ -163,14 +165,14 @@ func TestParseTOMLReportsWrongTypesLikeYAML(t *testing.T) {
 		get  func(m *Map)
 		want string
 	}{
-		{"bool gets text", `v = "yes"`, func(m *Map) { m.Bool("v") }, `guide.yaml: v: want true or false, got text "yes"`},
-		{"int gets float", `v = 1.5`, func(m *Map) { m.Int("v") }, `guide.yaml: v: want a whole number, got a number`},
-		{"int gets whole float", `v = 2.0`, func(m *Map) { m.Int("v") }, `guide.yaml: v: want a whole number, got a number`},
-		{"string gets table", "[v]\nx = 1", func(m *Map) { m.String("v", false) }, `guide.yaml: v: want text, got a set of fields`},
-		{"string gets array", `v = ["a"]`, func(m *Map) { m.String("v", false) }, `guide.yaml: v: want text, got a list`},
-		{"strings gets table item", `v = ["a", {x = 1}]`, func(m *Map) { m.Strings("v") }, `guide.yaml: v #2: want text, got a set of fields`},
-		{"maps gets string", `v = "a"`, func(m *Map) { m.Maps("v", false, "item") }, `guide.yaml: v: want a list, got text "a"`},
-		{"date gets text", `v = "soon"`, func(m *Map) { m.Date("v") }, `guide.yaml: v: want a date like 2026-01-31, got text "soon"`},
+		{"bool gets text", `v = "yes"`, func(m *Map) { m.Bool("v") }, `guide.yaml:4: v: want true or false, got text "yes"`},
+		{"int gets float", `v = 1.5`, func(m *Map) { m.Int("v") }, `guide.yaml:4: v: want a whole number, got a number`},
+		{"int gets whole float", `v = 2.0`, func(m *Map) { m.Int("v") }, `guide.yaml:4: v: want a whole number, got a number`},
+		{"string gets table", "[v]\nx = 1", func(m *Map) { m.String("v", false) }, `guide.yaml:4: v: want text, got a set of fields`},
+		{"string gets array", `v = ["a"]`, func(m *Map) { m.String("v", false) }, `guide.yaml:4: v: want text, got a list`},
+		{"strings gets table item", `v = ["a", {x = 1}]`, func(m *Map) { m.Strings("v") }, `guide.yaml:4: v #2: want text, got a set of fields`},
+		{"maps gets string", `v = "a"`, func(m *Map) { m.Maps("v", false, "item") }, `guide.yaml:4: v: want a list, got text "a"`},
+		{"date gets text", `v = "soon"`, func(m *Map) { m.Date("v") }, `guide.yaml:4: v: want a date like 2026-01-31, got text "soon"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -190,14 +192,38 @@ func TestParseTOMLReportsWrongTypesLikeYAML(t *testing.T) {
 	}
 }
 
-func TestParseTOMLValuesHaveNoLines(t *testing.T) {
+func TestParseTOMLValuesHaveLines(t *testing.T) {
+	src := "a = 1\nb.c = 2\nlist = [\n  \"x\",\n  \"z\",\n]\ninl = [\n  {y = 3},\n]\n[t]\nd = 4\n\n[[arr]]\ne = 5\n[[arr]]\ne = 6\n[arr.sub]\nf = 7\n"
 	diags := new(diag.List)
 	r := &Reader{File: testFile, Offset: 3, Diags: diags}
-	m, _ := r.Root(r.ParseTOML([]byte("a = 1\nb = 2\n")), "front-matter")
-	for _, key := range []string{"a", "b", "missing"} {
-		if got := m.Line(key); got != 0 {
-			t.Errorf("Line(%q) = %d; want 0", key, got)
+	m, ok := r.Root(r.ParseTOML([]byte(src)), "front-matter")
+	if !ok {
+		t.Fatalf("Root failed: %v", messages(*diags))
+	}
+	got := map[string]int{}
+	for _, k := range []string{"a", "b", "list", "inl", "t", "arr", "missing"} {
+		got[k] = m.Line(k)
+	}
+	b, _ := m.Sub("b")
+	got["b.c"] = b.Line("c")
+	tt, _ := m.Sub("t")
+	got["t.d"] = tt.Line("d")
+	for i, e := range m.Maps("arr", false, "arr") {
+		got[fmt.Sprintf("arr %d.e", i+1)] = e.Line("e")
+		if sub, ok := e.Sub("sub"); ok {
+			got[fmt.Sprintf("arr %d.sub.f", i+1)] = sub.Line("f")
 		}
+	}
+	for i, item := range m.Strings("list") {
+		got[fmt.Sprintf("list %d", i+1)] = item.Line
+	}
+	for _, e := range m.Maps("inl", false, "inl") {
+		got["inl 1.y"] = e.Line("y")
+	}
+	want := map[string]int{"a": 4, "b": 5, "b.c": 5, "list": 6, "list 1": 7, "list 2": 8, "inl": 10, "inl 1.y": 11,
+		"t": 13, "t.d": 14, "arr": 16, "arr 1.e": 17, "arr 2.e": 19, "arr 2.sub.f": 21, "missing": 0}
+	if !maps.Equal(got, want) {
+		t.Errorf("lines %v; want %v", got, want)
 	}
 }
 
@@ -226,9 +252,10 @@ func TestParseTOMLReportsSyntaxErrorsAtTheirLine(t *testing.T) {
 		src  string
 		want string
 	}{
-		{"a = 1\nb = \n", "guide.yaml:12: invalid TOML: expected value but found '\\n' instead"},
-		{"a = 1\na = 2\n", "guide.yaml:12: invalid TOML: Key 'a' has already been defined."},
-		{"a = \"open\n", "guide.yaml:11: invalid TOML: strings cannot contain newlines"},
+		{"a = 1\nb = \n", "guide.yaml:12: invalid TOML: a key has no value"},
+		{"a = 1\na = 2\n", "guide.yaml:12: invalid TOML: key a is already defined"},
+		{"a = \"open\n", "guide.yaml:11: invalid TOML: basic strings cannot have new lines"},
+		{"a = some words\n", "guide.yaml:11: invalid TOML: a value cannot start with 's'; text goes in quotes"},
 	}
 	for _, tt := range tests {
 		diags := new(diag.List)
@@ -328,5 +355,38 @@ func FuzzParseYAML(f *testing.F) {
 				t.Errorf("ParseYAML(%q): diagnostic %+v; want file %q and line >= 0", s, d, testFile)
 			}
 		}
+	})
+}
+
+// FuzzParseTOML: any text gives a tree whose every line is one of the
+// text's, or one problem.
+func FuzzParseTOML(f *testing.F) {
+	for _, s := range []string{
+		"title = \"x\"\n", "a.b.c = 1\n", "[[a]]\nb = 1\n[[a]]\n[a.c]\nd = [1, {e = 2}]\n", "", "a = 1\na = 2\n",
+		"a = \"\"\"\nx\n\"\"\"\nb = 2\n", "[t]\n[t.u]\nv = 2026-01-31\n", "a = [\n  [1, 2],\n  [\"x\"],\n]\n", "'q k' = 1\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		diags := new(diag.List)
+		r := &Reader{File: testFile, Diags: diags}
+		tree := r.ParseTOML([]byte(s))
+		if tree == nil {
+			if len(*diags) != 1 {
+				t.Fatalf("ParseTOML(%q) = nil with %d diagnostics; want 1", s, len(*diags))
+			}
+			return
+		}
+		lines := strings.Count(s, "\n") + 1
+		var walk func(n *yaml.Node)
+		walk = func(n *yaml.Node) {
+			if n.Line < 0 || n.Line > lines {
+				t.Fatalf("ParseTOML(%q): a node at line %d of %d", s, n.Line, lines)
+			}
+			for _, c := range n.Content {
+				walk(c)
+			}
+		}
+		walk(tree)
 	})
 }
