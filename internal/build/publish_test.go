@@ -1,6 +1,7 @@
 package build
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io/fs"
@@ -371,14 +372,25 @@ func TestChangedSinceTheStamp(t *testing.T) {
 	}
 }
 
-// A role file saved while a rebuild runs, after the stamp, and saved back
-// as it was after the build: the rebuild took it from the cache without
-// reading it, or read it as saved. Either way the next build gives the
-// site of the files as they are.
+// A role file saved while a rebuild runs, after the stamp, and saved again
+// after the build: the rebuild took the role from the cache without
+// reading it, read it as saved, or read it for its header and found the
+// bytes the cache holds. Whichever, the next build gives the site of the
+// files as they are.
 func TestRoleSavedDuringARebuild(t *testing.T) {
-	for _, c := range []struct{ what, edited, saved string }{
-		{"a role taken from the cache", "content/roles/backend-developer.md", "content/roles/recruiter.md"},
-		{"the role rebuilt", "content/roles/backend-developer.md", "content/roles/backend-developer.md"},
+	const backend, recruiter = "content/roles/backend-developer.md", "content/roles/recruiter.md"
+	for _, c := range []struct {
+		what string
+		// edited is changed before the build; saved, during it, to
+		// during(its bytes then), and after it back to its bytes before
+		// the build.
+		edited, saved string
+		during        func(b []byte) []byte
+		reused        bool
+	}{
+		{"a role taken from the cache", backend, recruiter, appending("Saved during the build."), true},
+		{"the role rebuilt", backend, backend, appending("Saved during the build."), false},
+		{"a role saved back to the bytes the cache holds", recruiter, recruiter, unedit, true},
 	} {
 		t.Run(c.what, func(t *testing.T) {
 			src := t.TempDir()
@@ -388,24 +400,33 @@ func TestRoleSavedDuringARebuild(t *testing.T) {
 			if _, err := Publish(context.Background(), src, dest, opts); err != nil {
 				t.Fatal(err)
 			}
-			appendFile(t, filepath.Join(src, c.edited), "\nEdited before the build.\n")
+			appendFile(t, filepath.Join(src, c.edited), editLine)
 			saved := filepath.Join(src, c.saved)
-			before, err := os.ReadFile(saved)
-			if err != nil {
-				t.Fatal(err)
+			read := func() []byte {
+				t.Helper()
+				b, err := os.ReadFile(saved)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return b
 			}
-			afterStamp = func() { appendFile(t, saved, "\nSaved during the build.\n") }
+			write := func(b []byte) {
+				t.Helper()
+				if err := os.WriteFile(saved, b, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before := read()
+			afterStamp = func() { write(c.during(read())) }
 			res, err := Publish(context.Background(), src, dest, opts)
 			afterStamp = nil
 			if err != nil {
 				t.Fatal(err)
 			}
-			if c.edited != c.saved && res.Reused == 0 {
+			if c.reused && res.Reused == 0 {
 				t.Fatal("the rebuild took no role from the cache")
 			}
-			if err := os.WriteFile(saved, before, 0o644); err != nil {
-				t.Fatal(err)
-			}
+			write(before)
 			if _, err := Publish(context.Background(), src, dest, opts); err != nil {
 				t.Fatal(err)
 			}
@@ -416,49 +437,16 @@ func TestRoleSavedDuringARebuild(t *testing.T) {
 	}
 }
 
-// A role edited, stamped, and saved back to the bytes the cache holds while
-// the rebuild runs: the rebuild reads it for its header, finds the cache's
-// bytes and takes the role from there. The record must not claim the
-// output is of the stamped bytes: once the file holds them again, the next
-// build makes their site.
-func TestRoleSavedBackDuringARebuild(t *testing.T) {
-	src := t.TempDir()
-	writeGuide(t, src)
-	dest := filepath.Join(t.TempDir(), "public")
-	opts := Options{Theme: guide.Theme, CacheDir: t.TempDir()}
-	if _, err := Publish(context.Background(), src, dest, opts); err != nil {
-		t.Fatal(err)
-	}
-	role := filepath.Join(src, "content/roles/recruiter.md")
-	orig, err := os.ReadFile(role)
-	if err != nil {
-		t.Fatal(err)
-	}
-	edited := append(slices.Clip(orig), "\nEdited before the build.\n"...)
-	write := func(b []byte) {
-		t.Helper()
-		if err := os.WriteFile(role, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write(edited)
-	afterStamp = func() { write(orig) }
-	res, err := Publish(context.Background(), src, dest, opts)
-	afterStamp = nil
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Reused == 0 {
-		t.Fatal("the rebuild took no role from the cache")
-	}
-	write(edited)
-	if _, err := Publish(context.Background(), src, dest, opts); err != nil {
-		t.Fatal(err)
-	}
-	if got, want := publishtest.Tree(t, dest), buildElsewhere(t, src, opts); !maps.Equal(got, want) {
-		t.Error("the destination is not the site of the files as they are")
-	}
+// editLine is what a test appends to a role to edit it.
+const editLine = "\nEdited before the build.\n"
+
+// appending returns what appends a line of text; unedit takes editLine
+// off again.
+func appending(text string) func([]byte) []byte {
+	return func(b []byte) []byte { return append(slices.Clip(b), "\n"+text+"\n"...) }
 }
+
+func unedit(b []byte) []byte { return bytes.TrimSuffix(b, []byte(editLine)) }
 
 // Records of destinations not built for a month are removed when another
 // is written; recent ones, and other files, stay.
