@@ -256,6 +256,7 @@ func TestParseTOMLReportsSyntaxErrorsAtTheirLine(t *testing.T) {
 		{"a = 1\na = 2\n", "guide.yaml:12: invalid TOML: key a is already defined"},
 		{"a = \"open\n", "guide.yaml:11: invalid TOML: basic strings cannot have new lines"},
 		{"a = some words\n", "guide.yaml:11: invalid TOML: a value cannot start with 's'; text goes in quotes"},
+		{"a = " + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + "\n", "guide.yaml:11: invalid TOML: arrays and inline tables are nested more than the maximum of 10000 levels deep"},
 	}
 	for _, tt := range tests {
 		diags := new(diag.List)
