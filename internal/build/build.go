@@ -332,21 +332,11 @@ func (c *counter) LinkAll(ps, froms []string) error {
 	c.n += len(ps)
 	c.kept += len(ps)
 	c.mu.Unlock()
-	if l, ok := c.Sink.(interface {
-		LinkAll(ps, froms []string) error
-	}); ok {
-		return l.LinkAll(ps, froms)
-	}
 	l, ok := c.Sink.(linker)
 	if !ok {
 		return fmt.Errorf("cannot keep %d files: the output is not a folder", len(ps))
 	}
-	for i, p := range ps {
-		if err := l.Link(p, froms[i]); err != nil {
-			return err
-		}
-	}
-	return nil
+	return l.LinkAll(ps, froms)
 }
 
 func (c *counter) Put(p string, b []byte) error {

@@ -470,9 +470,10 @@ func structureOf(headers []content.Header) [32]byte {
 }
 
 // linker is a sink that can keep a file of the destination's current
-// output: see publish.Dir.Link.
+// output, one file or many: see publish.Dir.Link and LinkAll.
 type linker interface {
 	Link(p, from string) error
+	LinkAll(ps, froms []string) error
 }
 
 // restore takes every role it can from the cache of the destination's last
