@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"net"
 	"net/http"
@@ -41,6 +42,18 @@ import (
 // turn in one page; the second and later queries show what a visitor pays
 // once search is running. GUIDE_SEARCHCOST_RUNS=N repeats it all N times
 // and logs the medians. docs/performance.md has the results.
+//
+// Each is measured twice. Attached: in the page the test drives, which has
+// the DevTools domains chromedp enables (network, DOM, CSS, page, log)
+// reporting every request and change to the test, as searchcost.js's
+// Playwright watches Pagefind's page. Detached: in a window that page
+// opens, which no DevTools session watches, as no visitor's page is. On
+// two cores the reports cost the page about as much as its own work.
+//
+// GUIDE_SEARCHCOST_PAGEFIND names a site with a Pagefind index (see
+// ../shared/bench/README.md): the same page and queries then run against
+// Pagefind too, as searchcost.js runs them (its start-up, search() and the
+// first five data() calls), both ways.
 func TestSearchCost(t *testing.T) {
 	site := os.Getenv("GUIDE_SEARCHCOST_SITE")
 	if site == "" {
@@ -51,80 +64,96 @@ func TestSearchCost(t *testing.T) {
 	if q := os.Getenv("GUIDE_SEARCHCOST_QUERIES"); q != "" {
 		queries = strings.Split(q, ",")
 	}
-	srv := newCountingServer(t, site)
+	type engine struct {
+		name    string
+		srv     *countingServer
+		measure func(t *testing.T, ctx context.Context, win, q string) queryResult
+		// ours: the page's errors fail the test. The Hugo site of
+		// ../shared/bench logs one of its own, a missing favicon.ico.
+		ours bool
+	}
+	engines := []engine{{"guide", newCountingServer(t, site), measureQuery, true}}
+	if pf := os.Getenv("GUIDE_SEARCHCOST_PAGEFIND"); pf != "" {
+		engines = append(engines, engine{"pagefind", newCountingServer(t, pf), measurePagefind, false})
+	}
 
 	type run struct {
-		Query      string
-		PageBytes  int64
-		Bytes      int64
-		Requests   int
-		Ms         float64
-		Hits       int
-		First      string
-		Files      []string `json:",omitempty"`
-		PageLoadMs float64
+		Query     string
+		PageBytes int64 `json:",omitempty"`
+		Bytes     int64
+		Requests  int
+		Ms        float64
+		Hits      int
+		First     string
+		Files     []string `json:",omitempty"`
 	}
 	// The times vary from run to run by a third on a two-core machine:
 	// GUIDE_SEARCHCOST_RUNS measures everything that many times over and
 	// adds the medians.
 	runs, _ := strconv.Atoi(os.Getenv("GUIDE_SEARCHCOST_RUNS"))
-	var cold, warm [][]run
+	type key struct{ engine, way, kind string } // kind: cold or warm
+	all := map[key][][]run{}
+	var keys []key
 	for range max(runs, 1) {
-		var c []run
-		for _, q := range queries {
-			ctx, console := browsertest.NewWithConsole(t)
-			srv.reset()
-			t0 := time.Now()
-			if err := chromedp.Do(ctx, chromedp.Navigate(srv.url+page), chromedp.WaitVisible("#search-input")); err != nil {
-				t.Fatal(err)
+		for _, e := range engines {
+			for _, way := range []string{"detached", "attached"} {
+				var c []run
+				for _, q := range queries {
+					ctx, win, errs := openCostPage(t, e.srv, page, way == "detached")
+					pageBytes, _, _ := e.srv.snapshot()
+					e.srv.reset()
+					r := e.measure(t, ctx, win, q)
+					time.Sleep(200 * time.Millisecond) // trailing requests
+					b, n, files := e.srv.snapshot()
+					c = append(c, run{Query: q, PageBytes: pageBytes, Bytes: b, Requests: n, Ms: r.Ms, Hits: r.Hits, First: r.First, Files: files})
+					if errs := errs(); len(errs) > 0 && e.ours {
+						t.Errorf("%s %s %q: the page logged errors: %q", e.name, way, q, errs)
+					}
+				}
+				var w []run
+				ctx, win, errs := openCostPage(t, e.srv, page, way == "detached")
+				for _, q := range queries {
+					e.srv.reset()
+					r := e.measure(t, ctx, win, q)
+					time.Sleep(200 * time.Millisecond)
+					b, n, files := e.srv.snapshot()
+					w = append(w, run{Query: q, Bytes: b, Requests: n, Ms: r.Ms, Hits: r.Hits, First: r.First, Files: files})
+				}
+				if errs := errs(); len(errs) > 0 && e.ours {
+					t.Errorf("%s %s warm: the page logged errors: %q", e.name, way, errs)
+				}
+				for _, k := range []key{{e.name, way, "cold"}, {e.name, way, "warm"}} {
+					if all[k] == nil {
+						keys = append(keys, k)
+					}
+				}
+				all[key{e.name, way, "cold"}] = append(all[key{e.name, way, "cold"}], c)
+				all[key{e.name, way, "warm"}] = append(all[key{e.name, way, "warm"}], w)
 			}
-			loadMs := float64(time.Since(t0).Microseconds()) / 1000
-			pageBytes, _, _ := srv.snapshot()
-			srv.reset()
-			r := measureQuery(t, ctx, q)
-			time.Sleep(200 * time.Millisecond) // trailing requests
-			b, n, files := srv.snapshot()
-			c = append(c, run{Query: q, PageBytes: pageBytes, Bytes: b, Requests: n, Ms: r.Ms, Hits: r.Hits, First: r.First, Files: files, PageLoadMs: loadMs})
-			if errs := console.Errors(); len(errs) > 0 {
-				t.Errorf("%q: the page logged errors: %q", q, errs)
-			}
-		}
-		var w []run
-		ctx, _ := browsertest.NewWithConsole(t)
-		if err := chromedp.Do(ctx, chromedp.Navigate(srv.url+page), chromedp.WaitVisible("#search-input")); err != nil {
-			t.Fatal(err)
-		}
-		for _, q := range queries {
-			srv.reset()
-			r := measureQuery(t, ctx, q)
-			time.Sleep(200 * time.Millisecond)
-			b, n, files := srv.snapshot()
-			w = append(w, run{Query: q, Bytes: b, Requests: n, Ms: r.Ms, Hits: r.Hits, First: r.First, Files: files})
-		}
-		cold, warm = append(cold, c), append(warm, w)
-	}
-	out, _ := json.MarshalIndent(map[string]any{"site": site, "page": page, "cold": cold, "warm": warm}, "", " ")
-	fmt.Println(string(out))
-	for i := range cold {
-		for _, r := range cold[i] {
-			t.Logf("cold %-28q %7.1f KB %3d requests %6.1f ms  (page %5.1f KB)", r.Query, float64(r.Bytes)/1000, r.Requests, r.Ms, float64(r.PageBytes)/1000)
-		}
-		for _, r := range warm[i] {
-			t.Logf("warm %-28q %7.1f KB %3d requests %6.1f ms", r.Query, float64(r.Bytes)/1000, r.Requests, r.Ms)
 		}
 	}
-	if len(cold) > 1 {
-		for _, m := range []struct {
-			name string
-			runs [][]run
-		}{{"cold", cold}, {"warm", warm}} {
+	out := map[string]any{"site": site, "page": page}
+	for _, k := range keys {
+		out[k.engine+" "+k.way+" "+k.kind] = all[k]
+	}
+	js, _ := json.MarshalIndent(out, "", " ")
+	fmt.Println(string(js))
+	for _, k := range keys {
+		for _, rs := range all[k] {
+			for _, r := range rs {
+				t.Logf("%-8s %-8s %s %-28q %7.1f KB %3d requests %6.1f ms", k.engine, k.way, k.kind, r.Query, float64(r.Bytes)/1000, r.Requests, r.Ms)
+			}
+		}
+	}
+	if max(runs, 1) > 1 {
+		for _, k := range keys {
 			for j, q := range queries {
 				var ms, kb []float64
-				for _, rs := range m.runs {
+				for _, rs := range all[k] {
 					ms, kb = append(ms, rs[j].Ms), append(kb, float64(rs[j].Bytes)/1000)
 				}
 				slices.Sort(ms)
-				t.Logf("median of %d: %s %-28q %7.1f KB %6.1f ms (%.1f-%.1f ms)", len(ms), m.name, q, median(kb), median(ms), ms[0], ms[len(ms)-1])
+				t.Logf("median of %d: %-8s %-8s %s %-28q %7.1f KB %6.1f ms (%.1f-%.1f ms)", len(ms), k.engine, k.way, k.kind, q, median(kb), median(ms), ms[0], ms[len(ms)-1])
 			}
 		}
 	}
@@ -138,37 +167,121 @@ func median(xs []float64) float64 {
 	return (xs[(n-1)/2] + xs[n/2]) / 2
 }
 
+// openCostPage starts a fresh browser (an empty cache) and opens page on
+// srv in it, leaving srv's count at what the page cost. It returns the
+// browser, the JavaScript that names the page's window in the browser's
+// first page, and a function returning the errors the page has logged.
+//
+// Attached, the page is the browser's first page, the one chromedp drives.
+// Detached, that page is a blank one of srv's, which opens the page with
+// window.open: a window of the same origin, whose document the first page
+// can script, but which no DevTools session is attached to.
+func openCostPage(t *testing.T, srv *countingServer, page string, detached bool) (ctx context.Context, win string, errs func() []string) {
+	t.Helper()
+	ctx, console := browsertest.NewWithConsole(t)
+	if !detached {
+		srv.reset()
+		if err := chromedp.Do(ctx, chromedp.Navigate(srv.url+page), chromedp.WaitVisible("body")); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(200 * time.Millisecond) // trailing requests
+		return ctx, "window", console.Errors
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.url+blankPage)); err != nil {
+		t.Fatal(err)
+	}
+	srv.reset()
+	// The window's errors: uncaught exceptions, rejected promises, files
+	// that failed to load and console.error calls.
+	js := `(async (u) => {
+  const w = window.open(u, "_blank");
+  if (!w) throw new Error("window.open was refused");
+  window.__w = w;
+  await new Promise((resolve) => {
+    const check = () => {
+      try {
+        if (w.location.href === u && w.document.readyState === "complete") return resolve();
+      } catch (e) {}
+      setTimeout(check, 5);
+    };
+    check();
+  });
+  const errs = window.__errs = [];
+  w.addEventListener("error", (e) => errs.push(e.message || "could not load " + (e.target && (e.target.src || e.target.href))), true);
+  w.addEventListener("unhandledrejection", (e) => errs.push("unhandled rejection: " + e.reason));
+  const log = w.console.error;
+  w.console.error = function () { errs.push(Array.from(arguments).join(" ")); return log.apply(this, arguments); };
+  return 0;
+})(` + mustJSON(srv.url+page) + `)`
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[int](js, chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatalf("opening %s: %v", page, err)
+	}
+	time.Sleep(200 * time.Millisecond) // trailing requests, such as the window's icon
+	return ctx, "window.__w", func() []string {
+		e, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.__errs || []`))
+		if err != nil {
+			return []string{err.Error()}
+		}
+		return append(console.Errors(), e...)
+	}
+}
+
+// blankPage is the page of countingServer that opens the detached window:
+// empty, and not counted.
+const blankPage = "__searchcost-blank"
+
 type queryResult struct {
 	Ms    float64
 	Hits  int
 	First string
 }
 
-// measureQuery types q into the search box at once, as a paste would, and
-// times it until the live region announces the results for q, which the
-// client does after it has drawn them.
-func measureQuery(t *testing.T, ctx context.Context, q string) queryResult {
+// measureQuery types q into the search box of the window win names at once,
+// as a paste would, and times it until the live region announces the
+// results for q, which the client does after it has drawn them.
+func measureQuery(t *testing.T, ctx context.Context, win, q string) queryResult {
 	t.Helper()
 	js := `(async (q) => {
-  const input = document.getElementById("search-input");
-  const status = document.querySelector("form.search [role=status]");
-  const t0 = performance.now();
+  const w = ` + win + `, d = w.document;
+  const input = d.getElementById("search-input");
+  const status = d.querySelector("form.search [role=status]");
+  const t0 = w.performance.now();
   const done = new Promise(resolve => {
-    const obs = new MutationObserver(() => {
-      if (status.textContent.includes("“" + q + "”")) { obs.disconnect(); resolve(performance.now() - t0); }
+    const obs = new w.MutationObserver(() => {
+      if (status.textContent.includes("“" + q + "”")) { obs.disconnect(); resolve(w.performance.now() - t0); }
     });
     obs.observe(status, {childList: true, characterData: true, subtree: true});
   });
-  input.dispatchEvent(new FocusEvent("focus"));
+  input.dispatchEvent(new w.FocusEvent("focus"));
   input.value = q;
-  input.dispatchEvent(new Event("input"));
+  input.dispatchEvent(new w.Event("input"));
   const ms = await done;
-  const first = document.querySelector("#search-listbox [role=option] .sr-text");
-  return {Ms: ms, Hits: document.querySelectorAll("#search-listbox [role=option]").length, First: first ? first.textContent : ""};
+  const first = d.querySelector("#search-listbox [role=option] .sr-text");
+  return {Ms: ms, Hits: d.querySelectorAll("#search-listbox [role=option]").length, First: first ? first.textContent : ""};
 })(` + mustJSON(q) + `)`
 	r, err := chromedp.Run(ctx, chromedp.Evaluate[queryResult](js, chromedp.EvalAwaitPromise))
 	if err != nil {
 		t.Fatalf("%q: %v", q, err)
+	}
+	return r
+}
+
+// measurePagefind runs q through Pagefind in the window win names, as
+// ../shared/bench/searchcost.js does: its start-up the first time, then
+// search() and the first five results' data().
+func measurePagefind(t *testing.T, ctx context.Context, win, q string) queryResult {
+	t.Helper()
+	js := `(async (q) => {
+  const w = ` + win + `;
+  const t0 = w.performance.now();
+  if (!w.__pf) { w.__pf = await w.eval("import('/pagefind/pagefind.js')"); await w.__pf.init(); }
+  const s = await w.__pf.search(q);
+  const data = await Promise.all(s.results.slice(0, 5).map((r) => r.data()));
+  return {Ms: w.performance.now() - t0, Hits: s.results.length, First: data.length ? data[0].url : ""};
+})(` + mustJSON(q) + `)`
+	r, err := chromedp.Run(ctx, chromedp.Evaluate[queryResult](js, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("pagefind %q: %v", q, err)
 	}
 	return r
 }
@@ -264,6 +377,11 @@ func (s *countingServer) snapshot() (int64, int, []string) {
 }
 
 func (s *countingServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/"+blankPage {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, `<!doctype html><link rel="icon" href="data:,"><title>searchcost</title>`)
+		return
+	}
 	p := path.Clean(r.URL.Path)
 	if strings.HasSuffix(r.URL.Path, "/") {
 		p += "/index.html"
