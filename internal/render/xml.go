@@ -41,7 +41,9 @@ type sitemapEntry struct {
 }
 
 // sitemaps returns the sitemap files: every page but search, plan and 404,
-// with absolute URLs, and the update date of roles that have one. A guide
+// with absolute URLs, and the update date of roles that have one; a list
+// page (home, department, category) is as recent as the latest of the
+// roles it shows that have a date, as Hugo dates its lists. A guide
 // whose pages fit the protocol's limits for one file gets sitemap.xml; a
 // larger one gets sitemap-1.xml, sitemap-2.xml... and a sitemap.xml that
 // lists them, so that robots.txt and search consoles name one file either
@@ -56,10 +58,10 @@ func sitemaps(s *site.Site, pages []*Page) []siteFile {
 		}
 		all = append(all, u)
 	}
-	add("", time.Time{})
+	add("", latest(s.Roles))
 	for _, p := range pages {
 		if p.Kind == "department" || p.Kind == "category" {
-			add(p.Path, time.Time{}) // every page of each, in order
+			add(p.Path, latest(p.Listed)) // every page of each, in order
 		}
 	}
 	for _, e := range s.Roles {
@@ -102,6 +104,18 @@ func sitemaps(s *site.Site, pages []*Page) []siteFile {
 }
 
 const sitemapNS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+// latest returns the latest update date of roles, or the zero time when
+// none has one.
+func latest(roles []*site.Entry) time.Time {
+	var t time.Time
+	for _, e := range roles {
+		if e.Updated.After(t) {
+			t = e.Updated
+		}
+	}
+	return t
+}
 
 type atomFeed struct {
 	XMLName  xml.Name    `xml:"feed"`

@@ -92,3 +92,50 @@ func mustXML(t *testing.T, f siteFile, v any) {
 		t.Fatalf("%s: %v", f.Name, err)
 	}
 }
+
+// A list page in the sitemap is as recent as the latest dated role it
+// shows, each page of a long list by its own roles; a page whose roles have
+// no date has none, and the home page is as recent as the latest role.
+func TestSitemapDatesLists(t *testing.T) {
+	role := func(title, dept, cat, updated string) []byte {
+		u := ""
+		if updated != "" {
+			u = "updated: " + updated + "\n"
+		}
+		return []byte("---\ntitle: " + title + "\ndepartment: " + dept + "\nsummary: A role.\n" + u +
+			"questions:\n  - q: What would you check first?\n    category: " + cat + "\n    look-for: A plan.\n---\n")
+	}
+	s := testSite(t, "page-size: {department: 2, category: 2}\n", map[string][]byte{
+		"a.md": role("A", "Engineering", "technical", "2026-03-01"),
+		"b.md": role("B", "Engineering", "technical", "2026-05-09"),
+		"c.md": role("C", "Engineering", "behavioral", ""),
+		"d.md": role("D", "Go-to-Market", "behavioral", ""),
+		"e.md": role("E", "Go-to-Market", "situational", "2025-12-24"),
+	})
+	files := sitemaps(s, SitePages(s))
+	if len(files) != 1 {
+		t.Fatalf("%d sitemap files; want one", len(files))
+	}
+	var set urlset
+	mustXML(t, files[0], &set)
+	got := map[string]string{}
+	for _, u := range set.URLs {
+		got[strings.TrimPrefix(u.Loc, s.Config.BaseURL.String())] = u.LastMod
+	}
+	want := map[string]string{
+		"":                                "2026-05-09",
+		"departments/engineering/":        "2026-05-09", // A and B
+		"departments/engineering/page/2/": "",           // C
+		"departments/go-to-market/":       "2025-12-24", // D and E
+		"categories/technical/":           "2026-05-09",
+		"categories/behavioral/":          "", // C and D
+		"categories/situational/":         "2025-12-24",
+		"roles/a/":                        "2026-03-01",
+		"roles/c/":                        "",
+	}
+	for p, w := range want {
+		if g, ok := got[p]; !ok || g != w {
+			t.Errorf("%q: lastmod %q (listed: %v); want %q", p, g, ok, w)
+		}
+	}
+}
