@@ -457,7 +457,7 @@ type termTiers struct {
 // tiersOf cuts postings into tiers (see splitTiers).
 func tiersOf(p postings) termTiers {
 	tiers := splitTiers(p)
-	tt := termTiers{first: tiers[0].encoded, max: make([]int, len(tiers)), later: tiers[1:]}
+	tt := termTiers{first: tiers[0].encoded(), max: make([]int, len(tiers)), later: tiers[1:]}
 	for k, tier := range tiers {
 		tt.max[k] = int(tier.max)
 	}
@@ -480,7 +480,7 @@ func writeShard(inv *inverted, base string, si int, g group, put func(string, []
 		sh.Max = append(sh.Max, tt.max)
 		for k, tier := range tt.later {
 			name := fmt.Sprintf("p/%d.%d.%d", si, ti, k+2)
-			tierFile := script(name, len(tier.encoded)+2, func(b []byte) []byte { return appendString(b, tier.encoded) })
+			tierFile := script(name, base64.StdEncoding.EncodedLen(len(tier.raw))+2, tier.appendEncoded)
 			if err := put(base+name+".js", tierFile); err != nil {
 				return err
 			}
@@ -494,10 +494,23 @@ func writeShard(inv *inverted, base string, si int, g group, put func(string, []
 	return put(base+name+".js", script(name, size, sh.appendJSON))
 }
 
-// tier is one slice of a term's postings.
+// tier is one slice of a term's postings: pairs of an unsigned LEB128
+// varint (the difference from the previous document number) and a byte
+// (the impact), in document order.
 type tier struct {
-	max     uint8
-	encoded string
+	max uint8
+	raw []byte
+}
+
+// encoded is the tier as a shard or tier file holds it: raw in base64.
+func (t tier) encoded() string { return base64.StdEncoding.EncodeToString(t.raw) }
+
+// appendEncoded appends the tier as a JSON string of its base64, which
+// needs no escaping.
+func (t tier) appendEncoded(b []byte) []byte {
+	b = append(b, '"')
+	b = base64.StdEncoding.AppendEncode(b, t.raw)
+	return append(b, '"')
 }
 
 // splitTiers cuts postings into tiers of growing size by falling impact,
@@ -534,6 +547,15 @@ func splitTiers(p postings) []tier {
 	tiers := make([]tier, len(ends))
 	bufs := make([][]byte, len(ends))
 	prev := make([]uint32, len(ends))
+	// Room for three-byte differences, which most are; the first tier's,
+	// of the rarest documents' best, run to four.
+	for k, end := range ends {
+		n := end
+		if k > 0 {
+			n -= ends[k-1]
+		}
+		bufs[k] = make([]byte, 0, n*4)
+	}
 	for i, imp := range p.impacts {
 		rank := next[255-int(imp)]
 		next[255-int(imp)]++
@@ -547,7 +569,7 @@ func splitTiers(p postings) []tier {
 		prev[k] = p.docs[i]
 	}
 	for k, b := range bufs {
-		tiers[k].encoded = base64.StdEncoding.EncodeToString(b)
+		tiers[k].raw = b
 	}
 	return tiers
 }

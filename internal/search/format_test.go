@@ -22,7 +22,7 @@ func TestPostingsRoundTrip(t *testing.T) {
 		var imps []uint8
 		prevMax := 256
 		for k, tier := range tiers {
-			d, im, err := decode(tier.encoded)
+			d, im, err := decode(tier.encoded())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -52,11 +52,11 @@ func TestPostingsRoundTrip(t *testing.T) {
 				t.Errorf("n=%d: document %d has impact %d; want %d", n, d, got[d], p.impacts[i])
 			}
 		}
-		if n > 0 && len(tiers[0].encoded) == 0 {
+		if n > 0 && len(tiers[0].encoded()) == 0 {
 			t.Error("empty first tier")
 		}
-		if want := min(n, firstTier); n > 0 && n <= firstTier*3/2 && len(tiers) != 1 || n > firstTier*3/2 && len(decodeCount(t, tiers[0].encoded)) != want {
-			t.Errorf("n=%d: %d tiers, first of %d", n, len(tiers), len(decodeCount(t, tiers[0].encoded)))
+		if want := min(n, firstTier); n > 0 && n <= firstTier*3/2 && len(tiers) != 1 || n > firstTier*3/2 && len(decodeCount(t, tiers[0].encoded())) != want {
+			t.Errorf("n=%d: %d tiers, first of %d", n, len(tiers), len(decodeCount(t, tiers[0].encoded())))
 		}
 	}
 }
@@ -87,7 +87,7 @@ func TestTiersHoldTheBestPostings(t *testing.T) {
 			}
 			want := slices.Clone(order[start:end])
 			slices.Sort(want)
-			docs, imps := decodeTier(t, tier.encoded)
+			docs, imps := decodeTier(t, tier.encoded())
 			if len(docs) != len(want) {
 				t.Fatalf("n=%d tier %d: %d postings; want %d", n, k, len(docs), len(want))
 			}

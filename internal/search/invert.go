@@ -56,7 +56,12 @@ type inverted struct {
 	avg   float64    // document length, rounded (see avgLength)
 	top   float64    // the highest score, which quantises to 255
 
-	saving  bool           // keep the frequencies of the postings filled
+	saving bool // keep the frequencies of the postings filled
+	// The blocks the postings of the batch filled last are cut from (see
+	// fill).
+	docBuf  []uint32
+	impBuf  []uint8
+	freqBuf []uint32
 	raw     [][]rawPosting // by term id: the dirty terms' postings (see update)
 	lengths []uint32       // by document number, when filled from saved postings
 }
@@ -270,12 +275,27 @@ func (inv *inverted) fill(terms []int) error {
 	}
 	clear(inv.postings)
 	clear(inv.slot)
+	// The batch's postings share one block of each kind, which the next
+	// batch takes over: nothing holds a batch's postings past it (see
+	// writeAll), and every place in them is written below.
+	total := 0
+	for _, t := range terms {
+		total += inv.df[t]
+	}
+	inv.docBuf = slices.Grow(inv.docBuf[:0], total)[:total]
+	inv.impBuf = slices.Grow(inv.impBuf[:0], total)[:total]
+	if inv.saving {
+		inv.freqBuf = slices.Grow(inv.freqBuf[:0], total)[:total]
+	}
+	off := 0
 	for _, t := range terms {
 		p := &inv.postings[t]
-		p.docs, p.impacts = make([]uint32, inv.df[t]), make([]uint8, inv.df[t])
+		end := off + inv.df[t]
+		p.docs, p.impacts = inv.docBuf[off:end:end], inv.impBuf[off:end:end]
 		if inv.saving {
-			p.freqs = make([]uint32, inv.df[t])
+			p.freqs = inv.freqBuf[off:end:end]
 		}
+		off = end
 		inv.slot[inv.ids[t]] = int32(t) + 1
 	}
 	return inv.each(func(w int) error {
