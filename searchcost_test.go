@@ -50,6 +50,10 @@ import (
 // opens, which no DevTools session watches, as no visitor's page is. On
 // two cores the reports cost the page about as much as its own work.
 //
+// GUIDE_SEARCHCOST_DELAY=50ms holds every response back that long, as a
+// network's round trip would (loopback has none): the times then show how
+// many rounds of requests each query waits for.
+//
 // GUIDE_SEARCHCOST_PAGEFIND names a site with a Pagefind index (see
 // ../shared/bench/README.md): the same page and queries then run against
 // Pagefind too, as searchcost.js runs them (its start-up, search() and the
@@ -75,6 +79,15 @@ func TestSearchCost(t *testing.T) {
 	engines := []engine{{"guide", newCountingServer(t, site), measureQuery, true}}
 	if pf := os.Getenv("GUIDE_SEARCHCOST_PAGEFIND"); pf != "" {
 		engines = append(engines, engine{"pagefind", newCountingServer(t, pf), measurePagefind, false})
+	}
+	if d := os.Getenv("GUIDE_SEARCHCOST_DELAY"); d != "" {
+		delay, err := time.ParseDuration(d)
+		if err != nil {
+			t.Fatalf("GUIDE_SEARCHCOST_DELAY: %v", err)
+		}
+		for _, e := range engines {
+			e.srv.delay = delay
+		}
 	}
 
 	type run struct {
@@ -304,6 +317,7 @@ type countingServer struct {
 	bytes int64
 	files []string
 	gz    map[string][]byte // file → its gzipped body
+	delay time.Duration     // before each response: see GUIDE_SEARCHCOST_DELAY
 }
 
 var textTypes = map[string]string{
@@ -392,6 +406,7 @@ func (s *countingServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
+	time.Sleep(s.delay)
 	ct, text := textTypes[path.Ext(name)]
 	if ct == "" {
 		ct = "application/octet-stream"
