@@ -41,9 +41,10 @@ type sitemapEntry struct {
 }
 
 // sitemaps returns the sitemap files: every page but search, plan and 404,
-// with absolute URLs, and the update date of roles that have one; a list
-// page (home, department, category) is as recent as the latest of the
-// roles it shows that have a date, as Hugo dates its lists. A guide
+// with absolute URLs, and the update date of roles that have one; a page
+// of a department or category is as recent as the latest dated role it
+// lists, and the home page, which counts every role, as the latest dated
+// role of all, as Hugo dates its lists. A guide
 // whose pages fit the protocol's limits for one file gets sitemap.xml; a
 // larger one gets sitemap-1.xml, sitemap-2.xml... and a sitemap.xml that
 // lists them, so that robots.txt and search consoles name one file either

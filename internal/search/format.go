@@ -280,6 +280,9 @@ func (x *Index) writeAll(inv *inverted, saved *Saved, groups []group, pfs *prefi
 			return err
 		}
 	}
+	// The head files are made next: the blocks the postings were cut from
+	// go first.
+	inv.dropPostings()
 	return pfs.write(inv, base, put, nil)
 }
 

@@ -265,6 +265,12 @@ func saturate(freq uint32, norm float64) float64 {
 	return tf * (k1 + 1) / (tf + norm)
 }
 
+// dropPostings lets go of the postings filled last and the blocks they
+// were cut from.
+func (inv *inverted) dropPostings() {
+	inv.postings, inv.docBuf, inv.impBuf, inv.freqBuf = nil, nil, nil, nil
+}
+
 // fill computes the postings of the terms at the given positions, and drops
 // those filled before: inv.postings holds only these afterwards. Each term
 // is filled once.
