@@ -99,6 +99,13 @@ func TestRebuildKeepsUnchangedRoles(t *testing.T) {
 			os.WriteFile(filepath.Join(roles, "new-role.md"), []byte("---\ntitle: New\ndepartment: Engineering\nsummary: S\nquestions:\n  - {q: Q, category: technical, look-for: L}\n---\n"), 0o644)
 		}, 0, false, false},
 		{"a role's body edited after that", func() { appendFile(t, backend, "\nSixth.\n") }, -1, false, false},
+		// A role's date dates its page and the lists that show it in the
+		// sitemap.
+		{"a role's date changed", func() { edit(t, backend, "updated: 2026-11-20", "updated: 2026-12-01") }, -1, false, false},
+		{"a date given to a role without one", func() {
+			edit(t, filepath.Join(roles, "site-reliability-engineer.md"), "weight: 5\r\n", "weight: 5\r\nupdated: 2026-12-02\r\n") // CRLF: see smallGuide
+		}, -1, false, false},
+		{"a role's date taken away", func() { edit(t, backend, "updated: 2026-12-01\n", "") }, -1, false, false},
 		{"the cache damaged", func() {
 			cacheFile := lastRoleCache(t, opts.CacheDir, dest)
 			b, err := os.ReadFile(cacheFile)

@@ -22,6 +22,7 @@ import (
 type roleSpec struct {
 	title, dept, slug, summary string
 	weight                     int
+	updated                    string // a date, or none
 	draft                      bool
 	related                    []string
 	questions                  [][2]string // text, category
@@ -40,6 +41,9 @@ func (r *roleSpec) String() string {
 	}
 	if r.weight != 0 {
 		fmt.Fprintf(&b, "weight: %d\n", r.weight)
+	}
+	if r.updated != "" {
+		fmt.Fprintf(&b, "updated: %s\n", r.updated)
 	}
 	if r.draft {
 		b.WriteString("draft: true\n")
@@ -175,8 +179,10 @@ func (w *world) step() (string, []string) {
 		r.dept = depts[w.r.IntN(len(depts))]
 		return "move " + name, []string{w.writeRole(name)}
 	case op == 6 && r != nil:
+		// The date dates the role's page and its lists in the sitemap.
 		r.weight = w.r.IntN(3)
-		return "reweigh " + name, []string{w.writeRole(name)}
+		r.updated = []string{"", "2026-01-15", "2026-06-30", "2026-11-02"}[w.r.IntN(4)]
+		return "reweigh and redate " + name, []string{w.writeRole(name)}
 	case op == 7 && r != nil:
 		r.draft = !r.draft
 		return "toggle draft " + name, []string{w.writeRole(name)}

@@ -92,6 +92,42 @@ func TestIndexSameInBatchesAndFromStore(t *testing.T) {
 	}
 }
 
+// A write that saves the index for the next build, which keeps each
+// posting's frequency beside it, gives the same files and the same saved
+// index whether its postings come in one batch or a shard at a time: a
+// batch takes over the blocks the one before filled, frequencies too.
+func TestSavedSameInBatches(t *testing.T) {
+	s, roles := bundledRoles(t)
+	write := func(batch int) (map[string][]byte, []byte) {
+		t.Helper()
+		x := NewIndex()
+		x.batch = batch
+		for _, r := range roles {
+			x.Add(r, len(s.Categories))
+		}
+		files := map[string][]byte{}
+		saved, err := x.WriteFrom(s, "v", putInto(files), &Prior{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := saved.Save(&b); err != nil {
+			t.Fatal(err)
+		}
+		return files, b.Bytes()
+	}
+	wantFiles, wantSaved := write(batchPostings)
+	for _, batch := range []int{1, 300} {
+		files, saved := write(batch)
+		if !maps.EqualFunc(files, wantFiles, bytes.Equal) {
+			t.Errorf("batches of %d postings: the files differ from one batch's", batch)
+		}
+		if !bytes.Equal(saved, wantSaved) {
+			t.Errorf("batches of %d postings: the saved index differs from one batch's", batch)
+		}
+	}
+}
+
 func mustInvert(t *testing.T, s *site.Site, roles []*site.Role) *inverted {
 	x := NewIndex()
 	for _, r := range roles {
