@@ -3,8 +3,6 @@ package guide_test
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"regexp"
 	"strings"
@@ -81,11 +79,7 @@ func TestBrowserAccessibility(t *testing.T) {
 	if m == nil {
 		t.Fatal("404.html: no stylesheet under the base-url's path")
 	}
-	base := string(m[1])
-	mux := http.NewServeMux()
-	mux.Handle(base, http.StripPrefix(strings.TrimSuffix(base, "/"), http.FileServer(http.Dir(builtGuide(t)))))
-	abs := httptest.NewServer(mux)
-	t.Cleanup(abs.Close)
+	underBase := servedAt(t, string(m[1]))
 
 	type page struct {
 		name, url string
@@ -112,7 +106,7 @@ func TestBrowserAccessibility(t *testing.T) {
 			navigate(t, ctx, root+"plan/")
 			browsertest.WaitJS(t, ctx, `document.querySelectorAll(".plan-list .plan-item").length === 2`)
 		}},
-		{"page not found", abs.URL + base + "404.html", nil},
+		{"page not found", underBase + "404.html", nil},
 	}
 	for _, scheme := range []string{"light", "dark"} {
 		for _, size := range []struct{ w, h int64 }{{390, 844}, {1280, 800}} {

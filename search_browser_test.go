@@ -41,14 +41,18 @@ func builtGuide(t *testing.T) string {
 }
 
 // served serves the built guide under a subpath, as a static host would.
-func served(t *testing.T) string {
+func served(t *testing.T) string { return servedAt(t, "/hiring/guide/") }
+
+// servedAt serves the built guide under the path prefix, which begins and
+// ends with a slash, and returns its URL.
+func servedAt(t *testing.T, prefix string) string {
 	t.Helper()
 	dir := builtGuide(t)
 	mux := http.NewServeMux()
-	mux.Handle("/hiring/guide/", http.StripPrefix("/hiring/guide", http.FileServer(http.Dir(dir))))
+	mux.Handle(prefix, http.StripPrefix(strings.TrimSuffix(prefix, "/"), http.FileServer(http.Dir(dir))))
 	ts := httptest.NewServer(mux)
 	t.Cleanup(ts.Close)
-	return ts.URL + "/hiring/guide/"
+	return ts.URL + prefix
 }
 
 func evalString(t *testing.T, ctx context.Context, js string) string {

@@ -109,16 +109,23 @@ func TestSearchCost(t *testing.T) {
 	var keys []key
 	for range max(runs, 1) {
 		for _, e := range engines {
+			// one measures q in the open page, counting what it alone
+			// costs.
+			one := func(ctx context.Context, win, q string) run {
+				e.srv.reset()
+				r := e.measure(t, ctx, win, q)
+				time.Sleep(200 * time.Millisecond) // trailing requests
+				b, n, files := e.srv.snapshot()
+				return run{Query: q, Bytes: b, Requests: n, Ms: r.Ms, Hits: r.Hits, First: r.First, Files: files}
+			}
 			for _, way := range []string{"detached", "attached"} {
 				var c []run
 				for _, q := range queries {
 					ctx, win, errs := openCostPage(t, e.srv, page, way == "detached")
 					pageBytes, _, _ := e.srv.snapshot()
-					e.srv.reset()
-					r := e.measure(t, ctx, win, q)
-					time.Sleep(200 * time.Millisecond) // trailing requests
-					b, n, files := e.srv.snapshot()
-					c = append(c, run{Query: q, PageBytes: pageBytes, Bytes: b, Requests: n, Ms: r.Ms, Hits: r.Hits, First: r.First, Files: files})
+					r := one(ctx, win, q)
+					r.PageBytes = pageBytes
+					c = append(c, r)
 					if errs := errs(); len(errs) > 0 && e.ours {
 						t.Errorf("%s %s %q: the page logged errors: %q", e.name, way, q, errs)
 					}
@@ -126,11 +133,7 @@ func TestSearchCost(t *testing.T) {
 				var w []run
 				ctx, win, errs := openCostPage(t, e.srv, page, way == "detached")
 				for _, q := range queries {
-					e.srv.reset()
-					r := e.measure(t, ctx, win, q)
-					time.Sleep(200 * time.Millisecond)
-					b, n, files := e.srv.snapshot()
-					w = append(w, run{Query: q, Bytes: b, Requests: n, Ms: r.Ms, Hits: r.Hits, First: r.First, Files: files})
+					w = append(w, one(ctx, win, q))
 				}
 				if errs := errs(); len(errs) > 0 && e.ours {
 					t.Errorf("%s %s warm: the page logged errors: %q", e.name, way, errs)
