@@ -24,6 +24,7 @@ import (
 	"math"
 	"slices"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/guide-build/guide/internal/site"
 )
@@ -166,36 +167,75 @@ type counter struct {
 	// The role's documents so far, copied out at the end of the role.
 	docs []docTerms
 	data []byte
+	buf  []byte // the word being read
 }
 
 var counters = sync.Pool{New: func() any { return new(counter) }}
 
+// add counts the words of text, weight times each: the words that words
+// gives, in one loop with their lookup. Most words are ASCII letters and
+// digits, folded by table as they are read, their first eight bytes
+// gathered into the number the word table compares (see wordIDs); a word
+// that goes on past an apostrophe or into a letter of several bytes is
+// finished by wordFrom, as words would.
 func (c *counter) add(text string, weight uint32) {
-	words(text, func(w []byte) {
-		id, ok := c.words.get(w)
-		if !ok {
-			word := string(w)
-			id = -1
-			if t, ok := term(word); ok {
-				id = int32(c.x.termID(t))
+	w := c.buf[:0]
+	for i := 0; i < len(text); {
+		if ch := text[i]; ch < utf8.RuneSelf && asciiFold[ch] == 0 {
+			i++ // a separator, or an apostrophe, which words drops
+			continue
+		}
+		w = w[:0]
+		var head uint64
+		j := i
+		for ; j < len(text); j++ {
+			ch := text[j]
+			if ch >= utf8.RuneSelf || asciiFold[ch] == 0 {
+				break
 			}
-			if !c.words.put(w, id) {
-				c.words = wordIDs{} // a guide of very many distinct words
-				c.words.put(w, id)
+			if j-i < 8 {
+				head |= uint64(asciiFold[ch]) << (8 * (j - i))
 			}
+			w = append(w, asciiFold[ch])
 		}
-		if id < 0 {
-			return
+		if j < len(text) && (text[j] >= utf8.RuneSelf || text[j] == '\'') {
+			w, j = wordFrom(text, j, w)
+			head = wordHead(w)
 		}
-		if int(id) >= len(c.counts) {
-			c.counts = append(c.counts, make([]uint32, int(id)+1-len(c.counts)+1024)...)
+		i = j
+		if len(w) > 0 {
+			c.count(w, head, weight)
 		}
-		if c.counts[id] == 0 {
-			c.touched = append(c.touched, uint32(id))
+	}
+	c.buf = w
+}
+
+// count counts word w, whose first eight bytes are head (see wordHead).
+func (c *counter) count(w []byte, head uint64, weight uint32) {
+	h := hashWord(w, head)
+	id, ok := c.words.get(w, head, h)
+	if !ok {
+		word := string(w)
+		id = -1
+		if t, ok := term(word); ok {
+			id = int32(c.x.termID(t))
 		}
-		c.counts[id] += weight
-		c.length += weight
-	})
+		if !c.words.put(w, head, h, id) {
+			c.words = wordIDs{} // a guide of very many distinct words
+			c.words.put(w, head, h, id)
+		}
+	}
+	if id < 0 {
+		return
+	}
+	if int(id) >= len(c.counts) {
+		c.counts = append(c.counts, make([]uint32, int(id)+1-len(c.counts)+1024)...)
+	}
+	if c.counts[id] == 0 {
+		c.touched = append(c.touched, uint32(id))
+	}
+	c.counts[id] += weight
+	c.length += weight
 }
 
 // flush ends the document counted so far, if it has terms: it appends them

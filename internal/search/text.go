@@ -59,6 +59,34 @@ var asciiFold = func() (t [utf8.RuneSelf]byte) {
 	return t
 }()
 
+// wordFrom reads on from s[i] the word whose folded bytes so far are w
+// (none when the word has not started), as words does, and returns the
+// word and where reading may go on: past the separator that ended it, or
+// the end of s.
+func wordFrom(s string, i int, w []byte) ([]byte, int) {
+	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf {
+			i++
+			if f := asciiFold[c]; f != 0 {
+				w = append(w, f)
+			} else if c != '\'' && len(w) > 0 {
+				return w, i
+			}
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if r == '\'' || r == '’' {
+			continue
+		}
+		var ok bool
+		if w, ok = fold.Rune(w, r); !ok && len(w) > 0 {
+			return w, i
+		}
+	}
+	return w, i
+}
+
 // maxWord is the longest word indexed; longer runs (hashes, base64) are
 // noise.
 const maxWord = 40

@@ -1,6 +1,8 @@
 package search
 
 import (
+	"maps"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -108,4 +110,67 @@ func TestParseMarksTheWordBeingTyped(t *testing.T) {
 			t.Errorf("parse(%q, %v) = %q; want %q", tc.q, tc.prefix, got, tc.want)
 		}
 	}
+}
+
+// countedTerms returns what a counter counts of text: weight by term.
+func countedTerms(text string) map[string]uint32 {
+	c := &counter{x: NewIndex()}
+	c.add(text, 1)
+	got := map[string]uint32{}
+	for _, id := range c.touched {
+		got[c.x.terms[id]] = c.counts[id]
+	}
+	return got
+}
+
+// wordsTerms returns the terms of text as words and term give them: what
+// countedTerms must return.
+func wordsTerms(text string) map[string]uint32 {
+	want := map[string]uint32{}
+	words(text, func(w []byte) {
+		if t, ok := term(string(w)); ok {
+			want[t]++
+		}
+	})
+	return want
+}
+
+// TestCounterCountsWhatWordsGives holds the counter's own loop over a
+// text, which reads most words without words, to the words words gives:
+// random texts of ASCII, apostrophes, folded and unfolded letters,
+// combining marks, separators of several bytes, broken UTF-8 and words too
+// long for the word table.
+func TestCounterCountsWhatWordsGives(t *testing.T) {
+	pieces := []string{"a", "B", "z", "7", " ", ".", "-", "'", "’", "é", "É", "ß", "ẞ", "Å", "ª", "日", "\u0301",
+		"\u2014", "\u00a0", "\xff", "\xe2\x80", "Ω", "×", "ǆ", "İ", "\t", "\n", "_", "0"}
+	r := rand.New(rand.NewPCG(5, 6))
+	for i := range 3000 {
+		var b strings.Builder
+		n := r.IntN(40)
+		if i%100 == 0 {
+			n = 300 + r.IntN(300) // words past 64 and 255 bytes
+		}
+		for range n {
+			p := pieces[r.IntN(len(pieces))]
+			if r.IntN(3) > 0 {
+				p = pieces[r.IntN(4)] // mostly ASCII letters and digits, as text is
+			}
+			b.WriteString(p)
+		}
+		text := b.String()
+		if got, want := countedTerms(text), wordsTerms(text); !maps.Equal(got, want) {
+			t.Fatalf("text %q: counted %v; words gives %v", text, got, want)
+		}
+	}
+}
+
+func FuzzCounterCountsWhatWordsGives(f *testing.F) {
+	for _, s := range []string{"Don’t isn't O'Reilly", "Résumé naïve FAÇADE", "v1.2.3 http2 e-mail", "日本語 テキスト", "a\xffb", "café'’s", strings.Repeat("x", 300)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		if got, want := countedTerms(text), wordsTerms(text); !maps.Equal(got, want) {
+			t.Fatalf("text %q: counted %v; words gives %v", text, got, want)
+		}
+	})
 }

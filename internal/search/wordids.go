@@ -37,12 +37,12 @@ const (
 	wordIDsArena = 1 << 24
 )
 
-// get returns the id held for w, if any.
-func (t *wordIDs) get(w []byte) (int32, bool) {
+// get returns the id held for w, if any. head and h are w's wordHead and
+// hashWord.
+func (t *wordIDs) get(w []byte, head, h uint64) (int32, bool) {
 	if len(t.slots) == 0 || len(w) > maxTableWord {
 		return 0, false
 	}
-	head, h := hashWord(w)
 	mask := uint64(len(t.slots) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
 		s := &t.slots[i]
@@ -56,9 +56,10 @@ func (t *wordIDs) get(w []byte) (int32, bool) {
 	}
 }
 
-// put holds id for w, which get did not find. It reports false when the
-// table is full (see wordIDsCap) and must be started again.
-func (t *wordIDs) put(w []byte, id int32) bool {
+// put holds id for w, which get did not find; head and h are as for get.
+// It reports false when the table is full (see wordIDsCap) and must be
+// started again.
+func (t *wordIDs) put(w []byte, head, h uint64, id int32) bool {
 	if len(w) > maxTableWord {
 		return true // not held: see maxTableWord
 	}
@@ -68,7 +69,6 @@ func (t *wordIDs) put(w []byte, id int32) bool {
 	if 2*(t.n+1) > len(t.slots) {
 		t.grow()
 	}
-	head, h := hashWord(w)
 	meta := uint32(len(w))
 	if len(w) > 8 {
 		meta |= uint32(len(t.rest)) << 8
@@ -97,24 +97,29 @@ func (t *wordIDs) grow() {
 			if n > 8 {
 				w = append(w, t.rest[s.meta>>8:int(s.meta>>8)+n-8]...)
 			}
-			_, h := hashWord(w)
-			t.insert(s, h)
+			t.insert(s, hashWord(w, s.head))
 		}
 	}
 }
 
-// hashWord returns w's first eight bytes as a number and a hash of all of
-// w. Words hold no zero bytes, so the padding cannot make two words equal.
-func hashWord(w []byte) (head, h uint64) {
-	const k = 0x9e3779b97f4a7c15
+// wordHead returns w's first eight bytes as a number, little-endian and
+// zero-padded. Words hold no zero bytes, so the padding cannot make two
+// words equal.
+func wordHead(w []byte) uint64 {
 	if len(w) >= 8 {
-		head = binary.LittleEndian.Uint64(w)
-	} else {
-		for i := len(w) - 1; i >= 0; i-- {
-			head = head<<8 | uint64(w[i])
-		}
+		return binary.LittleEndian.Uint64(w)
 	}
-	h = (head ^ uint64(len(w))) * k
+	var head uint64
+	for i := len(w) - 1; i >= 0; i-- {
+		head = head<<8 | uint64(w[i])
+	}
+	return head
+}
+
+// hashWord returns a hash of w, whose wordHead is head.
+func hashWord(w []byte, head uint64) uint64 {
+	const k = 0x9e3779b97f4a7c15
+	h := (head ^ uint64(len(w))) * k
 	for w = w[min(len(w), 8):]; len(w) >= 8; w = w[8:] {
 		h = (bits.RotateLeft64(h, 29) ^ binary.LittleEndian.Uint64(w)) * k
 	}
@@ -125,5 +130,5 @@ func hashWord(w []byte) (head, h uint64) {
 		}
 		h = (bits.RotateLeft64(h, 29) ^ tail) * k
 	}
-	return head, h ^ h>>32
+	return h ^ h>>32
 }

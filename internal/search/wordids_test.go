@@ -31,7 +31,7 @@ func TestWordIDsAgreesWithMap(t *testing.T) {
 	want := map[string]int32{}
 	for i := range 20000 {
 		w := word()
-		got, ok := tab.get([]byte(w))
+		got, ok := tab.getWord([]byte(w))
 		id, held := want[w]
 		if held && len(w) <= maxTableWord && (!ok || got != id) {
 			t.Fatalf("get(%q) = %d, %v; want %d", w, got, ok, id)
@@ -41,7 +41,7 @@ func TestWordIDsAgreesWithMap(t *testing.T) {
 		}
 		if !ok {
 			id := int32(i%500) - 1 // some -1: words not indexed
-			if !tab.put([]byte(w), id) {
+			if !tab.putWord([]byte(w), id) {
 				t.Fatalf("put(%q) refused with %d words held", w, tab.n)
 			}
 			want[w] = id
@@ -55,14 +55,14 @@ func TestWordIDsAgreesWithMap(t *testing.T) {
 	var small wordIDs
 	similar := []string{"abcdefgh", "abcdefghi", "abcdefghij", "abcdefgh1", "abc", "abcdefghijklmnopq", "abcdefghijklmnopr"}
 	for i, w := range similar {
-		small.put([]byte(w), int32(i))
+		small.putWord([]byte(w), int32(i))
 	}
 	for i, w := range similar {
-		if id, ok := small.get([]byte(w)); !ok || id != int32(i) {
+		if id, ok := small.getWord([]byte(w)); !ok || id != int32(i) {
 			t.Errorf("get(%q) = %d, %v; want %d, true", w, id, ok, i)
 		}
 	}
-	if _, ok := small.get([]byte("abcdefghijk")); ok {
+	if _, ok := small.getWord([]byte("abcdefghijk")); ok {
 		t.Errorf("get(abcdefghijk) found a word never put")
 	}
 }
@@ -71,17 +71,29 @@ func TestWordIDsAgreesWithMap(t *testing.T) {
 // counter can start again rather than grow without end.
 func TestWordIDsFull(t *testing.T) {
 	var tab wordIDs
-	tab.put([]byte("latency"), 1)
+	tab.putWord([]byte("latency"), 1)
 	tab.n = wordIDsCap
-	if tab.put([]byte("cache"), 2) {
+	if tab.putWord([]byte("cache"), 2) {
 		t.Errorf("put accepted a word past wordIDsCap")
 	}
 	tab.n = 1
 	tab.rest = make([]byte, wordIDsArena-4)
-	if tab.put([]byte("replication"), 3) {
+	if tab.putWord([]byte("replication"), 3) {
 		t.Errorf("put accepted a word past the arena's bound")
 	}
-	if id, ok := tab.get([]byte("latency")); !ok || id != 1 {
+	if id, ok := tab.getWord([]byte("latency")); !ok || id != 1 {
 		t.Errorf("get(latency) = %d, %v after refusals; want 1, true", id, ok)
 	}
+}
+
+// getWord is get for a word whose head and hash are not at hand.
+func (t *wordIDs) getWord(w []byte) (int32, bool) {
+	head := wordHead(w)
+	return t.get(w, head, hashWord(w, head))
+}
+
+// putWord is put for a word whose head and hash are not at hand.
+func (t *wordIDs) putWord(w []byte, id int32) bool {
+	head := wordHead(w)
+	return t.put(w, head, hashWord(w, head), id)
 }
