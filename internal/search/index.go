@@ -100,26 +100,40 @@ func (rt *roleTerms) terms(data []byte, i int) []byte {
 // document's terms, as terms returned them, to pairs: t0, f0, t1, f1... It
 // reports false for data that flush did not write, or that names an id of
 // terms or more. The passes over the index decode some fifty million
-// pairs at 10,000 roles; most ids and frequencies fit a byte.
+// pairs at 10,000 roles: most ids take two or three bytes and most
+// frequencies one, which are read here without a call; longer numbers, and
+// anything odd, go through binary.Uvarint, which reads them the same way.
 func decodeTerms(pairs []uint32, b []byte, terms int) ([]uint32, bool) {
 	for p := 0; p < len(b); {
-		if p+1 < len(b) {
-			if t, f := uint32(b[p]), uint32(b[p+1]); t|f < 0x80 && int(t) < terms {
-				pairs = append(pairs, t, f)
-				p += 2
-				continue
+		var id uint32
+		switch c := b[p]; {
+		case c < 0x80:
+			id, p = uint32(c), p+1
+		case p+1 < len(b) && b[p+1] < 0x80:
+			id, p = uint32(c&0x7f)|uint32(b[p+1])<<7, p+2
+		case p+2 < len(b) && b[p+2] < 0x80:
+			id, p = uint32(c&0x7f)|uint32(b[p+1]&0x7f)<<7|uint32(b[p+2])<<14, p+3
+		default:
+			v, n := binary.Uvarint(b[p:])
+			if n <= 0 || v > math.MaxUint32 {
+				return pairs, false
 			}
+			id, p = uint32(v), p+n
 		}
-		id, n := binary.Uvarint(b[p:])
-		if n <= 0 || id >= uint64(terms) {
+		if int(id) >= terms {
 			return pairs, false
 		}
-		freq, m := binary.Uvarint(b[p+n:])
-		if m <= 0 || freq > math.MaxUint32 {
-			return pairs, false
+		var freq uint32
+		if p < len(b) && b[p] < 0x80 {
+			freq, p = uint32(b[p]), p+1
+		} else {
+			v, n := binary.Uvarint(b[p:])
+			if n <= 0 || v > math.MaxUint32 {
+				return pairs, false
+			}
+			freq, p = uint32(v), p+n
 		}
-		pairs = append(pairs, uint32(id), uint32(freq))
-		p += n + m
+		pairs = append(pairs, id, freq)
 	}
 	return pairs, true
 }

@@ -2,12 +2,15 @@ package search
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"maps"
 	"math"
+	"math/rand/v2"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -274,5 +277,59 @@ func TestStatisticsMatchABruteForce(t *testing.T) {
 	}
 	if best != 255 {
 		t.Errorf("the highest impact is %d; want 255", best)
+	}
+}
+
+// TestDecodeTermsAgreesWithUvarint holds decodeTerms, which reads short
+// numbers itself, to a plain loop of binary.Uvarint: encoded pairs of every
+// size, numbers written in more bytes than they need, data cut short,
+// overlong numbers and ids past the dictionary.
+func TestDecodeTermsAgreesWithUvarint(t *testing.T) {
+	const terms = 1 << 20
+	reference := func(b []byte) ([]uint32, bool) {
+		var pairs []uint32
+		for p := 0; p < len(b); {
+			id, n := binary.Uvarint(b[p:])
+			if n <= 0 || id >= terms {
+				return nil, false
+			}
+			freq, m := binary.Uvarint(b[p+n:])
+			if m <= 0 || freq > math.MaxUint32 {
+				return nil, false
+			}
+			pairs = append(pairs, uint32(id), uint32(freq))
+			p += n + m
+		}
+		return pairs, true
+	}
+	r := rand.New(rand.NewPCG(7, 8))
+	number := func() []byte {
+		switch r.IntN(8) {
+		case 0:
+			return []byte{byte(0x80 | r.IntN(128)), 0} // more bytes than it needs
+		case 1:
+			return binary.AppendUvarint(nil, r.Uint64()) // too large
+		case 2:
+			b := make([]byte, 1+r.IntN(3))
+			for i := range b {
+				b[i] = byte(r.IntN(256))
+			}
+			return b
+		}
+		return binary.AppendUvarint(nil, uint64(r.IntN(1<<(1+r.IntN(22)))))
+	}
+	for range 20000 {
+		var b []byte
+		for range r.IntN(6) {
+			b = append(b, number()...)
+		}
+		if r.IntN(4) == 0 && len(b) > 0 {
+			b = b[:r.IntN(len(b))]
+		}
+		got, ok := decodeTerms(nil, b, terms)
+		want, wantOK := reference(b)
+		if ok != wantOK || ok && !slices.Equal(got, want) {
+			t.Fatalf("decodeTerms(% x) = %v, %v; want %v, %v", b, got, ok, want, wantOK)
+		}
 	}
 }
