@@ -96,16 +96,25 @@ type readRoleFile struct {
 // RoleFile returns a role's documents file: what a result shows.
 func RoleFile(r *site.Role, cats int) []byte {
 	f := roleFile{Title: r.Title, Slug: r.Slug, Dept: r.Department.Index, Kinds: make([][][]string, kindRole(cats)+1)}
+	// The file's size, near enough that its bytes are made in one piece:
+	// three bytes of quotes and commas around each string, and the note
+	// cut to noteLen bytes and an ellipsis.
+	size := len(r.Title) + len(r.Slug) + 64
+	doc := func(kind int, anchor, text, note string) {
+		note = site.Clip(note, noteLen)
+		f.Kinds[kind] = append(f.Kinds[kind], []string{anchor, text, note})
+		size += len(anchor) + len(text) + len(note) + 12
+	}
 	for _, sec := range r.Sections {
 		for _, q := range sec.Questions {
-			f.Kinds[sec.Index] = append(f.Kinds[sec.Index], []string{q.ID, q.Text, site.Clip(q.LookForText, noteLen)})
+			doc(sec.Index, q.ID, q.Text, q.LookForText)
 		}
 	}
 	for _, q := range r.FAQ {
-		f.Kinds[kindFAQ(cats)] = append(f.Kinds[kindFAQ(cats)], []string{q.ID, q.QuestionText, site.Clip(q.AnswerText, noteLen)})
+		doc(kindFAQ(cats), q.ID, q.QuestionText, q.AnswerText)
 	}
-	f.Kinds[kindRole(cats)] = [][]string{{"", r.Title, site.Clip(r.SummaryText, noteLen)}}
-	return script("r/"+strconv.Itoa(r.Index), 4<<10, f.appendJSON)
+	doc(kindRole(cats), "", r.Title, r.SummaryText)
+	return script("r/"+strconv.Itoa(r.Index), size, f.appendJSON)
 }
 
 // meta is the payload of search/meta.js.

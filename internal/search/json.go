@@ -20,12 +20,12 @@ import (
 func appendString(b []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c < utf8.RuneSelf {
-			if c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-				return appendMarshalled(b, s)
-			}
+		if plainJSON[c] {
 			i++
 			continue
+		}
+		if c < utf8.RuneSelf {
+			return appendMarshalled(b, s)
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 || r == '\u2028' || r == '\u2029' {
@@ -37,6 +37,15 @@ func appendString(b []byte, s string) []byte {
 	b = append(b, s...)
 	return append(b, '"')
 }
+
+// plainJSON holds the ASCII bytes that encoding/json writes as they are;
+// bytes of multi-byte characters are not in it.
+var plainJSON = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
 
 func appendMarshalled(b []byte, s string) []byte {
 	m, _ := json.Marshal(s) // a string always marshals
