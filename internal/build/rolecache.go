@@ -48,7 +48,7 @@ import (
 
 // roleCacheFormat changes whenever the cache's layout or the meaning of
 // what it holds does. It is part of stamped.context.
-const roleCacheFormat = 4
+const roleCacheFormat = 5
 
 const roleCacheMagic = "guide roles cache\n"
 

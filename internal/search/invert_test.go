@@ -2,7 +2,6 @@ package search
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"maps"
@@ -280,56 +279,48 @@ func TestStatisticsMatchABruteForce(t *testing.T) {
 	}
 }
 
-// TestDecodeTermsAgreesWithUvarint holds decodeTerms, which reads short
-// numbers itself, to a plain loop of binary.Uvarint: encoded pairs of every
-// size, numbers written in more bytes than they need, data cut short,
-// overlong numbers and ids past the dictionary.
-func TestDecodeTermsAgreesWithUvarint(t *testing.T) {
-	const terms = 1 << 20
-	reference := func(b []byte) ([]uint32, bool) {
-		var pairs []uint32
-		for p := 0; p < len(b); {
-			id, n := binary.Uvarint(b[p:])
-			if n <= 0 || id >= terms {
-				return nil, false
-			}
-			freq, m := binary.Uvarint(b[p+n:])
-			if m <= 0 || freq > math.MaxUint32 {
-				return nil, false
-			}
-			pairs = append(pairs, uint32(id), uint32(freq))
-			p += n + m
-		}
-		return pairs, true
-	}
+// TestDecodeTermsReadsWhatAppendPairWrites writes random terms, with ids and
+// frequencies of every size, those too large for their field among them,
+// and reads them back; data cut short or with an id past the dictionary is
+// refused.
+func TestDecodeTermsReadsWhatAppendPairWrites(t *testing.T) {
+	const terms = 1 << 26
 	r := rand.New(rand.NewPCG(7, 8))
-	number := func() []byte {
-		switch r.IntN(8) {
+	number := func(bits int) uint32 {
+		switch r.IntN(10) {
 		case 0:
-			return []byte{byte(0x80 | r.IntN(128)), 0} // more bytes than it needs
+			return 1<<bits - 1 // all ones: the escape's value itself
 		case 1:
-			return binary.AppendUvarint(nil, r.Uint64()) // too large
-		case 2:
-			b := make([]byte, 1+r.IntN(3))
-			for i := range b {
-				b[i] = byte(r.IntN(256))
-			}
-			return b
+			return 1<<bits + uint32(r.IntN(1000))
 		}
-		return binary.AppendUvarint(nil, uint64(r.IntN(1<<(1+r.IntN(22)))))
+		return uint32(r.IntN(1 << (1 + r.IntN(bits))))
 	}
 	for range 20000 {
 		var b []byte
-		for range r.IntN(6) {
-			b = append(b, number()...)
-		}
-		if r.IntN(4) == 0 && len(b) > 0 {
-			b = b[:r.IntN(len(b))]
+		var want []uint32
+		for range r.IntN(8) {
+			id, freq := number(24), number(8)
+			b = appendPair(b, id, freq)
+			want = append(want, id, freq)
 		}
 		got, ok := decodeTerms(nil, b, terms)
-		want, wantOK := reference(b)
-		if ok != wantOK || ok && !slices.Equal(got, want) {
-			t.Fatalf("decodeTerms(% x) = %v, %v; want %v, %v", b, got, ok, want, wantOK)
+		if !ok || !slices.Equal(got, want) {
+			t.Fatalf("decodeTerms(% x) = %v, %v; want %v", b, got, ok, want)
+		}
+	}
+	for _, tc := range []struct {
+		b    []byte
+		what string
+	}{
+		{appendPair(nil, 5, 3)[:3], "cut inside a word"},
+		{appendPair(nil, pairID+1, 3)[:4], "cut before the id's own word"},
+		{appendPair(nil, 5, pairFreq+1)[:4], "cut before the frequency's own word"},
+		{appendPair(nil, pairID+1, pairFreq+1)[:8], "cut before the frequency, after the id"},
+		{appendPair(nil, terms, 1), "an id past the dictionary"},
+		{appendPair(nil, terms+pairID, 1), "a large id past the dictionary"},
+	} {
+		if got, ok := decodeTerms(nil, tc.b, terms); ok {
+			t.Errorf("%s: decodeTerms(% x) = %v, true; want false", tc.what, tc.b, got)
 		}
 	}
 }
