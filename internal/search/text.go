@@ -19,32 +19,11 @@ func Words(s string, fn func(word string)) {
 // next word overwrites.
 func words(s string, fn func(word []byte)) {
 	var buf [64]byte
-	w := buf[:0]
 	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			// Most text is ASCII: fold it by table.
-			i++
-			if f := asciiFold[c]; f != 0 {
-				w = append(w, f)
-			} else if c != '\'' && len(w) > 0 {
-				fn(w)
-				w = w[:0]
-			}
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		if r == '\'' || r == '’' {
-			continue
-		}
-		var ok bool
-		if w, ok = fold.Rune(w, r); !ok && len(w) > 0 {
+		var w []byte
+		if w, i = wordFrom(s, i, buf[:0]); len(w) > 0 {
 			fn(w)
-			w = w[:0]
 		}
-	}
-	if len(w) > 0 {
-		fn(w)
 	}
 }
 
@@ -60,9 +39,10 @@ var asciiFold = func() (t [utf8.RuneSelf]byte) {
 }()
 
 // wordFrom reads on from s[i] the word whose folded bytes so far are w
-// (none when the word has not started), as words does, and returns the
-// word and where reading may go on: past the separator that ended it, or
-// the end of s.
+// (none when the word has not started: separators before it are skipped),
+// and returns the word and where reading may go on: past the separator
+// that ended it, or the end of s. Letters and digits are folded, ASCII by
+// table; apostrophes are dropped without ending the word.
 func wordFrom(s string, i int, w []byte) ([]byte, int) {
 	for i < len(s) {
 		if c := s[i]; c < utf8.RuneSelf {
