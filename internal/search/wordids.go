@@ -127,11 +127,7 @@ func hashWord(w []byte, head uint64) uint64 {
 		h = (bits.RotateLeft64(h, 29) ^ binary.LittleEndian.Uint64(w)) * k
 	}
 	if len(w) > 0 {
-		var tail uint64
-		for i := len(w) - 1; i >= 0; i-- {
-			tail = tail<<8 | uint64(w[i])
-		}
-		h = (bits.RotateLeft64(h, 29) ^ tail) * k
+		h = (bits.RotateLeft64(h, 29) ^ wordHead(w)) * k // the last bytes, zero-padded as a head is
 	}
 	return h ^ h>>32
 }
