@@ -38,6 +38,37 @@ var asciiFold = func() (t [utf8.RuneSelf]byte) {
 	return t
 }()
 
+// Eight bytes at a time: a word of ASCII letters and digits is read as a
+// 64-bit number, its bytes classified and folded together, without a
+// branch for each byte. Most text is such words.
+const (
+	ones8 = 0x0101010101010101
+	high8 = 0x8080808080808080
+)
+
+// load8 returns s[i:i+8] as a little-endian number.
+func load8(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// alnum8 returns 0x80 in each byte of x that is an ASCII letter or digit,
+// where asciiFold is not 0, and 0 in the others. Each test below is on
+// bytes with their top bit cleared, so no sum carries into the next byte:
+// v+(0x80-lo) has its top bit set when v >= lo, v+(0x7f-hi) when v > hi.
+func alnum8(x uint64) uint64 {
+	y := x &^ high8
+	l := y | 0x20*ones8 // letters in lower case (other bytes moved, none into a-z)
+	letters := (l + (0x80-'a')*ones8) &^ (l + (0x7f-'z')*ones8)
+	digits := (y + (0x80-'0')*ones8) &^ (y + (0x7f-'9')*ones8)
+	return (letters | digits) &^ x & high8
+}
+
+// fold8 folds the bytes of x that alnum8 marked in m as asciiFold does:
+// upper-case letters get the 0x20 bit; lower case and digits have it.
+func fold8(x, m uint64) uint64 { return x | m>>2 }
+
 // wordFrom reads on from s[i] the word whose folded bytes so far are w
 // (none when the word has not started: separators before it are skipped),
 // and returns the word and where reading may go on: past the separator

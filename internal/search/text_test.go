@@ -1,11 +1,13 @@
 package search
 
 import (
+	"encoding/binary"
 	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestWordsFoldsAndSplits(t *testing.T) {
@@ -113,9 +115,27 @@ func TestParseMarksTheWordBeingTyped(t *testing.T) {
 }
 
 // countedTerms returns what a counter counts of text: weight by term.
-func countedTerms(text string) map[string]uint32 {
+//
+// It fails t when the counter's word table does not hold each word of text
+// once, under its own head and hash: a word read with a wrong head would
+// be looked up in vain, and held again.
+func countedTerms(t *testing.T, text string) map[string]uint32 {
 	c := &counter{x: NewIndex()}
 	c.add(text, 1)
+	distinct := map[string]bool{}
+	words(text, func(w []byte) {
+		if len(w) > maxTableWord {
+			return
+		}
+		distinct[string(w)] = true
+		head := wordHead(w)
+		if _, ok := c.words.get(w, head, hashWord(w, head)); !ok {
+			t.Fatalf("text %q: the counter's table does not hold %q", text, w)
+		}
+	})
+	if c.words.n != len(distinct) {
+		t.Fatalf("text %q: the counter's table holds %d words; the text has %d", text, c.words.n, len(distinct))
+	}
 	got := map[string]uint32{}
 	for _, id := range c.touched {
 		got[c.x.terms[id]] = c.counts[id]
@@ -158,7 +178,7 @@ func TestCounterCountsWhatWordsGives(t *testing.T) {
 			b.WriteString(p)
 		}
 		text := b.String()
-		if got, want := countedTerms(text), wordsTerms(text); !maps.Equal(got, want) {
+		if got, want := countedTerms(t, text), wordsTerms(text); !maps.Equal(got, want) {
 			t.Fatalf("text %q: counted %v; words gives %v", text, got, want)
 		}
 	}
@@ -169,8 +189,44 @@ func FuzzCounterCountsWhatWordsGives(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		if got, want := countedTerms(text), wordsTerms(text); !maps.Equal(got, want) {
+		if got, want := countedTerms(t, text), wordsTerms(text); !maps.Equal(got, want) {
 			t.Fatalf("text %q: counted %v; words gives %v", text, got, want)
 		}
 	})
+}
+
+// TestAlnum8AgreesWithTable holds the eight-byte classification and
+// folding to asciiFold: every byte value in every place of the word, beside
+// bytes of every kind, including those of longer characters.
+func TestAlnum8AgreesWithTable(t *testing.T) {
+	fill := []byte{'a', 'Z', '5', ' ', '\'', 0x80, 0xff, 0}
+	for place := range 8 {
+		for v := range 256 {
+			for _, other := range fill {
+				var b [8]byte
+				for i := range b {
+					b[i] = other
+				}
+				b[place] = byte(v)
+				x := binary.LittleEndian.Uint64(b[:])
+				m := alnum8(x)
+				f := fold8(x, m)
+				for i, c := range b {
+					want := byte(0)
+					if c < utf8.RuneSelf {
+						want = asciiFold[c]
+					}
+					if got := m >> (8 * i) & 0xff; (got == 0x80) != (want != 0) || got != 0 && got != 0x80 {
+						t.Fatalf("%q: byte %d (%#x) marked %#x; asciiFold gives %#x", b, i, c, got, want)
+					}
+					if got := byte(f >> (8 * i)); want != 0 && got != want {
+						t.Fatalf("%q: byte %d (%#x) folded to %#x; asciiFold gives %#x", b, i, c, got, want)
+					}
+				}
+			}
+		}
+	}
+	if got := load8("0123456789", 1); got != binary.LittleEndian.Uint64([]byte("12345678")) {
+		t.Errorf("load8 = %#x", got)
+	}
 }
