@@ -242,16 +242,7 @@ func warm(dir string, whole bool, stop <-chan struct{}) {
 					continue // drain
 				default:
 				}
-				f, err := openNoFollow(name)
-				if err != nil {
-					continue
-				}
-				if whole {
-					io.Copy(io.Discard, f)
-				} else if info, err := f.Stat(); err == nil && info.Size() > 0 {
-					f.ReadAt(page[:], (info.Size()-1)/4096*4096)
-				}
-				f.Close()
+				warmFile(name, whole, page[:])
 			}
 		})
 	}
@@ -427,7 +418,7 @@ func (d *Dir) Touched() (spare string, folders map[string]bool) {
 
 // writeNew writes body to a new file, or over the file, at name.
 func writeNew(name string, body []byte) (FileInfo, error) {
-	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	f, err := openWrite(name, true)
 	if err != nil {
 		return FileInfo{}, err
 	}
@@ -436,14 +427,11 @@ func writeNew(name string, body []byte) (FileInfo, error) {
 
 // finish writes body at the start of f, which it closes, and returns the
 // file's details.
-func finish(f *os.File, body []byte) (FileInfo, error) {
+func finish(f wfile, body []byte) (FileInfo, error) {
 	_, err := f.WriteAt(body, 0)
 	var info FileInfo
 	if err == nil {
-		var fi fs.FileInfo
-		if fi, err = f.Stat(); err == nil {
-			info = Info(fi)
-		}
+		info, err = f.info()
 	}
 	if err1 := f.Close(); err == nil {
 		err = err1
@@ -767,7 +755,7 @@ func (d *Dir) rewrite(name string, body []byte) (FileInfo, error) {
 		}
 		return writeNew(name, body)
 	}
-	f, err := os.OpenFile(name, os.O_RDWR, 0)
+	f, err := openWrite(name, false)
 	if err != nil {
 		return FileInfo{}, err
 	}

@@ -1,0 +1,131 @@
+package publish
+
+import (
+	"io"
+	"io/fs"
+	"syscall"
+)
+
+// wfile is a file Put writes, through the system's calls themselves: an
+// os.File costs four more calls on each open, to try and fail to add a
+// regular file to the network poller, and a build opens tens of thousands
+// (see writeNew and rewrite).
+type wfile struct {
+	fd   int
+	name string
+}
+
+// openWrite opens name for writing: a new file (or one truncated) when
+// create is set, else the existing file for reading and writing.
+func openWrite(name string, create bool) (wfile, error) {
+	flags, op := syscall.O_RDWR|syscall.O_CLOEXEC, "open"
+	if create {
+		flags = syscall.O_WRONLY | syscall.O_CREAT | syscall.O_TRUNC | syscall.O_CLOEXEC
+	}
+	for {
+		fd, err := syscall.Open(name, flags, 0o644)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return wfile{}, &fs.PathError{Op: op, Path: name, Err: err}
+		}
+		return wfile{fd: fd, name: name}, nil
+	}
+}
+
+// Read reads on from where the last read stopped, as holds needs.
+func (f wfile) Read(b []byte) (int, error) {
+	for {
+		n, err := syscall.Read(f.fd, b)
+		switch {
+		case err == syscall.EINTR:
+			continue
+		case err != nil:
+			return 0, &fs.PathError{Op: "read", Path: f.name, Err: err}
+		case n == 0 && len(b) > 0:
+			return 0, io.EOF
+		}
+		return n, nil
+	}
+}
+
+// WriteAt writes all of b at off.
+func (f wfile) WriteAt(b []byte, off int64) (int, error) {
+	done := 0
+	for done < len(b) {
+		n, err := syscall.Pwrite(f.fd, b[done:], off+int64(done))
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return done, &fs.PathError{Op: "write", Path: f.name, Err: err}
+		}
+		if n == 0 {
+			return done, &fs.PathError{Op: "write", Path: f.name, Err: io.ErrShortWrite}
+		}
+		done += n
+	}
+	return done, nil
+}
+
+// Truncate sets the file's size.
+func (f wfile) Truncate(size int64) error {
+	for {
+		err := syscall.Ftruncate(f.fd, size)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return &fs.PathError{Op: "truncate", Path: f.name, Err: err}
+		}
+		return nil
+	}
+}
+
+// info returns the file's details, as Info does from os.Stat.
+func (f wfile) info() (FileInfo, error) {
+	var st syscall.Stat_t
+	if err := syscall.Fstat(f.fd, &st); err != nil {
+		return FileInfo{}, &fs.PathError{Op: "stat", Path: f.name, Err: err}
+	}
+	return statInfo(&st), nil
+}
+
+// statInfo is Info of what a stat call gave.
+func statInfo(st *syscall.Stat_t) FileInfo {
+	return FileInfo{Size: st.Size, MTime: st.Mtim.Nano(), Dev: uint64(st.Dev), Ino: st.Ino}
+}
+
+// Close closes the file. Closing is not retried on EINTR: Linux has let go
+// of the descriptor by then.
+func (f wfile) Close() error {
+	if err := syscall.Close(f.fd); err != nil {
+		return &fs.PathError{Op: "close", Path: f.name, Err: err}
+	}
+	return nil
+}
+
+// warmFile reads the file at name into the system's cache, as warm
+// describes: all of it when whole is set, else its last page, into page.
+// It neither follows a symbolic link nor waits on a FIFO, and a file it
+// cannot read is left alone.
+func warmFile(name string, whole bool, page []byte) {
+	fd, err := syscall.Open(name, syscall.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return
+	}
+	defer syscall.Close(fd)
+	if whole {
+		for {
+			n, err := syscall.Read(fd, page)
+			if err != syscall.EINTR && (err != nil || n <= 0) {
+				return
+			}
+		}
+	}
+	var st syscall.Stat_t
+	if syscall.Fstat(fd, &st) == nil && st.Mode&syscall.S_IFMT == syscall.S_IFREG && st.Size > 0 {
+		syscall.Pread(fd, page, (st.Size-1)/int64(len(page))*int64(len(page)))
+	}
+}
