@@ -28,6 +28,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/guide-build/guide/internal/site"
+	"github.com/guide-build/guide/internal/swar"
 )
 
 // Field weights, in halves, so that a term's weighted frequency is a small
@@ -217,8 +218,8 @@ func (c *counter) add(text string, weight uint32) {
 		// Skip separators: ASCII bytes that are neither letters nor
 		// digits, apostrophes among them, which words drops.
 		if i+8 <= n {
-			x := load8(text, i)
-			start := alnum8(x) | x&high8 // a letter or digit, or a byte of a longer character
+			x := swar.Load(text, i)
+			start := alnum8(x) | x&swar.High // a letter or digit, or a byte of a longer character
 			if start == 0 {
 				i += 8
 				continue
@@ -233,9 +234,9 @@ func (c *counter) add(text string, weight uint32) {
 		j := i
 		ended := false
 		for j+8 <= n {
-			x := load8(text, j)
+			x := swar.Load(text, j)
 			m := alnum8(x)
-			k := bits.TrailingZeros64(^m&high8) >> 3 // letters and digits before any other byte
+			k := bits.TrailingZeros64(^m&swar.High) >> 3 // letters and digits before any other byte
 			f := fold8(x, m)
 			if j == i {
 				head = f & (1<<(8*k) - 1) // all of f when k is 8

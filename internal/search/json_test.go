@@ -14,8 +14,12 @@ func randomText(r *rand.Rand) string {
 	pieces := []string{"isolation", " ", "levels", "\"", "\\", "\n", "\t", "\x01", "<", ">", "&", "\u2028", "\u2029",
 		"\xff", "\xe2\x80", "é", "’", "😀", "日本", "'", "/", "\x7f", "=", "+"}
 	var b strings.Builder
-	for range r.IntN(12) {
-		b.WriteString(pieces[r.IntN(len(pieces))])
+	for range r.IntN(24) {
+		p := pieces[r.IntN(len(pieces))]
+		if r.IntN(3) > 0 {
+			p = pieces[r.IntN(3)] // mostly plain words, as text is
+		}
+		b.WriteString(p)
 	}
 	return b.String()
 }

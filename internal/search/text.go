@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/guide-build/guide/internal/fold"
+	"github.com/guide-build/guide/internal/swar"
 )
 
 // Words calls fn with each word of s, folded: lower case, diacritics
@@ -38,31 +39,12 @@ var asciiFold = func() (t [utf8.RuneSelf]byte) {
 	return t
 }()
 
-// Eight bytes at a time: a word of ASCII letters and digits is read as a
-// 64-bit number, its bytes classified and folded together, without a
-// branch for each byte. Most text is such words.
-const (
-	ones8 = 0x0101010101010101
-	high8 = 0x8080808080808080
-)
-
-// load8 returns s[i:i+8] as a little-endian number.
-func load8(s string, i int) uint64 {
-	s = s[i : i+8]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-}
-
-// alnum8 returns 0x80 in each byte of x that is an ASCII letter or digit,
-// where asciiFold is not 0, and 0 in the others. Each test below is on
-// bytes with their top bit cleared, so no sum carries into the next byte:
-// v+(0x80-lo) has its top bit set when v >= lo, v+(0x7f-hi) when v > hi.
+// alnum8 returns the mask (see package swar) of the bytes of x that are
+// ASCII letters or digits, where asciiFold is not 0.
 func alnum8(x uint64) uint64 {
-	y := x &^ high8
-	l := y | 0x20*ones8 // letters in lower case (other bytes moved, none into a-z)
-	letters := (l + (0x80-'a')*ones8) &^ (l + (0x7f-'z')*ones8)
-	digits := (y + (0x80-'0')*ones8) &^ (y + (0x7f-'9')*ones8)
-	return (letters | digits) &^ x & high8
+	y := x &^ swar.High
+	l := y | 0x20*swar.Ones // letters in lower case (other bytes moved, none into a-z)
+	return (swar.Between(l, 'a', 'z') | swar.Between(y, '0', '9')) &^ x
 }
 
 // fold8 folds the bytes of x that alnum8 marked in m as asciiFold does:

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/guide-build/guide/internal/swar"
 )
 
 // Clip shortens text to at most n bytes, at a word boundary where there is
@@ -35,7 +37,21 @@ func spaced(s string, n int) bool {
 	if len(s) > 0 && s[0] == ' ' {
 		return false
 	}
-	for i := 0; i < min(n, len(s)); {
+	m := min(n, len(s))
+	for i := 0; i < m; {
+		// Eight bytes at a time while they are ASCII with no byte below
+		// a space, so that a space is the only white space among them:
+		// no two spaces in a row, and none last unless a word follows.
+		if i+8 <= m && i+8 < len(s) {
+			if x := swar.Load(s, i); x&swar.High == 0 && swar.Less(x, ' ') == 0 {
+				sp := swar.Equal(x, ' ')
+				if sp&(sp>>8) != 0 || sp>>56 != 0 && spaceAt(s, i+8) {
+					return false
+				}
+				i += 8
+				continue
+			}
+		}
 		c := s[i]
 		if c >= utf8.RuneSelf {
 			r, size := utf8.DecodeRuneInString(s[i:])

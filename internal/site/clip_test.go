@@ -39,9 +39,13 @@ func TestClip(t *testing.T) {
 	for range 20000 {
 		var b strings.Builder
 		for range r.IntN(30) {
-			b.WriteString(pieces[r.IntN(len(pieces))])
+			p := pieces[r.IntN(len(pieces))]
+			if r.IntN(3) > 0 {
+				p = pieces[r.IntN(4)] // mostly words and single spaces, as text is
+			}
+			b.WriteString(p)
 		}
-		n := r.IntN(40)
+		n := r.IntN(80)
 		if got, want := Clip(b.String(), n), clipAll(b.String(), n); got != want {
 			t.Fatalf("Clip(%q, %d) = %q; want %q", b.String(), n, got, want)
 		}
