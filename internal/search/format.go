@@ -438,20 +438,27 @@ func (x *Index) writeChanged(inv *inverted, pl *plan, saved *Saved, groups []gro
 }
 
 // batches cuts the shards, in order, into runs whose terms have at most
-// budget postings in all, or one shard if it alone has more.
+// budget postings in all, or one shard if it alone has more. A run that
+// does not hold every shard lies within one bucket (see bucketOf), all of
+// whose shards' terms begin with its prefix's first byte.
 func batches(groups []group, df []int, budget int) [][]int {
 	var out [][]int
 	var cur []int
-	n := 0
+	n, total := 0, 0
+	for _, t := range df {
+		total += t
+	}
+	bucket := 0
 	for si, g := range groups {
 		size := 0
 		for _, t := range g.terms {
 			size += df[t]
 		}
-		if len(cur) > 0 && n+size > budget {
+		b := bucketOf(g.prefix)
+		if len(cur) > 0 && (n+size > budget || total > budget && b != bucket) {
 			out, cur, n = append(out, cur), nil, 0
 		}
-		cur, n = append(cur, si), n+size
+		cur, n, bucket = append(cur, si), n+size, b
 	}
 	if len(cur) > 0 {
 		out = append(out, cur)

@@ -81,21 +81,62 @@ type roleTerms struct {
 }
 
 type docTerms struct {
-	typ    uint16 // document kind: a category, FAQ, role
+	typ uint16 // document kind: a category, FAQ, role
+	// Where the terms of each bucket after the first start, in 32-bit
+	// words from the document's start: a document's terms come bucket by
+	// bucket (see bucketOf). splitUnknown in the first, for a document
+	// whose terms come in no such order, or are too many to count here.
+	split  [buckets - 1]uint16
 	idx    uint32 // number within the kind
 	length uint32 // weighted length, in halves
 	end    uint32 // where its terms end in data; they start where the previous document's end
 }
 
-// terms returns the terms of document i, from the role's data as its
-// Bytes returned it: pairs (term id, weighted frequency) as appendPair
-// wrote them, which decodeTerms reads.
-func (rt *roleTerms) terms(data []byte, i int) []byte {
+// splitUnknown marks a document whose terms are not known to come bucket
+// by bucket.
+const splitUnknown = math.MaxUint16
+
+// buckets is how many buckets a document's terms are in, by their first
+// byte (see bucketOf). Writing the index fills the postings of a batch of
+// terms at a time, and the batches of a large guide lie each within one
+// bucket (see batches): each pass over the roles' terms decodes only those
+// of its bucket, not all of them.
+const buckets = 4
+
+// bucketOf returns the bucket of a term: by first byte, cut where English
+// words' first letters cut about evenly, digits going with a and other
+// characters with s; the empty prefix is in the first.
+func bucketOf(term string) int {
+	switch {
+	case term == "" || term[0] < 'd':
+		return 0
+	case term[0] < 'l':
+		return 1
+	case term[0] < 's':
+		return 2
+	}
+	return 3
+}
+
+// terms returns the terms of document i of buckets lo to hi, from the
+// role's data as its Bytes returned it: pairs (term id, weighted
+// frequency) as appendPair wrote them, which decodeTerms reads. A document
+// of unknown split gives all its terms.
+func (rt *roleTerms) terms(data []byte, i, lo, hi int) []byte {
 	start := uint32(0)
 	if i > 0 {
 		start = rt.docs[i-1].end
 	}
-	return data[start:rt.docs[i].end]
+	end := rt.docs[i].end
+	if d := &rt.docs[i]; d.split[0] != splitUnknown {
+		if hi < buckets-1 {
+			end = start + 4*uint32(d.split[hi])
+		}
+		if lo > 0 {
+			start += 4 * uint32(d.split[lo-1])
+		}
+	}
+	return data[start:end]
 }
 
 // A term of a document is one little-endian 32-bit word: the term id in
@@ -194,6 +235,7 @@ type counter struct {
 	x       *Index
 	words   wordIDs  // word → term id, -1 for a word not indexed
 	counts  []uint32 // weighted frequency by term id, in halves
+	bucket  []uint8  // bucketOf by term id, for the ids counted
 	touched []uint32 // ids counted in this document
 	length  uint32
 	// The role's documents so far, copied out at the end of the role.
@@ -279,6 +321,10 @@ func (c *counter) count(w []byte, head uint64, weight uint32) {
 		id = -1
 		if t, ok := term(word); ok {
 			id = int32(c.x.termID(t))
+			if int(id) >= len(c.bucket) {
+				c.bucket = append(c.bucket, make([]uint8, int(id)+1-len(c.bucket)+1024)...)
+			}
+			c.bucket[id] = uint8(bucketOf(t))
 		}
 		if !c.words.put(w, head, h, id) {
 			c.words = wordIDs{} // a guide of very many distinct words
@@ -304,11 +350,25 @@ func (c *counter) flush(typ, idx int) {
 	if len(c.touched) == 0 {
 		return
 	}
+	start := len(c.data)
+	var split [buckets - 1]uint16
+	for b := range buckets {
+		if b > 0 {
+			split[b-1] = uint16(min((len(c.data)-start)/4, splitUnknown))
+		}
+		for _, id := range c.touched {
+			if c.bucket[id] == uint8(b) {
+				c.data = appendPair(c.data, id, c.counts[id])
+			}
+		}
+	}
+	if (len(c.data)-start)/4 >= splitUnknown {
+		split[0] = splitUnknown
+	}
 	for _, id := range c.touched {
-		c.data = appendPair(c.data, id, c.counts[id])
 		c.counts[id] = 0
 	}
-	c.docs = append(c.docs, docTerms{typ: uint16(typ), idx: uint32(idx), length: c.length, end: uint32(len(c.data))})
+	c.docs = append(c.docs, docTerms{typ: uint16(typ), split: split, idx: uint32(idx), length: c.length, end: uint32(len(c.data))})
 	c.touched, c.length = c.touched[:0], 0
 }
 
@@ -333,7 +393,7 @@ func (x *Index) Add(r *site.Role, cats int) {
 	defer counters.Put(c)
 	if c.x != x {
 		// Another index's ids.
-		c.x, c.words, c.counts = x, wordIDs{}, nil
+		c.x, c.words, c.counts, c.bucket = x, wordIDs{}, nil, nil
 	}
 	c.docs, c.data = c.docs[:0], c.data[:0]
 	next := c.flush
@@ -459,7 +519,8 @@ func (rt *roleTerms) setDocs(docs []byte) error {
 			}
 			f[i], docs = v, docs[n:]
 		}
-		d := docTerms{typ: uint16(f[0]), idx: uint32(f[1]), length: uint32(f[2]), end: uint32(f[3])}
+		// The order of the terms within a document is not saved.
+		d := docTerms{typ: uint16(f[0]), split: [buckets - 1]uint16{splitUnknown}, idx: uint32(f[1]), length: uint32(f[2]), end: uint32(f[3])}
 		if f[0] > math.MaxUint16 || d.end <= prev || int(d.end) > rt.data.Len() {
 			return errBadDocs
 		}

@@ -97,8 +97,9 @@ func (inv *inverted) run(w int) (first int, roles []*roleTerms) {
 var errCorrupt = fmt.Errorf("search: %w: a role's terms came back damaged", site.ErrStore)
 
 // visit calls fn with every document of the roles of run w, in increasing
-// document number, and with its terms as decodeTerms gives them.
-func (inv *inverted) visit(w int, fn func(role int, d *docTerms, pairs []uint32)) error {
+// document number, and with its terms of buckets lo to hi as decodeTerms
+// gives them: terms of other buckets too, for a document of unknown split.
+func (inv *inverted) visit(w, lo, hi int, fn func(role int, d *docTerms, pairs []uint32)) error {
 	first, roles := inv.run(w)
 	var buf []byte
 	var pairs []uint32
@@ -112,7 +113,7 @@ func (inv *inverted) visit(w int, fn func(role int, d *docTerms, pairs []uint32)
 		}
 		for i := range rt.docs {
 			var ok bool
-			if pairs, ok = decodeTerms(pairs[:0], rt.terms(data, i), len(inv.x.terms)); !ok {
+			if pairs, ok = decodeTerms(pairs[:0], rt.terms(data, i, lo, hi), len(inv.x.terms)); !ok {
 				return errCorrupt
 			}
 			fn(first+r, &rt.docs[i], pairs)
@@ -169,7 +170,7 @@ func (x *Index) invert(roles []*site.Entry, cats int) (*inverted, error) {
 	err = inv.each(func(w int) error {
 		df, bw := make([]uint32, len(x.terms)), make([]float64, len(x.terms))
 		inv.start[w], best[w] = df, bw
-		return inv.visit(w, func(_ int, d *docTerms, pairs []uint32) {
+		return inv.visit(w, 0, buckets-1, func(_ int, d *docTerms, pairs []uint32) {
 			dn := inv.norm(d.length)
 			for j := 0; j < len(pairs); j += 2 {
 				t := pairs[j]
@@ -294,7 +295,10 @@ func (inv *inverted) fill(terms []int) error {
 		inv.freqBuf = slices.Grow(inv.freqBuf[:0], total)[:total]
 	}
 	off := 0
+	lo, hi := buckets, -1
 	for _, t := range terms {
+		b := bucketOf(inv.terms[t])
+		lo, hi = min(lo, b), max(hi, b)
 		p := &inv.postings[t]
 		end := off + inv.df[t]
 		p.docs, p.impacts = inv.docBuf[off:end:end], inv.impBuf[off:end:end]
@@ -306,7 +310,7 @@ func (inv *inverted) fill(terms []int) error {
 	}
 	return inv.each(func(w int) error {
 		next := inv.start[w]
-		return inv.visit(w, func(role int, d *docTerms, pairs []uint32) {
+		return inv.visit(w, lo, hi, func(role int, d *docTerms, pairs []uint32) {
 			id := inv.id(role, int(d.typ), int(d.idx))
 			dn := inv.norm(d.length)
 			for j := 0; j < len(pairs); j += 2 {

@@ -188,15 +188,17 @@ func TestIndexStoreFailures(t *testing.T) {
 }
 
 func TestBatchesCoverEveryShardOnce(t *testing.T) {
-	groups := []group{{terms: []int{0, 1}}, {terms: []int{2}}, {terms: []int{3, 4}}, {terms: []int{5}}}
-	df := []int{5, 5, 30, 1, 1, 4}
+	groups := []group{{prefix: "a", terms: []int{0, 1}}, {prefix: "b", terms: []int{2}}, {prefix: "c", terms: []int{3, 4}},
+		{prefix: "d", terms: []int{5}}, {prefix: "e", terms: []int{6}}, {prefix: "é", terms: []int{7}}}
+	df := []int{5, 5, 30, 1, 1, 4, 1, 2}
 	for _, tc := range []struct {
 		budget int
 		want   string
 	}{
-		{1000, "[[0 1 2 3]]"},
-		{10, "[[0] [1] [2 3]]"}, // shard 1 alone is over budget
-		{1, "[[0] [1] [2] [3]]"},
+		{1000, "[[0 1 2 3 4 5]]"}, // all in one batch: no need to cut at buckets
+		{40, "[[0 1] [2] [3 4] [5]]"},
+		{10, "[[0] [1] [2] [3 4] [5]]"}, // shard 1 alone is over budget
+		{1, "[[0] [1] [2] [3] [4] [5]]"},
 	} {
 		if got := fmt.Sprint(batches(groups, df, tc.budget)); got != tc.want {
 			t.Errorf("budget %d: %s; want %s", tc.budget, got, tc.want)
@@ -231,7 +233,7 @@ func TestStatisticsMatchABruteForce(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i, d := range rt.docs {
-			ps, ok := decodeTerms(nil, rt.terms(data, i), len(inv.x.terms))
+			ps, ok := decodeTerms(nil, rt.terms(data, i, 0, buckets-1), len(inv.x.terms))
 			if !ok {
 				t.Fatal("damaged terms")
 			}
@@ -322,5 +324,46 @@ func TestDecodeTermsReadsWhatAppendPairWrites(t *testing.T) {
 		if got, ok := decodeTerms(nil, tc.b, terms); ok {
 			t.Errorf("%s: decodeTerms(% x) = %v, true; want false", tc.what, tc.b, got)
 		}
+	}
+}
+
+// A document's terms come bucket by bucket, and terms gives those of any
+// run of buckets; a document of unknown split gives them all.
+func TestTermsByBucket(t *testing.T) {
+	x := NewIndex()
+	r := &site.Role{Entry: &site.Entry{Department: &site.Department{}}}
+	r.Title, r.File = "zebra", "zebra.md"
+	r.BodyText = "alpha delta lima sierra 42 élan beta kilo romeo tango 日本"
+	x.Add(r, 0)
+	rt := x.roles[r.File]
+	data, err := rt.data.Bytes(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for lo := range buckets {
+		for hi := lo; hi < buckets; hi++ {
+			pairs, ok := decodeTerms(nil, rt.terms(data, 0, lo, hi), len(x.terms))
+			if !ok {
+				t.Fatal("damaged terms")
+			}
+			var got, want []string
+			for i := 0; i < len(pairs); i += 2 {
+				got = append(got, x.terms[pairs[i]])
+			}
+			Terms(r.Title+" "+r.BodyText, func(term string) {
+				if b := bucketOf(term); lo <= b && b <= hi {
+					want = append(want, term)
+				}
+			})
+			slices.Sort(got)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("buckets %d to %d: %q; want %q", lo, hi, got, want)
+			}
+		}
+	}
+	rt.docs[0].split[0] = splitUnknown
+	if pairs, _ := decodeTerms(nil, rt.terms(data, 0, 1, 1), len(x.terms)); len(pairs) != 2*12 {
+		t.Errorf("a document of unknown split gives %d terms of bucket 1; want all 12", len(pairs)/2)
 	}
 }

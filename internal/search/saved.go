@@ -158,7 +158,7 @@ func (x *Index) update(roles []*site.Entry, cats int, prior *Prior) (*inverted, 
 		same := map[[2]uint32]bool{} // documents as they were, by kind and number
 		for j, d := range now.docs {
 			k := slices.IndexFunc(before.docs, func(o docTerms) bool { return o.typ == d.typ && o.idx == d.idx })
-			if k >= 0 && before.docs[k].length == d.length && string(before.terms(oldData, k)) == string(now.terms(newData, j)) {
+			if k >= 0 && before.docs[k].length == d.length && string(before.terms(oldData, k, 0, buckets-1)) == string(now.terms(newData, j, 0, buckets-1)) {
 				same[[2]uint32{uint32(d.typ), d.idx}] = true
 			}
 		}
@@ -166,7 +166,7 @@ func (x *Index) update(roles []*site.Entry, cats int, prior *Prior) (*inverted, 
 			for j := range rt.docs {
 				d := &rt.docs[j]
 				var ok bool
-				if pairs, ok = decodeTerms(pairs[:0], rt.terms(data, j), nt); !ok {
+				if pairs, ok = decodeTerms(pairs[:0], rt.terms(data, j, 0, buckets-1), nt); !ok {
 					return errCorrupt
 				}
 				unchanged := same[[2]uint32{uint32(d.typ), d.idx}]
