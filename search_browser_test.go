@@ -228,6 +228,22 @@ func TestBrowserSearchPage(t *testing.T) {
 	if v := evalString(t, ctx, `document.getElementById("search-page-input").value`); v != "pagination" {
 		t.Errorf("the query box holds %q; want the query from the URL", v)
 	}
+	// A result that shows a matched word says no more; one that shows
+	// none says where it matched.
+	whys := evalString(t, ctx, `[...document.querySelectorAll(".search-results li a")].map(a => a.querySelectorAll("mark").length + ":" + ((a.querySelector(".sr-why") || {}).innerText || "")).join("|")`)
+	if !strings.HasPrefix(whys, "1:|") || !strings.Contains(whys, "|0:Matched further into the answer") {
+		t.Errorf("marks and reasons of the results for pagination: %q; want the first to show the word and say no more, and an FAQ entry matched further into its answer", whys)
+	}
+	// A word that only a question's red flags hold: the result shows no
+	// matched word, so it says where it matched.
+	if err := chromedp.Do(ctx, chromedp.Navigate(served(t)+"search/?q=sandbagging")); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.WaitJS(t, ctx, `document.querySelectorAll(".search-results li a").length > 0`)
+	got := evalString(t, ctx, `(a => a.querySelectorAll("mark").length + " | " + a.querySelector(".sr-text").innerText + " | " + (a.querySelector(".sr-why") || {}).innerText)(document.querySelector(".search-results li a"))`)
+	if want := "0 | How do you decide whether a deal goes in commit"; !strings.HasPrefix(got, want) || !strings.HasSuffix(got, "| Matched in its look-for notes, red flags, follow-ups or tags") {
+		t.Errorf("first result for sandbagging: %q; want the forecasting question, no word marked, and where it matched", got)
+	}
 	// Only words too common to be indexed: the page says that, rather than
 	// to try fewer words.
 	if err := chromedp.Do(ctx, chromedp.Navigate(served(t)+"search/?q=it+was")); err != nil {

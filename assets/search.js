@@ -568,10 +568,11 @@
   function pageURL(h) {
     return base + "roles/" + h.slug + "/" + (fileMode ? "index.html" : "") + (h.anchor ? "#" + h.anchor : "");
   }
-  // highlight writes text into el, marking the words a query matched.
+  // highlight writes text into el, marking the words a query matched, and
+  // returns how many it marked.
   function highlight(el, text, res) {
     var partial = res.words.length && res.words[res.words.length - 1].partial ? res.words[res.words.length - 1].word : "";
-    var parts = text.split(WORD);
+    var parts = text.split(WORD), marked = 0;
     parts.forEach(function (part, i) {
       if (!part) return;
       var w = i % 2 === 1 ? words(part)[0] || "" : "";
@@ -579,8 +580,17 @@
         var m = document.createElement("mark");
         m.textContent = part;
         el.appendChild(m);
+        marked++;
       } else el.appendChild(document.createTextNode(part));
     });
+    return marked;
+  }
+  // matchedIn says where a result matched when nothing it shows holds a
+  // matched word: in the parts of its document that results leave out.
+  function matchedIn(h) {
+    if (h.label === "Role") return "Matched in the role’s summary or introduction";
+    if (h.label === "FAQ") return "Matched further into the answer";
+    return "Matched in its look-for notes, red flags, follow-ups or tags";
   }
   // snippet picks the part of a note around its first matched word.
   function snippet(note, res, len) {
@@ -598,19 +608,22 @@
     var frag = document.createDocumentFragment();
     var t = document.createElement(tag || "span");
     t.className = "sr-text";
-    highlight(t, h.text, res);
+    var shown = highlight(t, h.text, res);
     frag.appendChild(t);
     var meta = document.createElement("span");
     meta.className = "sr-meta";
-    meta.textContent = h.label === "Role" ? "Role · " + deptName(h.dept) : h.roleTitle + " · " + h.label;
+    shown += highlight(meta, h.label === "Role" ? "Role · " + deptName(h.dept) : h.roleTitle + " · " + h.label, res);
     frag.appendChild(meta);
     var sn = snippet(h.note, res, 150);
-    if (sn) {
-      var s = document.createElement("span");
-      s.className = "sr-snippet";
-      highlight(s, sn, res);
-      frag.appendChild(s);
+    var s = document.createElement("span");
+    s.className = "sr-snippet";
+    if (sn) shown += highlight(s, sn, res);
+    if (!shown) {
+      // Nothing shown says why the result is here: say where it matched.
+      s.className += " sr-why";
+      s.textContent = matchedIn(h);
     }
+    if (s.firstChild) frag.appendChild(s);
     return frag;
   }
   var metaCache = null;
