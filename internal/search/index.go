@@ -242,6 +242,22 @@ type counter struct {
 	docs []docTerms
 	data []byte
 	buf  []byte // the word being read
+	// The words read and not yet looked up (see lookup), their bytes one
+	// after the other in queue.
+	pending  [lookahead]queued
+	npending int
+	queue    []byte
+}
+
+// lookahead is how many words a counter reads before it looks them up in
+// its word table, all at once (see lookup).
+const lookahead = 32
+
+// queued is a word read and waiting to be looked up.
+type queued struct {
+	head, hash uint64
+	end        uint32   // where its bytes end in counter.queue
+	first      wordSlot // the slot its hash points at, when lookup began
 }
 
 var counters = sync.Pool{New: func() any { return new(counter) }}
@@ -306,15 +322,61 @@ func (c *counter) add(text string, weight uint32) {
 		}
 		i = j
 		if len(w) > 0 {
-			c.count(w, head, weight)
+			p := &c.pending[c.npending]
+			p.head, p.hash = head, hashWord(w, head)
+			c.queue = append(c.queue, w...)
+			p.end = uint32(len(c.queue))
+			if c.npending++; c.npending == lookahead {
+				c.lookup(weight)
+			}
 		}
 	}
 	c.buf = w
+	if c.npending > 0 {
+		c.lookup(weight)
+	}
 }
 
-// count counts word w, whose first eight bytes are head (see wordHead).
-func (c *counter) count(w []byte, head uint64, weight uint32) {
-	h := hashWord(w, head)
+// lookup counts the words pending, weight times each. Most words are in
+// the word table, but a build's other work on the same core pushes the
+// table out of the processor's caches between one role and the next: most
+// lookups wait on memory. So the first slot of every pending word is read
+// in one loop of loads that depend on nothing before them, which the
+// processor overlaps, and the words are then matched against those
+// copies; a word not in its first slot is looked up as usual.
+func (c *counter) lookup(weight uint32) {
+	n := c.npending
+	c.npending = 0
+	if slots := c.words.slots; len(slots) > 0 {
+		mask := uint64(len(slots) - 1)
+		for k := range n {
+			c.pending[k].first = slots[c.pending[k].hash&mask]
+		}
+	}
+	// A word learnt may start the table again (see count), and the copies
+	// of its slots name words in its old arena: past that they are not
+	// trusted.
+	trusted := true
+	start := uint32(0)
+	for k := range n {
+		p := &c.pending[k]
+		w := c.queue[start:p.end]
+		start = p.end
+		if trusted && c.words.holds(&p.first, w, p.head) {
+			c.tally(p.first.id, weight)
+			continue
+		}
+		n := c.words.n
+		c.count(w, p.head, p.hash, weight)
+		trusted = trusted && c.words.n == n
+	}
+	c.queue = c.queue[:0]
+}
+
+// count counts word w, whose first eight bytes are head (see wordHead)
+// and whose hash is h.
+func (c *counter) count(w []byte, head, h uint64, weight uint32) {
+
 	id, ok := c.words.get(w, head, h)
 	if !ok {
 		word := string(w)
@@ -331,6 +393,12 @@ func (c *counter) count(w []byte, head uint64, weight uint32) {
 			c.words.put(w, head, h, id)
 		}
 	}
+	c.tally(id, weight)
+}
+
+// tally counts term id, weight times, in the document; an id below 0 is a
+// word not indexed.
+func (c *counter) tally(id int32, weight uint32) {
 	if id < 0 {
 		return
 	}

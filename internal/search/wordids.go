@@ -46,14 +46,20 @@ func (t *wordIDs) get(w []byte, head, h uint64) (int32, bool) {
 	mask := uint64(len(t.slots) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
 		s := &t.slots[i]
-		n := int(s.meta & 0xff)
-		if n == 0 {
+		if s.meta&0xff == 0 {
 			return 0, false
 		}
-		if s.head == head && n == len(w) && (n <= 8 || bytes.Equal(t.rest[s.meta>>8:int(s.meta>>8)+n-8], w[8:])) {
+		if t.holds(s, w, head) {
 			return s.id, true
 		}
 	}
+}
+
+// holds reports whether slot s, of this table, holds word w, whose
+// wordHead is head. An empty slot holds no word.
+func (t *wordIDs) holds(s *wordSlot, w []byte, head uint64) bool {
+	n := int(s.meta & 0xff)
+	return s.head == head && n == len(w) && n > 0 && (n <= 8 || bytes.Equal(t.rest[s.meta>>8:int(s.meta>>8)+n-8], w[8:]))
 }
 
 // put holds id for w, which get did not find; head and h are as for get.
