@@ -257,6 +257,7 @@ const lookahead = 32
 type queued struct {
 	head, hash uint64
 	end        uint32   // where its bytes end in counter.queue
+	weight     uint32   // as add was given it
 	first      wordSlot // the slot its hash points at, when lookup began
 }
 
@@ -325,26 +326,25 @@ func (c *counter) add(text string, weight uint32) {
 			p := &c.pending[c.npending]
 			p.head, p.hash = head, hashWord(w, head)
 			c.queue = append(c.queue, w...)
-			p.end = uint32(len(c.queue))
+			p.end, p.weight = uint32(len(c.queue)), weight
 			if c.npending++; c.npending == lookahead {
-				c.lookup(weight)
+				c.lookup()
 			}
 		}
 	}
 	c.buf = w
-	if c.npending > 0 {
-		c.lookup(weight)
-	}
 }
 
-// lookup counts the words pending, weight times each. Most words are in
+// lookup counts the words pending, each as many times as its weight.
+// Words wait across calls of add, for as many to wait as can, until the
+// document ends (see flush). Most words are in
 // the word table, but a build's other work on the same core pushes the
 // table out of the processor's caches between one role and the next: most
 // lookups wait on memory. So the first slot of every pending word is read
 // in one loop of loads that depend on nothing before them, which the
 // processor overlaps, and the words are then matched against those
 // copies; a word not in its first slot is looked up as usual.
-func (c *counter) lookup(weight uint32) {
+func (c *counter) lookup() {
 	n := c.npending
 	c.npending = 0
 	if slots := c.words.slots; len(slots) > 0 {
@@ -363,11 +363,11 @@ func (c *counter) lookup(weight uint32) {
 		w := c.queue[start:p.end]
 		start = p.end
 		if trusted && c.words.holds(&p.first, w, p.head) {
-			c.tally(p.first.id, weight)
+			c.tally(p.first.id, p.weight)
 			continue
 		}
 		n := c.words.n
-		c.count(w, p.head, p.hash, weight)
+		c.count(w, p.head, p.hash, p.weight)
 		trusted = trusted && c.words.n == n
 	}
 	c.queue = c.queue[:0]
@@ -415,6 +415,9 @@ func (c *counter) tally(id int32, weight uint32) {
 // flush ends the document counted so far, if it has terms: it appends them
 // to the role's data (see appendPair), and starts the next document.
 func (c *counter) flush(typ, idx int) {
+	if c.npending > 0 {
+		c.lookup()
+	}
 	if len(c.touched) == 0 {
 		return
 	}
