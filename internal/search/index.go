@@ -249,6 +249,14 @@ type counter struct {
 	queue    []byte
 }
 
+// use readies the counter for indexing into x: a counter that last
+// counted for another index forgets that index's words and ids.
+func (c *counter) use(x *Index) {
+	if c.x != x {
+		c.x, c.words, c.counts, c.bucket = x, wordIDs{}, nil, nil
+	}
+}
+
 // lookahead is how many words a counter reads before it looks them up in
 // its word table, all at once (see lookup).
 const lookahead = 32
@@ -347,16 +355,20 @@ func (c *counter) add(text string, weight uint32) {
 func (c *counter) lookup() {
 	n := c.npending
 	c.npending = 0
-	if slots := c.words.slots; len(slots) > 0 {
+	// The copies are trusted only as they are made here, from the table
+	// as it is: an empty table makes none, and what an earlier lookup
+	// copied may name another table's words, even another index's. A
+	// word learnt may start the table again (see count), and the copies
+	// then name words in its old arena: past that they are not trusted
+	// either.
+	slots := c.words.slots
+	trusted := len(slots) > 0
+	if trusted {
 		mask := uint64(len(slots) - 1)
 		for k := range n {
 			c.pending[k].first = slots[c.pending[k].hash&mask]
 		}
 	}
-	// A word learnt may start the table again (see count), and the copies
-	// of its slots name words in its old arena: past that they are not
-	// trusted.
-	trusted := true
 	start := uint32(0)
 	for k := range n {
 		p := &c.pending[k]
@@ -462,10 +474,7 @@ func (x *Index) termID(t string) uint32 {
 func (x *Index) Add(r *site.Role, cats int) {
 	c := counters.Get().(*counter)
 	defer counters.Put(c)
-	if c.x != x {
-		// Another index's ids.
-		c.x, c.words, c.counts, c.bucket = x, wordIDs{}, nil, nil
-	}
+	c.use(x)
 	c.docs, c.data = c.docs[:0], c.data[:0]
 	next := c.flush
 	for _, sec := range r.Sections {

@@ -228,3 +228,31 @@ func TestAlnum8AgreesWithTable(t *testing.T) {
 		}
 	}
 }
+
+// A counter taken up by a second index (counters are pooled) gives that
+// index's ids, not those the first index gave the same words: its copies
+// of the first table's slots are not trusted.
+func TestCounterForgetsAnotherIndex(t *testing.T) {
+	text := "alpha beta gamma delta lambda omicron"
+	c := new(counter)
+	first := NewIndex()
+	c.use(first)
+	c.add("zeta "+text, 1) // zeta takes id 0 in the first index
+	c.lookup()
+	c.add(text, 1) // looked up in a table that holds the words: slots copied
+	c.flush(0, 0)  // the document ends
+
+	second := NewIndex()
+	c.use(second)
+	c.add(text, 1)
+	c.lookup()
+	var got []string
+	for _, id := range c.touched {
+		got = append(got, second.terms[id])
+	}
+	var want []string
+	Terms(text, func(term string) { want = append(want, term) })
+	if !slices.Equal(got, want) {
+		t.Errorf("the second index counted %q; want %q", got, want)
+	}
+}
