@@ -1,13 +1,14 @@
 package search
 
 import (
-	"encoding/binary"
 	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/guide-build/guide/internal/swar"
 )
 
 func TestWordsFoldsAndSplits(t *testing.T) {
@@ -197,35 +198,39 @@ func FuzzCounterCountsWhatWordsGives(f *testing.F) {
 }
 
 // TestAlnum8AgreesWithTable holds the eight-byte classification and
-// folding to asciiFold: every byte value in every place of the word, beside
-// bytes of every kind, including those of longer characters.
+// folding to asciiFold: every byte value in every place, random numbers,
+// and numbers made of the bytes at the bounds of each class, beside each
+// other, where a carry from one byte into the next would show.
 func TestAlnum8AgreesWithTable(t *testing.T) {
-	fill := []byte{'a', 'Z', '5', ' ', '\'', 0x80, 0xff, 0}
-	for place := range 8 {
-		for v := range 256 {
-			for _, other := range fill {
-				var b [8]byte
-				for i := range b {
-					b[i] = other
-				}
-				b[place] = byte(v)
-				x := binary.LittleEndian.Uint64(b[:])
-				m := alnum8(x)
-				f := fold8(x, m)
-				for i, c := range b {
-					want := byte(0)
-					if c < utf8.RuneSelf {
-						want = asciiFold[c]
-					}
-					if got := m >> (8 * i) & 0xff; (got == 0x80) != (want != 0) || got != 0 && got != 0x80 {
-						t.Fatalf("%q: byte %d (%#x) marked %#x; asciiFold gives %#x", b, i, c, got, want)
-					}
-					if got := byte(f >> (8 * i)); want != 0 && got != want {
-						t.Fatalf("%q: byte %d (%#x) folded to %#x; asciiFold gives %#x", b, i, c, got, want)
-					}
-				}
+	check := func(x uint64) {
+		m := alnum8(x)
+		f := fold8(x, m)
+		for i := range 8 {
+			c, got := byte(x>>(8*i)), m>>(8*i)&0xff
+			want := byte(0)
+			if c < utf8.RuneSelf {
+				want = asciiFold[c]
+			}
+			if (got == 0x80) != (want != 0) || got != 0 && got != 0x80 {
+				t.Fatalf("%#016x: byte %d (%#x) marked %#x; asciiFold gives %#x", x, i, c, got, want)
+			}
+			if folded := byte(f >> (8 * i)); want != 0 && folded != want {
+				t.Fatalf("%#016x: byte %d (%#x) folded to %#x; asciiFold gives %#x", x, i, c, folded, want)
 			}
 		}
+	}
+	for v := range 256 {
+		check(uint64(v) * swar.Ones)
+	}
+	r := rand.New(rand.NewPCG(13, 14))
+	bounds := []byte{0, '\'', '/', '0', '9', ':', '@', 'A', 'Z', '[', '`', 'a', 'z', '{', 0x7f, 0x80, 0xc3, 0xff}
+	for range 100_000 {
+		check(r.Uint64())
+		var x uint64
+		for i := range 8 {
+			x |= uint64(bounds[r.IntN(len(bounds))]) << (8 * i)
+		}
+		check(x)
 	}
 }
 
