@@ -344,14 +344,14 @@ func (c *counter) add(text string, weight uint32) {
 }
 
 // lookup counts the words pending, each as many times as its weight.
-// Words wait across calls of add, for as many to wait as can, until the
-// document ends (see flush). Most words are in
-// the word table, but a build's other work on the same core pushes the
-// table out of the processor's caches between one role and the next: most
-// lookups wait on memory. So the first slot of every pending word is read
-// in one loop of loads that depend on nothing before them, which the
-// processor overlaps, and the words are then matched against those
-// copies; a word not in its first slot is looked up as usual.
+// Words wait across calls of add, until lookahead of them wait or the
+// document ends (see flush). Most words are in the word table, but a
+// build's other work on the same core pushes the table out of the
+// processor's caches between one role and the next: most lookups wait on
+// memory. So the first slot of every pending word is read in one loop of
+// loads that depend on nothing before them, which the processor overlaps,
+// and the words are then matched against those copies; a word not in its
+// first slot is looked up as usual.
 func (c *counter) lookup() {
 	n := c.npending
 	c.npending = 0
@@ -378,9 +378,9 @@ func (c *counter) lookup() {
 			c.tally(p.first.id, p.weight)
 			continue
 		}
-		n := c.words.n
+		held := c.words.n
 		c.count(w, p.head, p.hash, p.weight)
-		trusted = trusted && c.words.n == n
+		trusted = trusted && c.words.n == held
 	}
 	c.queue = c.queue[:0]
 }
@@ -388,7 +388,6 @@ func (c *counter) lookup() {
 // count counts word w, whose first eight bytes are head (see wordHead)
 // and whose hash is h.
 func (c *counter) count(w []byte, head, h uint64, weight uint32) {
-
 	id, ok := c.words.get(w, head, h)
 	if !ok {
 		word := string(w)

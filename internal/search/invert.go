@@ -308,6 +308,9 @@ func (inv *inverted) fill(terms []int) error {
 		off = end
 		inv.slot[inv.ids[t]] = int32(t) + 1
 	}
+	if hi < lo {
+		lo, hi = 0, buckets-1 // no terms: nothing to decode, but a range to give
+	}
 	return inv.each(func(w int) error {
 		next := inv.start[w]
 		return inv.visit(w, lo, hi, func(role int, d *docTerms, pairs []uint32) {
