@@ -241,9 +241,8 @@ type counter struct {
 	// The role's documents so far, copied out at the end of the role.
 	docs []docTerms
 	data []byte
-	buf  []byte // the word being read
 	// The words read and not yet looked up (see lookup), their bytes one
-	// after the other in queue.
+	// after the other in queue, where add reads them.
 	pending  [lookahead]queued
 	npending int
 	queue    []byte
@@ -279,7 +278,6 @@ var counters = sync.Pool{New: func() any { return new(counter) }}
 // apostrophe or into a letter of several bytes is finished by wordFrom, as
 // words would.
 func (c *counter) add(text string, weight uint32) {
-	w := c.buf[:0]
 	n := len(text)
 	for i := 0; i < n; {
 		// Skip separators: ASCII bytes that are neither letters nor
@@ -296,7 +294,10 @@ func (c *counter) add(text string, weight uint32) {
 			i++
 			continue
 		}
-		w = w[:0]
+		// The word is read onto the end of the queue: w is the queue,
+		// and the word w[base:].
+		base := len(c.queue)
+		w := c.queue
 		var head uint64
 		j := i
 		ended := false
@@ -326,21 +327,22 @@ func (c *counter) add(text string, weight uint32) {
 			w = append(w, asciiFold[ch])
 		}
 		if j < n && (text[j] >= utf8.RuneSelf || text[j] == '\'') {
-			w, j = wordFrom(text, j, w)
-			head = wordHead(w)
+			var word []byte
+			word, j = wordFrom(text, j, w[base:]) // which tells a word begun by its length
+			w = append(w[:base], word...)
+			head = wordHead(word)
 		}
 		i = j
-		if len(w) > 0 {
+		c.queue = w
+		if len(w) > base {
 			p := &c.pending[c.npending]
-			p.head, p.hash = head, hashWord(w, head)
-			c.queue = append(c.queue, w...)
-			p.end, p.weight = uint32(len(c.queue)), weight
+			p.head, p.hash = head, hashWord(w[base:], head)
+			p.end, p.weight = uint32(len(w)), weight
 			if c.npending++; c.npending == lookahead {
 				c.lookup()
 			}
 		}
 	}
-	c.buf = w
 }
 
 // lookup counts the words pending, each as many times as its weight.
