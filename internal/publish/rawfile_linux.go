@@ -18,46 +18,46 @@ type wfile struct {
 // openWrite opens name for writing: a new file (or one truncated) when
 // create is set, else the existing file for reading and writing.
 func openWrite(name string, create bool) (wfile, error) {
-	flags, op := syscall.O_RDWR|syscall.O_CLOEXEC, "open"
+	flags := syscall.O_RDWR | syscall.O_CLOEXEC
 	if create {
 		flags = syscall.O_WRONLY | syscall.O_CREAT | syscall.O_TRUNC | syscall.O_CLOEXEC
 	}
+	fd, err := retry(func() (int, error) { return syscall.Open(name, flags, 0o644) })
+	if err != nil {
+		return wfile{}, &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	return wfile{fd: fd, name: name}, nil
+}
+
+// retry calls fn again for as long as a signal interrupts it (EINTR), as
+// the os package does: a file system such as NFS or FUSE may be
+// interrupted.
+func retry[T any](fn func() (T, error)) (T, error) {
 	for {
-		fd, err := syscall.Open(name, flags, 0o644)
-		if err == syscall.EINTR {
-			continue
+		v, err := fn()
+		if err != syscall.EINTR {
+			return v, err
 		}
-		if err != nil {
-			return wfile{}, &fs.PathError{Op: op, Path: name, Err: err}
-		}
-		return wfile{fd: fd, name: name}, nil
 	}
 }
 
 // Read reads on from where the last read stopped, as holds needs.
 func (f wfile) Read(b []byte) (int, error) {
-	for {
-		n, err := syscall.Read(f.fd, b)
-		switch {
-		case err == syscall.EINTR:
-			continue
-		case err != nil:
-			return 0, &fs.PathError{Op: "read", Path: f.name, Err: err}
-		case n == 0 && len(b) > 0:
-			return 0, io.EOF
-		}
-		return n, nil
+	n, err := retry(func() (int, error) { return syscall.Read(f.fd, b) })
+	switch {
+	case err != nil:
+		return 0, &fs.PathError{Op: "read", Path: f.name, Err: err}
+	case n == 0 && len(b) > 0:
+		return 0, io.EOF
 	}
+	return n, nil
 }
 
 // WriteAt writes all of b at off.
 func (f wfile) WriteAt(b []byte, off int64) (int, error) {
 	done := 0
 	for done < len(b) {
-		n, err := syscall.Pwrite(f.fd, b[done:], off+int64(done))
-		if err == syscall.EINTR {
-			continue
-		}
+		n, err := retry(func() (int, error) { return syscall.Pwrite(f.fd, b[done:], off+int64(done)) })
 		if err != nil {
 			return done, &fs.PathError{Op: "write", Path: f.name, Err: err}
 		}
@@ -71,16 +71,10 @@ func (f wfile) WriteAt(b []byte, off int64) (int, error) {
 
 // Truncate sets the file's size.
 func (f wfile) Truncate(size int64) error {
-	for {
-		err := syscall.Ftruncate(f.fd, size)
-		if err == syscall.EINTR {
-			continue
-		}
-		if err != nil {
-			return &fs.PathError{Op: "truncate", Path: f.name, Err: err}
-		}
-		return nil
+	if _, err := retry(func() (struct{}, error) { return struct{}{}, syscall.Ftruncate(f.fd, size) }); err != nil {
+		return &fs.PathError{Op: "truncate", Path: f.name, Err: err}
 	}
+	return nil
 }
 
 // info returns the file's details, as Info does from os.Stat.
@@ -118,8 +112,7 @@ func warmFile(name string, whole bool, page []byte) {
 	defer syscall.Close(fd)
 	if whole {
 		for {
-			n, err := syscall.Read(fd, page)
-			if err != syscall.EINTR && (err != nil || n <= 0) {
+			if n, err := retry(func() (int, error) { return syscall.Read(fd, page) }); err != nil || n <= 0 {
 				return
 			}
 		}
