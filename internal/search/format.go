@@ -253,7 +253,7 @@ func (x *Index) write(s *site.Site, version string, put func(path string, body [
 	}
 	m.Heads, m.Heads2 = hs.names[0], hs.names[1]
 	if drop {
-		x.roles, x.imported = map[string]*roleTerms{}, map[string]bool{}
+		x.roles, x.imported, x.idle = map[string]*roleTerms{}, map[string]bool{}, nil
 	}
 	return saved, put(MetaFile, callback("meta", mustJSON(m)))
 }

@@ -62,9 +62,14 @@ type Index struct {
 	roles map[string]*roleTerms // by role file
 	// imported holds the roles put back by Import and not added since.
 	imported map[string]bool
-	store    site.Store // where the roles' terms wait, or nil: see SetStore
-	batch    int        // postings inverted at once: see invert
-	budget   int        // bytes of a term shard: see shardBudget
+	// idle holds the counters no Add is using (see counter). They are the
+	// index's own, where a sync.Pool would drop them at a collection, of
+	// which a build makes hundreds: each counter made again learns every
+	// word of the guide again.
+	idle   []*counter
+	store  site.Store // where the roles' terms wait, or nil: see SetStore
+	batch  int        // postings inverted at once: see invert
+	budget int        // bytes of a term shard: see shardBudget
 }
 
 // roleTerms is one role's documents, as terms and weighted frequencies.
@@ -227,16 +232,18 @@ func kindFAQ(cats int) int  { return cats }
 func kindRole(cats int) int { return cats + 1 }
 
 // counter counts one document's weighted terms at a time. Counters are
-// reused from role to role (see counters): each remembers the words it has
-// seen, so a word is folded, stemmed and looked up in the shared dictionary
-// once per worker rather than once per occurrence, and counts live in an
-// array indexed by term id.
+// reused from role to role (see Index.idle): each remembers the words it
+// has seen, so a word is folded, stemmed and looked up in the shared
+// dictionary once per worker rather than once per occurrence, and counts
+// live in an array indexed by term id.
 type counter struct {
-	x       *Index
-	words   wordIDs  // word → term id, -1 for a word not indexed
-	counts  []uint32 // weighted frequency by term id, in halves
-	bucket  []uint8  // bucketOf by term id, for the ids counted
-	touched []uint32 // ids counted in this document
+	x      *Index
+	words  wordIDs  // word → term id, -1 for a word not indexed
+	counts []uint32 // weighted frequency by term id, in halves
+	bucket []uint8  // bucketOf by term id, for the ids counted
+	// The ids counted in this document, by bucket (see bucketOf), each
+	// in the order first counted.
+	touched [buckets][]uint32
 	length  uint32
 	// The role's documents so far, copied out at the end of the role.
 	docs []docTerms
@@ -246,14 +253,6 @@ type counter struct {
 	pending  [lookahead]queued
 	npending int
 	queue    []byte
-}
-
-// use readies the counter for indexing into x: a counter that last
-// counted for another index forgets that index's words and ids.
-func (c *counter) use(x *Index) {
-	if c.x != x {
-		c.x, c.words, c.counts, c.bucket = x, wordIDs{}, nil, nil
-	}
 }
 
 // lookahead is how many words a counter reads before it looks them up in
@@ -267,8 +266,6 @@ type queued struct {
 	weight     uint32   // as add was given it
 	first      wordSlot // the slot its hash points at, when lookup began
 }
-
-var counters = sync.Pool{New: func() any { return new(counter) }}
 
 // add counts the words of text, weight times each: the words that words
 // gives, in one loop with their lookup. Most words are ASCII letters and
@@ -419,7 +416,8 @@ func (c *counter) tally(id int32, weight uint32) {
 		c.counts = append(c.counts, make([]uint32, int(id)+1-len(c.counts)+1024)...)
 	}
 	if c.counts[id] == 0 {
-		c.touched = append(c.touched, uint32(id))
+		b := c.bucket[id]
+		c.touched[b] = append(c.touched[b], uint32(id))
 	}
 	c.counts[id] += weight
 	c.length += weight
@@ -431,29 +429,36 @@ func (c *counter) flush(typ, idx int) {
 	if c.npending > 0 {
 		c.lookup()
 	}
-	if len(c.touched) == 0 {
+	if c.empty() {
 		return
 	}
 	start := len(c.data)
 	var split [buckets - 1]uint16
-	for b := range buckets {
+	for b, ids := range c.touched {
 		if b > 0 {
 			split[b-1] = uint16(min((len(c.data)-start)/4, splitUnknown))
 		}
-		for _, id := range c.touched {
-			if c.bucket[id] == uint8(b) {
-				c.data = appendPair(c.data, id, c.counts[id])
-			}
+		for _, id := range ids {
+			c.data = appendPair(c.data, id, c.counts[id])
+			c.counts[id] = 0
 		}
+		c.touched[b] = ids[:0]
 	}
 	if (len(c.data)-start)/4 >= splitUnknown {
 		split[0] = splitUnknown
 	}
-	for _, id := range c.touched {
-		c.counts[id] = 0
-	}
 	c.docs = append(c.docs, docTerms{typ: uint16(typ), split: split, idx: uint32(idx), length: c.length, end: uint32(len(c.data))})
-	c.touched, c.length = c.touched[:0], 0
+	c.length = 0
+}
+
+// empty reports whether the document counted so far has no terms.
+func (c *counter) empty() bool {
+	for _, ids := range c.touched {
+		if len(ids) > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // termID returns the id of a term, giving it one if it is new.
@@ -473,9 +478,19 @@ func (x *Index) termID(t string) uint32 {
 // same file. Where the index's store fails to keep the role's terms, they
 // stay in memory.
 func (x *Index) Add(r *site.Role, cats int) {
-	c := counters.Get().(*counter)
-	defer counters.Put(c)
-	c.use(x)
+	x.mu.Lock()
+	var c *counter
+	if n := len(x.idle); n > 0 {
+		c, x.idle = x.idle[n-1], x.idle[:n-1]
+	} else {
+		c = &counter{x: x}
+	}
+	x.mu.Unlock()
+	defer func() {
+		x.mu.Lock()
+		x.idle = append(x.idle, c)
+		x.mu.Unlock()
+	}()
 	c.docs, c.data = c.docs[:0], c.data[:0]
 	next := c.flush
 	for _, sec := range r.Sections {

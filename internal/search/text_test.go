@@ -139,8 +139,13 @@ func countedTerms(t *testing.T, text string) map[string]uint32 {
 		t.Fatalf("text %q: the counter's table holds %d words; the text has %d", text, c.words.n, len(distinct))
 	}
 	got := map[string]uint32{}
-	for _, id := range c.touched {
-		got[c.x.terms[id]] = c.counts[id]
+	for b, ids := range c.touched {
+		for _, id := range ids {
+			if int(c.bucket[id]) != b {
+				t.Fatalf("text %q: %q is counted in bucket %d, not %d", text, c.x.terms[id], b, c.bucket[id])
+			}
+			got[c.x.terms[id]] = c.counts[id]
+		}
 	}
 	return got
 }
@@ -234,30 +239,39 @@ func TestAlnum8AgreesWithTable(t *testing.T) {
 	}
 }
 
-// A counter taken up by a second index (counters are pooled) gives that
-// index's ids, not those the first index gave the same words: its copies
-// of the first table's slots are not trusted.
-func TestCounterForgetsAnotherIndex(t *testing.T) {
-	text := "alpha beta gamma delta lambda omicron"
-	c := new(counter)
-	first := NewIndex()
-	c.use(first)
-	c.add("zeta "+text, 1) // zeta takes id 0 in the first index
-	c.lookup()
-	c.add(text, 1) // looked up in a table that holds the words: slots copied
-	c.flush(0, 0)  // the document ends
-
-	second := NewIndex()
-	c.use(second)
-	c.add(text, 1)
-	c.lookup()
-	var got []string
-	for _, id := range c.touched {
-		got = append(got, second.terms[id])
+// Two indexes built at once, as the dev server's and a test's may be,
+// each give their own ids: a counter counts for the index it was made for,
+// never the other's, whose slots would name other ids for the same words.
+func TestIndexesKeepTheirOwnIDs(t *testing.T) {
+	s, roles := bundledRoles(t)
+	first, second := NewIndex(), NewIndex()
+	second.termID("zeta") // the second index's ids start one later
+	for _, r := range roles {
+		first.Add(r, len(s.Categories))
+		second.Add(r, len(s.Categories))
 	}
-	var want []string
-	Terms(text, func(term string) { want = append(want, term) })
-	if !slices.Equal(got, want) {
-		t.Errorf("the second index counted %q; want %q", got, want)
+	for i, x := range []*Index{first, second} {
+		for _, c := range x.idle {
+			if c.x != x {
+				t.Fatalf("index %d holds a counter of another index", i)
+			}
+		}
+	}
+	a, b := first.Dictionary(), second.Dictionary()
+	if !slices.Equal(a, b[1:]) {
+		t.Fatalf("the second index's terms are not the first's after zeta: %d and %d terms", len(a), len(b))
+	}
+	for _, r := range roles {
+		_, da, _ := first.Export(r.File)
+		_, db, _ := second.Export(r.File)
+		ba, _ := da.Bytes(nil)
+		bb, _ := db.Bytes(nil)
+		pa, _ := decodeTerms(nil, ba, len(a))
+		pb, _ := decodeTerms(nil, bb, len(b))
+		for k := 0; k < len(pa); k += 2 {
+			if a[pa[k]] != b[pb[k]] || pa[k+1] != pb[k+1] {
+				t.Fatalf("%s: term %d is %q ×%d in the first index, %q ×%d in the second", r.File, k/2, a[pa[k]], pa[k+1], b[pb[k]], pb[k+1])
+			}
+		}
 	}
 }
