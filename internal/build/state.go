@@ -1,6 +1,7 @@
 package build
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -406,6 +407,7 @@ func (st *State) searchFiles() (map[string][]byte, error) {
 	files := map[string][]byte{}
 	var mu sync.Mutex
 	err := st.g.index.Write(st.g.site, st.version(), func(p string, b []byte) error {
+		b = bytes.Clone(b) // Write makes its next file in the same room
 		mu.Lock()
 		files[p] = b
 		mu.Unlock()

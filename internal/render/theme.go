@@ -36,8 +36,9 @@ import (
 )
 
 // Sink receives the output files. path is slash-separated and relative to
-// the site root. Put may keep body; the caller does not change it afterwards.
-// Implementations are safe for concurrent use.
+// the site root. Put must not keep body once it returns: a caller may make
+// its next file in the same room. Implementations are safe for concurrent
+// use.
 type Sink interface {
 	Put(path string, body []byte) error
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"maps"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 	"unicode/utf8"
@@ -54,7 +55,11 @@ func callback(name string, payload []byte) []byte {
 // script is callback for a payload that payload appends, of about size
 // bytes.
 func script(name string, size int, payload func([]byte) []byte) []byte {
-	b := make([]byte, 0, size+len(name)+24)
+	return appendScript(make([]byte, 0, size+len(name)+24), name, payload)
+}
+
+// appendScript appends the file that script makes to b.
+func appendScript(b []byte, name string, payload func([]byte) []byte) []byte {
 	b = append(b, "__guideSearch("...)
 	b = appendString(b, name)
 	b = append(b, ',')
@@ -143,7 +148,8 @@ type shard struct {
 // Write computes every score and hands the search files to put: meta.js,
 // the term shards and the later tiers. Role files are written by the caller
 // with RoleFile as roles are rendered. put is called from several
-// goroutines at once.
+// goroutines at once, and must not keep a file's bytes once it returns:
+// they are made again and again in the same room.
 func (x *Index) Write(s *site.Site, version string, put func(path string, body []byte) error) error {
 	_, err := x.write(s, version, put, false, nil)
 	return err
@@ -163,6 +169,9 @@ func (x *Index) WriteOnce(s *site.Site, version string, put func(path string, bo
 func (x *Index) write(s *site.Site, version string, put func(path string, body []byte) error, drop bool, prior *Prior) (*Saved, error) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	if drop {
+		x.idle = nil // counters that will not count again: their tables go
+	}
 	cats := len(s.Categories)
 	var inv *inverted
 	var pl *plan
@@ -253,7 +262,7 @@ func (x *Index) write(s *site.Site, version string, put func(path string, body [
 	}
 	m.Heads, m.Heads2 = hs.names[0], hs.names[1]
 	if drop {
-		x.roles, x.imported, x.idle = map[string]*roleTerms{}, map[string]bool{}, nil
+		x.roles, x.imported = map[string]*roleTerms{}, map[string]bool{}
 	}
 	return saved, put(MetaFile, callback("meta", mustJSON(m)))
 }
@@ -263,7 +272,21 @@ func (x *Index) write(s *site.Site, version string, put func(path string, body [
 // a batch are encoded on every core. saved, when not nil, gets every
 // term's postings.
 func (x *Index) writeAll(inv *inverted, saved *Saved, groups []group, pfs *prefixes, base string, put func(string, []byte) error) error {
-	for _, batch := range batches(groups, inv.df, x.batch) {
+	bs := batches(groups, inv.df, x.batch)
+	// The blocks every batch's postings are cut from are made once, to
+	// the largest batch's size.
+	most := 0
+	for _, batch := range bs {
+		n := 0
+		for _, si := range batch {
+			for _, t := range groups[si].terms {
+				n += inv.df[t]
+			}
+		}
+		most = max(most, n)
+	}
+	inv.reserve(most)
+	for _, batch := range bs {
 		var terms []int
 		for _, si := range batch {
 			terms = append(terms, groups[si].terms...)
@@ -278,8 +301,8 @@ func (x *Index) writeAll(inv *inverted, saved *Saved, groups []group, pfs *prefi
 				if saved != nil {
 					x.save(inv, saved, groups[si].terms)
 				}
-				return writeShard(inv, base, si, groups[si], put, func(_, t int) (termTiers, error) {
-					tt := tiersOf(inv.postings[t])
+				return writeShard(inv, base, si, groups[si], put, func(_, t int, sc *scratch) (termTiers, error) {
+					tt := tiersOf(inv.postings[t], sc)
 					record(inv, pfs, saved, t, tt)
 					return tt, nil
 				})
@@ -406,9 +429,9 @@ func (x *Index) writeChanged(inv *inverted, pl *plan, saved *Saved, groups []gro
 		g.SetLimit(runtime.GOMAXPROCS(0))
 		for _, si := range batch {
 			g.Go(func() error {
-				return writeShard(inv, base, si, groups[si], put, func(ti, t int) (termTiers, error) {
+				return writeShard(inv, base, si, groups[si], put, func(ti, t int, sc *scratch) (termTiers, error) {
 					if fill(si, t) {
-						tt := tiersOf(inv.postings[t])
+						tt := tiersOf(inv.postings[t], sc)
 						record(inv, pfs, saved, t, tt)
 						return tt, nil
 					}
@@ -473,9 +496,11 @@ type termTiers struct {
 	later []tier // the tiers after the first, to write; none when kept
 }
 
-// tiersOf cuts postings into tiers (see splitTiers).
-func tiersOf(p postings) termTiers {
-	tiers := splitTiers(p)
+// tiersOf cuts postings into tiers (see splitTiers), whose bytes are in
+// sc's room until the next call.
+func tiersOf(p postings, sc *scratch) termTiers {
+	var tiers []tier
+	tiers, sc.tiers = splitTiers(p, sc.tiers)
 	tt := termTiers{first: tiers[0].encoded(), max: make([]int, len(tiers)), later: tiers[1:]}
 	for k, tier := range tiers {
 		tt.max[k] = int(tier.max)
@@ -483,13 +508,24 @@ func tiersOf(p postings) termTiers {
 	return tt
 }
 
+// scratch is the room in which the files of a shard are made, one after
+// the other (see Write).
+type scratch struct {
+	tiers []byte // a term's tiers: see splitTiers
+	file  []byte
+}
+
+var scratches = sync.Pool{New: func() any { return new(scratch) }}
+
 // writeShard encodes shard si, of the terms g, and the later tiers that
 // get gives for each term (its position in the shard, and in the
-// inverted index).
-func writeShard(inv *inverted, base string, si int, g group, put func(string, []byte) error, get func(ti, t int) (termTiers, error)) error {
+// inverted index), in the room of sc.
+func writeShard(inv *inverted, base string, si int, g group, put func(string, []byte) error, get func(ti, t int, sc *scratch) (termTiers, error)) error {
+	sc := scratches.Get().(*scratch)
+	defer scratches.Put(sc)
 	sh := shard{}
 	for ti, t := range g.terms {
-		tt, err := get(ti, t)
+		tt, err := get(ti, t, sc)
 		if err != nil {
 			return err
 		}
@@ -499,8 +535,8 @@ func writeShard(inv *inverted, base string, si int, g group, put func(string, []
 		sh.Max = append(sh.Max, tt.max)
 		for k, tier := range tt.later {
 			name := fmt.Sprintf("p/%d.%d.%d", si, ti, k+2)
-			tierFile := script(name, base64.StdEncoding.EncodedLen(len(tier.raw))+2, tier.appendEncoded)
-			if err := put(base+name+".js", tierFile); err != nil {
+			sc.file = appendScript(sc.file[:0], name, tier.appendEncoded)
+			if err := put(base+name+".js", sc.file); err != nil {
 				return err
 			}
 		}
@@ -510,7 +546,8 @@ func writeShard(inv *inverted, base string, si int, g group, put func(string, []
 	for i, t := range sh.Terms {
 		size += len(t) + len(sh.First[i]) + 24
 	}
-	return put(base+name+".js", script(name, size, sh.appendJSON))
+	sc.file = appendScript(slices.Grow(sc.file[:0], size+len(name)+24), name, sh.appendJSON)
+	return put(base+name+".js", sc.file)
 }
 
 // tier is one slice of a term's postings: pairs of an unsigned LEB128
@@ -538,7 +575,10 @@ func (t tier) appendEncoded(b []byte) []byte {
 // holds the ranks below firstTier, and so on. Ranks come from counting the
 // impacts, the postings being in document order already, so that a term
 // of a hundred thousand postings needs no sort.
-func splitTiers(p postings) []tier {
+//
+// The tiers' bytes are cut from room, grown as needed, which it returns
+// for the next call: they are good until then.
+func splitTiers(p postings, room []byte) ([]tier, []byte) {
 	// next[k] is the rank of the next posting of impact 255-k.
 	var next [257]int
 	for _, imp := range p.impacts {
@@ -566,14 +606,19 @@ func splitTiers(p postings) []tier {
 	tiers := make([]tier, len(ends))
 	bufs := make([][]byte, len(ends))
 	prev := make([]uint32, len(ends))
-	// Room for three-byte differences, which most are; the first tier's,
-	// of the rarest documents' best, run to four.
+	// Each tier's bytes have the room of its longest encoding, so that
+	// none runs into the next.
+	const most = binary.MaxVarintLen32 + 1
+	if cap(room) < most*len(p.docs) {
+		room = make([]byte, most*len(p.docs))
+	}
+	room = room[:cap(room)]
 	for k, end := range ends {
-		n := end
+		start := 0
 		if k > 0 {
-			n -= ends[k-1]
+			start = ends[k-1]
 		}
-		bufs[k] = make([]byte, 0, n*4)
+		bufs[k] = room[most*start : most*start : most*end]
 	}
 	for i, imp := range p.impacts {
 		rank := next[255-int(imp)]
@@ -590,7 +635,7 @@ func splitTiers(p postings) []tier {
 	for k, b := range bufs {
 		tiers[k].raw = b
 	}
-	return tiers
+	return tiers, room
 }
 
 // decode reverses the encoding of a tier: pairs of (document delta,

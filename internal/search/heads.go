@@ -387,7 +387,10 @@ func (h *headSet) write(base string, put func(string, []byte) error, kept func(n
 		}
 		err := h.each(kind, skip, func(n int, f *headFile) error {
 			name := dir + strconv.Itoa(n)
-			return put(base+name+".js", script(name, 2*headBudget, f.appendJSON))
+			sc := scratches.Get().(*scratch)
+			defer scratches.Put(sc)
+			sc.file = appendScript(slices.Grow(sc.file[:0], 2*headBudget), name, f.appendJSON)
+			return put(base+name+".js", sc.file)
 		})
 		if err != nil {
 			return err

@@ -272,6 +272,17 @@ func (inv *inverted) dropPostings() {
 	inv.postings, inv.docBuf, inv.impBuf, inv.freqBuf = nil, nil, nil, nil
 }
 
+// reserve makes the blocks that fill cuts postings from hold n postings
+// or more.
+func (inv *inverted) reserve(n int) {
+	if cap(inv.docBuf) < n {
+		inv.docBuf, inv.impBuf = make([]uint32, n), make([]uint8, n)
+	}
+	if inv.saving && cap(inv.freqBuf) < n {
+		inv.freqBuf = make([]uint32, n)
+	}
+}
+
 // fill computes the postings of the terms at the given positions, and drops
 // those filled before: inv.postings holds only these afterwards. Each term
 // is filled once.
@@ -289,10 +300,10 @@ func (inv *inverted) fill(terms []int) error {
 	for _, t := range terms {
 		total += inv.df[t]
 	}
-	inv.docBuf = slices.Grow(inv.docBuf[:0], total)[:total]
-	inv.impBuf = slices.Grow(inv.impBuf[:0], total)[:total]
+	inv.reserve(total)
+	inv.docBuf, inv.impBuf = inv.docBuf[:total], inv.impBuf[:total]
 	if inv.saving {
-		inv.freqBuf = slices.Grow(inv.freqBuf[:0], total)[:total]
+		inv.freqBuf = inv.freqBuf[:total]
 	}
 	off := 0
 	lo, hi := buckets, -1
