@@ -356,10 +356,9 @@ func (c *counter) lookup() {
 	c.npending = 0
 	// The copies are trusted only as they are made here, from the table
 	// as it is: an empty table makes none, and what an earlier lookup
-	// copied may name another table's words, even another index's. A
-	// word learnt may start the table again (see count), and the copies
-	// then name words in its old arena: past that they are not trusted
-	// either.
+	// copied may name the words of a table since started again. A word
+	// learnt may start the table again (see count), and the copies then
+	// name words in its old arena: past that they are not trusted either.
 	slots := c.words.slots
 	trusted := len(slots) > 0
 	if trusted {

@@ -239,6 +239,33 @@ func TestAlnum8AgreesWithTable(t *testing.T) {
 	}
 }
 
+// A word that starts a full word table again, within a batch of
+// lookups, leaves the other words of the batch with copies of the old
+// table's slots, whose long words' bytes were in the old arena: they are
+// looked up again, not matched against the new arena.
+func TestCounterTableStartsAgainWithinALookup(t *testing.T) {
+	c := &counter{x: NewIndex()}
+	c.add("interviewing latency", 1)
+	c.lookup()
+	c.flush(0, 0)
+	c.words.n = wordIDsCap // as if full: the next new word starts it again
+	c.add("zebra interviewing latency interviewing", 1)
+	c.lookup()
+	got := map[string]uint32{}
+	for _, ids := range c.touched {
+		for _, id := range ids {
+			got[c.x.terms[id]] = c.counts[id]
+		}
+	}
+	want := wordsTerms("zebra interviewing latency interviewing")
+	if !maps.Equal(got, want) {
+		t.Errorf("counted %v; want %v", got, want)
+	}
+	if c.words.n != 3 {
+		t.Errorf("the table started again holds %d words; want 3", c.words.n)
+	}
+}
+
 // Two indexes built at once, as the dev server's and a test's may be,
 // each give their own ids: a counter counts for the index it was made for,
 // never the other's, whose slots would name other ids for the same words.
