@@ -80,7 +80,11 @@ makes a cold build that uses none of this.`,
 				}
 				if *verbose {
 					for _, p := range res.Phases {
-						fmt.Fprintf(stdout, "  %-46s %8s\n", p.Name, p.Time.Round(time.Millisecond))
+						gcs := ""
+						if p.Collections > 0 {
+							gcs = fmt.Sprintf("  %s", count(int(p.Collections), "collection"))
+						}
+						fmt.Fprintf(stdout, "  %-46s %8s%s\n", p.Name, p.Time.Round(time.Millisecond), gcs)
 					}
 				}
 				return exitOK

@@ -29,6 +29,7 @@ import (
 	"io/fs"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"slices"
 	"strings"
 	"sync"
@@ -95,6 +96,10 @@ type Result struct {
 type Phase struct {
 	Name string
 	Time time.Duration
+	// Collections is how many times the garbage collector ran during a
+	// step of the build's own, not summed over goroutines: a build's
+	// memory limit makes it run more often the more the build holds.
+	Collections uint64
 }
 
 // adopter is a sink that can reuse an older build's folder under a new
@@ -133,6 +138,13 @@ func tuneGC(size int64, reusing bool) (restore func()) {
 	}
 }
 
+// collections returns how many times the garbage collector has run.
+func collections() uint64 {
+	sample := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
+	metrics.Read(sample)
+	return sample[0].Value.Uint64()
+}
+
 // timer adds up durations from several goroutines.
 type timer struct{ ns atomic.Int64 }
 
@@ -144,10 +156,11 @@ func (t *timer) since(start time.Time) { t.ns.Add(int64(time.Since(start))) }
 func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result, error) {
 	sink := &counter{Sink: out}
 	var phases []Phase
-	mark := time.Now()
+	mark, gcs := time.Now(), collections()
 	lap := func(name string) {
-		phases = append(phases, Phase{name, time.Since(mark)})
-		mark = time.Now()
+		n := collections()
+		phases = append(phases, Phase{Name: name, Time: time.Since(mark), Collections: n - gcs})
+		mark, gcs = time.Now(), n
 	}
 	g, diags, err := prepare(ctx, src, opts)
 	if err != nil {
@@ -221,10 +234,10 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 	}
 	lap("roles (wall)")
 	phases = append(phases,
-		Phase{"  parse (cpu)", time.Duration(g.parseTime.ns.Load())},
-		Phase{"  search index (cpu)", time.Duration(g.indexTime.ns.Load())},
-		Phase{"  search role files (cpu)", time.Duration(roleFiles.ns.Load())},
-		Phase{"  role pages (cpu)", time.Duration(pages.ns.Load())})
+		Phase{Name: "  parse (cpu)", Time: time.Duration(g.parseTime.ns.Load())},
+		Phase{Name: "  search index (cpu)", Time: time.Duration(g.indexTime.ns.Load())},
+		Phase{Name: "  search role files (cpu)", Time: time.Duration(roleFiles.ns.Load())},
+		Phase{Name: "  role pages (cpu)", Time: time.Duration(pages.ns.Load())})
 	if diags.HasErrors() {
 		return fail()
 	}

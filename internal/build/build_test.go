@@ -209,3 +209,22 @@ func TestBaseURLOverride(t *testing.T) {
 		t.Errorf("sitemap still mentions guide.yaml's base-url")
 	}
 }
+
+// The phases of a build count the collections that ran in each: their sum
+// is at most what ran during the build, and a build of a hundred roles
+// makes some.
+func TestPhasesCountCollections(t *testing.T) {
+	before := collections()
+	res, err := Run(context.Background(), corpus(100), Options{Theme: guide.Theme}, discard{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ran := collections() - before
+	var counted uint64
+	for _, p := range res.Phases {
+		counted += p.Collections
+	}
+	if counted == 0 || counted > ran {
+		t.Errorf("the phases counted %d collections; %d ran during the build", counted, ran)
+	}
+}

@@ -75,7 +75,7 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 				spare = rec.Before
 			}
 			if kept && rec.Stamp == st.sum {
-				check = []Phase{{"check: hash inputs, list output", time.Since(t0)}}
+				check = []Phase{{Name: "check: hash inputs, list output", Time: time.Since(t0)}}
 				return &Result{Roles: rec.Roles, Questions: rec.Questions, Files: rec.Written, Warnings: rec.Warnings,
 					UpToDate: true, Phases: check}, nil
 			}
@@ -89,7 +89,7 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 				defer r.Close()
 			}
 		}
-		check = []Phase{{"check: hash inputs, list output, read cache", time.Since(t0)}}
+		check = []Phase{{Name: "check: hash inputs, list output, read cache", Time: time.Since(t0)}}
 	}
 	// A build that keeps most files from the last has no use for reading
 	// the spare folder ahead.
@@ -166,7 +166,7 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 		}
 		remember(opts.CacheDir, dest, st, res, dir.Files(), replaced, slot, done, func() bool { return !<-changed }, prior, touched)
 	}
-	res.Phases = append(append(check, res.Phases...), Phase{"swap in, record output", time.Since(t1)})
+	res.Phases = append(append(check, res.Phases...), Phase{Name: "swap in, record output", Time: time.Since(t1)})
 	return res, nil
 }
 
