@@ -587,8 +587,11 @@ func TestTunedBuildRestoresGCSettings(t *testing.T) {
 		debug.SetGCPercent(gc)
 		debug.SetMemoryLimit(limit)
 	}()
-	opts := Options{Theme: guide.Theme, CacheDir: t.TempDir(), TuneGC: true}
-	for range 2 { // a cold build, then one with a record
+	cached := Options{Theme: guide.Theme, CacheDir: t.TempDir(), TuneGC: true}
+	cold := cached
+	cold.NoCache = true
+	// A cold build, then one with a record, then one told not to use it.
+	for _, opts := range []Options{cached, cached, cold} {
 		appendFile(t, filepath.Join(src, "content/roles/backend-developer.md"), "\nMore.\n")
 		if _, err := Publish(context.Background(), src, dest, opts); err != nil {
 			t.Fatal(err)
