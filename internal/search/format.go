@@ -272,19 +272,9 @@ func (x *Index) write(s *site.Site, version string, put func(path string, body [
 // a batch are encoded on every core. saved, when not nil, gets every
 // term's postings.
 func (x *Index) writeAll(inv *inverted, saved *Saved, groups []group, pfs *prefixes, base string, put func(string, []byte) error) error {
-	bs := batches(groups, inv.df, x.batch)
+	bs, most := batches(groups, inv.df, x.batch)
 	// The blocks every batch's postings are cut from are made once, to
 	// the largest batch's size.
-	most := 0
-	for _, batch := range bs {
-		n := 0
-		for _, si := range batch {
-			for _, t := range groups[si].terms {
-				n += inv.df[t]
-			}
-		}
-		most = max(most, n)
-	}
 	inv.reserve(most)
 	for _, batch := range bs {
 		var terms []int
@@ -463,9 +453,9 @@ func (x *Index) writeChanged(inv *inverted, pl *plan, saved *Saved, groups []gro
 // batches cuts the shards, in order, into runs whose terms have at most
 // budget postings in all, or one shard if it alone has more. A run that
 // does not hold every shard lies within one bucket (see bucketOf), all of
-// whose shards' terms begin with its prefix's first byte.
-func batches(groups []group, df []int, budget int) [][]int {
-	var out [][]int
+// whose shards' terms begin with its prefix's first byte. most is the
+// postings of the largest run.
+func batches(groups []group, df []int, budget int) (out [][]int, most int) {
 	var cur []int
 	n, total := 0, 0
 	for _, t := range df {
@@ -482,11 +472,12 @@ func batches(groups []group, df []int, budget int) [][]int {
 			out, cur, n = append(out, cur), nil, 0
 		}
 		cur, n, bucket = append(cur, si), n+size, b
+		most = max(most, n)
 	}
 	if len(cur) > 0 {
 		out = append(out, cur)
 	}
-	return out
+	return out, most
 }
 
 // termTiers is what a shard holds of a term, and its later tiers.
@@ -519,7 +510,7 @@ var scratches = sync.Pool{New: func() any { return new(scratch) }}
 
 // writeShard encodes shard si, of the terms g, and the later tiers that
 // get gives for each term (its position in the shard, and in the
-// inverted index), in the room of sc.
+// inverted index), making them one after the other in one scratch.
 func writeShard(inv *inverted, base string, si int, g group, put func(string, []byte) error, get func(ti, t int, sc *scratch) (termTiers, error)) error {
 	sc := scratches.Get().(*scratch)
 	defer scratches.Put(sc)

@@ -65,8 +65,8 @@ func TestIndexSameInBatchesAndFromStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(batches(shardGroups(mustInvert(t, s, roles)), mustInvert(t, s, roles).df, batchPostings)); n != 1 {
-		t.Errorf("the bundled guide's postings come in %d batches; want 1", n)
+	if bs, _ := batches(shardGroups(mustInvert(t, s, roles)), mustInvert(t, s, roles).df, batchPostings); len(bs) != 1 {
+		t.Errorf("the bundled guide's postings come in %d batches; want 1", len(bs))
 	}
 	for _, tc := range []struct {
 		name  string
@@ -194,14 +194,16 @@ func TestBatchesCoverEveryShardOnce(t *testing.T) {
 	for _, tc := range []struct {
 		budget int
 		want   string
+		most   int // postings of the largest batch
 	}{
-		{1000, "[[0 1 2 3 4 5]]"}, // all in one batch: no need to cut at buckets
-		{40, "[[0 1] [2] [3 4] [5]]"},
-		{10, "[[0] [1] [2] [3 4] [5]]"}, // shard 1 alone is over budget
-		{1, "[[0] [1] [2] [3] [4] [5]]"},
+		{1000, "[[0 1 2 3 4 5]]", 49}, // all in one batch: no need to cut at buckets
+		{40, "[[0 1] [2] [3 4] [5]]", 40},
+		{10, "[[0] [1] [2] [3 4] [5]]", 30}, // shard 1 alone is over budget
+		{1, "[[0] [1] [2] [3] [4] [5]]", 30},
 	} {
-		if got := fmt.Sprint(batches(groups, df, tc.budget)); got != tc.want {
-			t.Errorf("budget %d: %s; want %s", tc.budget, got, tc.want)
+		bs, most := batches(groups, df, tc.budget)
+		if got := fmt.Sprint(bs); got != tc.want || most != tc.most {
+			t.Errorf("budget %d: %s, the largest of %d postings; want %s, %d", tc.budget, got, most, tc.want, tc.most)
 		}
 	}
 }
