@@ -253,6 +253,7 @@ type counter struct {
 	pending  [lookahead]queued
 	npending int
 	queue    []byte
+	title    []int32 // the term ids of the role's title (see Add)
 }
 
 // lookahead is how many words a counter reads before it looks them up in
@@ -386,6 +387,12 @@ func (c *counter) lookup() {
 // count counts word w, whose first eight bytes are head (see wordHead)
 // and whose hash is h.
 func (c *counter) count(w []byte, head, h uint64, weight uint32) {
+	c.tally(c.id(w, head, h), weight)
+}
+
+// id returns the term id of word w, or -1 for a word not indexed, as
+// count does, learning the word if it is new.
+func (c *counter) id(w []byte, head, h uint64) int32 {
 	id, ok := c.words.get(w, head, h)
 	if !ok {
 		word := string(w)
@@ -402,7 +409,28 @@ func (c *counter) count(w []byte, head, h uint64, weight uint32) {
 			c.words.put(w, head, h, id)
 		}
 	}
-	c.tally(id, weight)
+	return id
+}
+
+// appendIDs appends the term ids of the words of text to ids, in order,
+// as add would count them: -1 for a word not indexed.
+func (c *counter) appendIDs(ids []int32, text string) []int32 {
+	words(text, func(w []byte) {
+		head := wordHead(w)
+		ids = append(ids, c.id(w, head, hashWord(w, head)))
+	})
+	return ids
+}
+
+// addIDs counts ids, as appendIDs gave them, weight times each, after the
+// words still pending: as add would count the words they came from.
+func (c *counter) addIDs(ids []int32, weight uint32) {
+	if c.npending > 0 {
+		c.lookup()
+	}
+	for _, id := range ids {
+		c.tally(id, weight)
+	}
 }
 
 // tally counts term id, weight times, in the document; an id below 0 is a
@@ -491,6 +519,10 @@ func (x *Index) Add(r *site.Role, cats int) {
 		x.mu.Unlock()
 	}()
 	c.docs, c.data = c.docs[:0], c.data[:0]
+	// The role's title is in every document: its words are looked up
+	// once.
+	c.title = c.appendIDs(c.title[:0], r.Title)
+	title := c.title
 	next := c.flush
 	for _, sec := range r.Sections {
 		for i, q := range sec.Questions {
@@ -503,17 +535,17 @@ func (x *Index) Add(r *site.Role, cats int) {
 			for _, f := range q.FollowUpsText {
 				c.add(f, wFollowUp)
 			}
-			c.add(r.Title, wRoleTitle)
+			c.addIDs(title, wRoleTitle)
 			next(sec.Index, i)
 		}
 	}
 	for i, f := range r.FAQ {
 		c.add(f.QuestionText, wFAQ)
 		c.add(f.AnswerText, wAnswer)
-		c.add(r.Title, wRoleTitle)
+		c.addIDs(title, wRoleTitle)
 		next(kindFAQ(cats), i)
 	}
-	c.add(r.Title, wTitle)
+	c.addIDs(title, wTitle)
 	c.add(r.Department.Name, wDepartment)
 	c.add(r.SummaryText, wSummary)
 	c.add(r.BodyText, wBody)

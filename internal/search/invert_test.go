@@ -369,3 +369,83 @@ func TestTermsByBucket(t *testing.T) {
 		t.Errorf("a document of unknown split gives %d terms of bucket 1; want all 12", len(pairs)/2)
 	}
 }
+
+// Each document of a role counts the words of its fields by the fields'
+// weights, and the role's title in every document: a word of the title
+// that is also in a field adds up, and a title word twice counts twice.
+func TestAddWeighsEveryField(t *testing.T) {
+	x := NewIndex()
+	r := &site.Role{Entry: &site.Entry{Department: &site.Department{Name: "Platform teams"}}}
+	r.Title, r.File = "Latency latency engineer", "latency.md"
+	r.SummaryText, r.BodyText = "Summary of caching", "The engineer keeps queues short."
+	tech := &site.Category{Index: 0}
+	r.Sections = []site.Section{{Category: tech, Questions: []*site.Question{
+		{Text: "Explain latency budgets", Tags: []string{"budgets", "slo"}, LookForText: "Measures first",
+			RedFlagsText: "Guesses", FollowUpsText: []string{"And tails?", "Queues"}},
+		{Text: "Design a rate limiter"},
+	}}}
+	r.FAQ = []site.FAQ{{QuestionText: "Is it remote?", AnswerText: "Often, for engineers"}}
+	const cats = 1
+	x.Add(r, cats)
+	count := func(want map[string]uint32, text string, weight uint32) {
+		Terms(text, func(term string) { want[term] += weight })
+	}
+	type doc struct {
+		typ, idx int
+		want     map[string]uint32
+	}
+	var docs []doc
+	for i, q := range r.Sections[0].Questions {
+		want := map[string]uint32{}
+		count(want, q.Text, wQuestion)
+		for _, tag := range q.Tags {
+			count(want, tag, wTags)
+		}
+		count(want, q.LookForText, wLookFor)
+		count(want, q.RedFlagsText, wRedFlags)
+		for _, f := range q.FollowUpsText {
+			count(want, f, wFollowUp)
+		}
+		count(want, r.Title, wRoleTitle)
+		docs = append(docs, doc{0, i, want})
+	}
+	want := map[string]uint32{}
+	count(want, r.FAQ[0].QuestionText, wFAQ)
+	count(want, r.FAQ[0].AnswerText, wAnswer)
+	count(want, r.Title, wRoleTitle)
+	docs = append(docs, doc{kindFAQ(cats), 0, want})
+	want = map[string]uint32{}
+	count(want, r.Title, wTitle)
+	count(want, r.Department.Name, wDepartment)
+	count(want, r.SummaryText, wSummary)
+	count(want, r.BodyText, wBody)
+	docs = append(docs, doc{kindRole(cats), 0, want})
+
+	rt := x.roles[r.File]
+	data, err := rt.data.Bytes(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rt.docs) != len(docs) {
+		t.Fatalf("%d documents; want %d", len(rt.docs), len(docs))
+	}
+	for i, d := range docs {
+		got, length := map[string]uint32{}, uint32(0)
+		pairs, ok := decodeTerms(nil, rt.terms(data, i, 0, buckets-1), len(x.terms))
+		if !ok {
+			t.Fatal("damaged terms")
+		}
+		for k := 0; k < len(pairs); k += 2 {
+			got[x.terms[pairs[k]]] = pairs[k+1]
+		}
+		for _, f := range d.want {
+			length += f
+		}
+		if dt := rt.docs[i]; int(dt.typ) != d.typ || int(dt.idx) != d.idx || dt.length != length {
+			t.Errorf("document %d: kind %d, number %d, length %d; want %d, %d, %d", i, dt.typ, dt.idx, dt.length, d.typ, d.idx, length)
+		}
+		if !maps.Equal(got, d.want) {
+			t.Errorf("document %d: %v; want %v", i, got, d.want)
+		}
+	}
+}
