@@ -320,6 +320,7 @@ func BenchmarkIndexWrite(b *testing.B) {
 	}
 	var files, bytes atomic.Int64
 	b.ReportAllocs()
+	c0 := cpuTime()
 	for b.Loop() {
 		err := x.Write(g.site, "v", func(_ string, body []byte) error {
 			files.Add(1)
@@ -329,6 +330,9 @@ func BenchmarkIndexWrite(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+	}
+	if c := cpuTime() - c0; c > 0 {
+		b.ReportMetric(c.Seconds()*1e3/float64(b.N), "cpu-ms/op")
 	}
 	b.ReportMetric(float64(files.Load())/float64(b.N), "files/op")
 	b.ReportMetric(float64(bytes.Load())/float64(b.N)/1e6, "MB/op")

@@ -190,14 +190,19 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 		}
 	}
 	// What the category pages list of each role, and its terms for the
-	// search index, wait in a temporary file until they are needed at the
+	// search index, wait in temporary files until they are needed at the
 	// end. Where no temporary file can be made, or written, they stay in
-	// memory, which only costs memory.
+	// memory, which only costs memory. The terms have a file of their own,
+	// which the index reads through from start to end, a megabyte at a
+	// time, five times over (see site.Window).
 	sp, err := newStore()
 	if err == nil {
 		defer sp.Close()
-		if g.index != nil {
-			g.index.SetStore(sp)
+	}
+	if g.index != nil {
+		if terms, err := newStore(); err == nil {
+			defer terms.Close()
+			g.index.SetStore(terms)
 		}
 	}
 	// Roles unchanged since the destination's last build are taken from

@@ -46,15 +46,18 @@ type inverted struct {
 	docs     int
 	slot     []int32 // by term id: 1 + the position in terms of a term being filled
 
-	x     *Index
-	list  []*roleTerms // in site order
-	ids   []uint32     // the Index's id of each term
-	runs  int
-	start [][]uint32 // by run, by term id: where the run's postings of the term go
-	idf   []float64  // by term id
-	best  []float64  // by term id: the highest length-normalised frequency
-	avg   float64    // document length, rounded (see avgLength)
-	top   float64    // the highest score, which quantises to 255
+	x    *Index
+	list []*roleTerms // in site order
+	ids  []uint32     // the Index's id of each term
+	runs int
+	// The store read through, by run: the roles of a run lie in it about
+	// in their order (see site.Window).
+	windows []site.Window
+	start   [][]uint32 // by run, by term id: where the run's postings of the term go
+	idf     []float64  // by term id
+	best    []float64  // by term id: the highest length-normalised frequency
+	avg     float64    // document length, rounded (see avgLength)
+	top     float64    // the highest score, which quantises to 255
 
 	saving bool // keep the frequencies of the postings filled
 	// The blocks the postings of the batch filled last are cut from (see
@@ -101,15 +104,12 @@ var errCorrupt = fmt.Errorf("search: %w: a role's terms came back damaged", site
 // gives them: terms of other buckets too, for a document of unknown split.
 func (inv *inverted) visit(w, lo, hi int, fn func(role int, d *docTerms, pairs []uint32)) error {
 	first, roles := inv.run(w)
-	var buf []byte
+	win := &inv.windows[w]
 	var pairs []uint32
 	for r, rt := range roles {
-		data, err := rt.data.Bytes(buf)
+		data, err := win.Bytes(rt.data)
 		if err != nil {
 			return fmt.Errorf("search: reading back a role's terms: %w", err)
-		}
-		if !rt.data.InMemory() {
-			buf = data // read from the store: reuse its room for the next role
 		}
 		for i := range rt.docs {
 			var ok bool
@@ -161,6 +161,7 @@ func (x *Index) invert(roles []*site.Entry, cats int) (*inverted, error) {
 		return nil, err
 	}
 	inv.runs = min(runtime.GOMAXPROCS(0), max(len(inv.list), 1))
+	inv.windows = make([]site.Window, inv.runs)
 	// The average length is known before the one pass over the terms,
 	// which counts each term's documents and finds its best
 	// length-normalised frequency, so that its best score follows from its

@@ -80,3 +80,71 @@ func (k Block) move(s Store) Block {
 	}
 	return Block{store: s, off: off, size: k.size}
 }
+
+// Window reads the blocks of a store a large piece at a time, where
+// Block.Bytes makes a call to the system for each: a pass over every
+// role's blocks, which lie in the store about in the order the roles were
+// parsed, then makes a few hundred reads rather than tens of thousands.
+// Blocks held in memory are given as they are.
+//
+// A window may read bytes of the store that are still being written, by
+// blocks being added at the time: it must be asked only for blocks kept
+// before it was, as the blocks of a pass at the end of a build are. A
+// Window is not safe for concurrent use; the zero Window is ready.
+type Window struct {
+	// Two pieces, the one read last and the one before: a role parsed
+	// late has its block further on than its neighbours', and the pass
+	// goes back from it to them.
+	pieces [2]piece
+	last   int // the piece read last
+}
+
+type piece struct {
+	from io.ReaderAt // the store buf was read from, or nil
+	off  int64       // where buf starts in it
+	buf  []byte
+}
+
+// holds returns the bytes of k if the piece holds them.
+func (p *piece) holds(k Block) ([]byte, bool) {
+	end := k.off + int64(k.size)
+	if p.from != k.store || k.off < p.off || end > p.off+int64(len(p.buf)) {
+		return nil, false
+	}
+	return p.buf[k.off-p.off : end-p.off : end-p.off], true
+}
+
+// windowSize is how much of the store a piece holds; a piece starts
+// windowBack before the block it is read for.
+const (
+	windowSize = 256 << 10
+	windowBack = 16 << 10
+)
+
+// Bytes returns the bytes of k, which are the window's until the next call.
+func (w *Window) Bytes(k Block) ([]byte, error) {
+	if k.store == nil {
+		return k.data, nil
+	}
+	for i := range w.pieces {
+		if b, ok := w.pieces[i].holds(k); ok {
+			return b, nil
+		}
+	}
+	w.last = 1 - w.last
+	p := &w.pieces[w.last]
+	start, end := max(k.off-windowBack, 0), k.off+int64(k.size)
+	n := max(windowSize, int(end-start))
+	p.buf = slices.Grow(p.buf[:0], n)[:n]
+	got, err := k.store.ReadAt(p.buf, start)
+	if got < int(end-start) {
+		p.from, p.buf = nil, p.buf[:0]
+		if err == nil || err == io.EOF {
+			err = io.ErrUnexpectedEOF // the store ends within the block
+		}
+		return nil, fmt.Errorf("%w: %w", ErrStore, err)
+	}
+	p.from, p.off, p.buf = k.store, start, p.buf[:got]
+	b, _ := p.holds(k)
+	return b, nil
+}

@@ -10,3 +10,10 @@ var (
 
 // Offset is where k is in its store.
 func (k Block) Offset() int64 { return k.off }
+
+// How much of a store a Window reads at once, and how far before the
+// block it reads for.
+const (
+	WindowSize = windowSize
+	WindowBack = windowBack
+)

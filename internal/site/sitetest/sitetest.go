@@ -24,11 +24,13 @@ import (
 // Store is a site.Store in memory. FailAdd makes Add fail as on a full
 // disk; Cap, when not 0, makes Add fail once the store would hold more
 // than Cap bytes; FailRead makes ReadAt fail as a failing device does.
+// Reads counts the calls of ReadAt.
 type Store struct {
 	mu                sync.Mutex
 	B                 []byte // what was added, in order
 	FailAdd, FailRead bool
 	Cap               int
+	Reads             int
 }
 
 // Add implements site.Store.
@@ -46,6 +48,7 @@ func (s *Store) Add(b []byte) (int64, error) {
 func (s *Store) ReadAt(p []byte, off int64) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.Reads++
 	if s.FailRead {
 		return 0, errors.New("input/output error")
 	}
