@@ -4,6 +4,8 @@ import (
 	"io"
 	"io/fs"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // wfile is a file Put writes, through the system's calls themselves: an
@@ -121,4 +123,35 @@ func warmFile(name string, whole bool, page []byte) {
 	if syscall.Fstat(fd, &st) == nil && st.Mode&syscall.S_IFMT == syscall.S_IFREG && st.Size > 0 {
 		syscall.Pread(fd, page, (st.Size-1)/int64(len(page))*int64(len(page)))
 	}
+}
+
+// cachedFile reports whether the file at name is in the system's cache as
+// warmFile would read it: its first and last pages, for whole, or its
+// last. A read that must not wait on the disk (RWF_NOWAIT) tells; a file
+// system that does not support it, or a file that cannot be read, counts
+// as not in the cache.
+func cachedFile(name string, whole bool, page []byte) bool {
+	fd, err := syscall.Open(name, syscall.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return false
+	}
+	defer syscall.Close(fd)
+	var st syscall.Stat_t
+	if syscall.Fstat(fd, &st) != nil || st.Mode&syscall.S_IFMT != syscall.S_IFREG {
+		return false
+	}
+	if st.Size == 0 {
+		return true
+	}
+	offs := []int64{(st.Size - 1) / int64(len(page)) * int64(len(page))}
+	if whole && offs[0] > 0 {
+		offs = append(offs, 0)
+	}
+	for _, off := range offs {
+		n, err := retry(func() (int, error) { return unix.Preadv2(fd, [][]byte{page}, off, unix.RWF_NOWAIT) })
+		if err != nil || n <= 0 {
+			return false
+		}
+	}
+	return true
 }
