@@ -193,8 +193,8 @@ func Run(ctx context.Context, src fs.FS, opts Options, out render.Sink) (*Result
 	// search index, wait in temporary files until they are needed at the
 	// end. Where no temporary file can be made, or written, they stay in
 	// memory, which only costs memory. The terms have a file of their own,
-	// which the index reads through from start to end, a megabyte at a
-	// time, five times over (see site.Window).
+	// which the index reads through from start to end, a quarter
+	// megabyte at a time, five times over (see site.Window).
 	sp, err := newStore()
 	if err == nil {
 		defer sp.Close()

@@ -107,7 +107,7 @@ func (f wfile) Close() error {
 // It neither follows a symbolic link nor waits on a FIFO, and a file it
 // cannot read is left alone.
 func warmFile(name string, whole bool, page []byte) {
-	fd, err := syscall.Open(name, syscall.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+	fd, err := openRead(name)
 	if err != nil {
 		return
 	}
@@ -121,7 +121,7 @@ func warmFile(name string, whole bool, page []byte) {
 	}
 	var st syscall.Stat_t
 	if syscall.Fstat(fd, &st) == nil && st.Mode&syscall.S_IFMT == syscall.S_IFREG && st.Size > 0 {
-		syscall.Pread(fd, page, (st.Size-1)/int64(len(page))*int64(len(page)))
+		syscall.Pread(fd, page, lastPage(st.Size, len(page)))
 	}
 }
 
@@ -131,7 +131,7 @@ func warmFile(name string, whole bool, page []byte) {
 // system that does not support it, or a file that cannot be read, counts
 // as not in the cache.
 func cachedFile(name string, whole bool, page []byte) bool {
-	fd, err := syscall.Open(name, syscall.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+	fd, err := openRead(name)
 	if err != nil {
 		return false
 	}
@@ -143,7 +143,7 @@ func cachedFile(name string, whole bool, page []byte) bool {
 	if st.Size == 0 {
 		return true
 	}
-	offs := []int64{(st.Size - 1) / int64(len(page)) * int64(len(page))}
+	offs := []int64{lastPage(st.Size, len(page))}
 	if whole && offs[0] > 0 {
 		offs = append(offs, 0)
 	}
@@ -155,3 +155,13 @@ func cachedFile(name string, whole bool, page []byte) bool {
 	}
 	return true
 }
+
+// openRead opens the file at name for reading, without following a
+// symbolic link or waiting on a FIFO.
+func openRead(name string) (int, error) {
+	return syscall.Open(name, syscall.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+}
+
+// lastPage returns where the last page of n bytes starts in a file of
+// size bytes, size > 0.
+func lastPage(size int64, n int) int64 { return (size - 1) / int64(n) * int64(n) }
