@@ -55,16 +55,7 @@ func callback(name string, payload []byte) []byte {
 // script is callback for a payload that payload appends, of about size
 // bytes.
 func script(name string, size int, payload func([]byte) []byte) []byte {
-	return appendScript(make([]byte, 0, size+len(name)+24), name, payload)
-}
-
-// appendScript appends the file that script makes to b.
-func appendScript(b []byte, name string, payload func([]byte) []byte) []byte {
-	b = append(b, "__guideSearch("...)
-	b = appendString(b, name)
-	b = append(b, ',')
-	b = payload(b)
-	return append(b, ")\n"...)
+	return new(scratch).script(name, size, payload)
 }
 
 func mustJSON(v any) []byte {
@@ -506,6 +497,17 @@ type scratch struct {
 	file  []byte
 }
 
+// script is the package's script, made in sc's room: the file is good
+// until sc makes the next.
+func (sc *scratch) script(name string, size int, payload func([]byte) []byte) []byte {
+	b := append(slices.Grow(sc.file[:0], size+len(name)+24), "__guideSearch("...)
+	b = appendString(b, name)
+	b = append(b, ',')
+	b = payload(b)
+	sc.file = append(b, ")\n"...)
+	return sc.file
+}
+
 var scratches = sync.Pool{New: func() any { return new(scratch) }}
 
 // writeShard encodes shard si, of the terms g, and the later tiers that
@@ -526,8 +528,8 @@ func writeShard(inv *inverted, base string, si int, g group, put func(string, []
 		sh.Max = append(sh.Max, tt.max)
 		for k, tier := range tt.later {
 			name := fmt.Sprintf("p/%d.%d.%d", si, ti, k+2)
-			sc.file = appendScript(sc.file[:0], name, tier.appendEncoded)
-			if err := put(base+name+".js", sc.file); err != nil {
+			tierFile := sc.script(name, base64.StdEncoding.EncodedLen(len(tier.raw))+2, tier.appendEncoded)
+			if err := put(base+name+".js", tierFile); err != nil {
 				return err
 			}
 		}
@@ -537,8 +539,7 @@ func writeShard(inv *inverted, base string, si int, g group, put func(string, []
 	for i, t := range sh.Terms {
 		size += len(t) + len(sh.First[i]) + 24
 	}
-	sc.file = appendScript(slices.Grow(sc.file[:0], size+len(name)+24), name, sh.appendJSON)
-	return put(base+name+".js", sc.file)
+	return put(base+name+".js", sc.script(name, size, sh.appendJSON))
 }
 
 // tier is one slice of a term's postings: pairs of an unsigned LEB128

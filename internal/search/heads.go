@@ -389,8 +389,7 @@ func (h *headSet) write(base string, put func(string, []byte) error, kept func(n
 			name := dir + strconv.Itoa(n)
 			sc := scratches.Get().(*scratch)
 			defer scratches.Put(sc)
-			sc.file = appendScript(slices.Grow(sc.file[:0], 2*headBudget), name, f.appendJSON)
-			return put(base+name+".js", sc.file)
+			return put(base+name+".js", sc.script(name, 2*headBudget, f.appendJSON))
 		})
 		if err != nil {
 			return err
