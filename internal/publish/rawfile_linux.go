@@ -129,7 +129,8 @@ func warmFile(name string, whole bool, page []byte) {
 // warmFile would read it: its first and last pages, for whole, or its
 // last. A read that must not wait on the disk (RWF_NOWAIT) tells; a file
 // system that does not support it, or a file that cannot be read, counts
-// as not in the cache.
+// as not in the cache. Such a read of a missing page starts reading it in,
+// so a file found missing is soon back.
 func cachedFile(name string, whole bool, page []byte) bool {
 	fd, err := openRead(name)
 	if err != nil {
