@@ -84,10 +84,11 @@ func TestImportRefusesDamagedDocuments(t *testing.T) {
 		docs  []byte
 		terms site.Block
 	}{
-		"documents cut short":      {docs[:len(docs)-1], block},
-		"terms longer than docs":   {docs, site.Stored(bytes.NewReader(append(data, 1, 1)), 0, len(data)+2)},
-		"terms shorter than docs":  {docs, short},
-		"a document out of bounds": {append(slices.Clone(docs), 0, 0, 1, 0xff, 0x7f), block},
+		"documents cut short":                                 {docs[:len(docs)-1], block},
+		"terms longer than docs":                              {docs, site.Stored(bytes.NewReader(append(data, 1, 1)), 0, len(data)+2)},
+		"terms shorter than docs":                             {docs, short},
+		"a document out of bounds":                            {append(slices.Clone(docs), 0, 0, 1, 0xff, 0x7f), block},
+		"a document ending past what an int of 32 bits holds": {append(slices.Clone(docs), 0, 0, 1, 0xf0, 0xff, 0xff, 0xff, 0x0f), block},
 	} {
 		y := NewIndex()
 		if err := y.Import(roles[0].File, c.docs, c.terms); err == nil {

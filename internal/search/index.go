@@ -194,7 +194,7 @@ func decodeTerms(pairs []uint32, b []byte, terms int) ([]uint32, bool) {
 			freq = binary.LittleEndian.Uint32(b[p:])
 			p += 4
 		}
-		if int(id) >= terms {
+		if uint64(id) >= uint64(terms) { // as uint64s: int(id) may be negative where int has 32 bits
 			return pairs, false
 		}
 		pairs = append(pairs, id, freq)
@@ -648,7 +648,7 @@ func (rt *roleTerms) setDocs(docs []byte) error {
 		}
 		// The order of the terms within a document is not saved.
 		d := docTerms{typ: uint16(f[0]), split: [buckets - 1]uint16{splitUnknown}, idx: uint32(f[1]), length: uint32(f[2]), end: uint32(f[3])}
-		if f[0] > math.MaxUint16 || d.end <= prev || int(d.end) > rt.data.Len() {
+		if f[0] > math.MaxUint16 || d.end <= prev || uint64(d.end) > uint64(rt.data.Len()) {
 			return errBadDocs
 		}
 		rt.docs, prev = append(rt.docs, d), d.end
