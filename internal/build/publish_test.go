@@ -600,7 +600,7 @@ func TestTunedBuildRestoresGCSettings(t *testing.T) {
 			t.Errorf("after the build, GC percent = %d; want 150", got)
 		}
 		if got := debug.SetMemoryLimit(3 << 30); got != 3<<30 {
-			t.Errorf("after the build, memory limit = %d; want %d", got, 3<<30)
+			t.Errorf("after the build, memory limit = %d; want %d", got, int64(3<<30))
 		}
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/guide-build/guide"
@@ -299,11 +298,11 @@ func sharedFiles(t *testing.T, dest string, patterns ...string) (shared, all int
 			if err != nil {
 				t.Fatal(err)
 			}
-			st, ok := info.Sys().(*syscall.Stat_t)
+			n, ok := linkCount(info)
 			if !ok {
 				t.Skip("no link counts here")
 			}
-			if st.Nlink > 1 {
+			if n > 1 {
 				shared++
 			}
 			all++

@@ -1,0 +1,9 @@
+//go:build !unix
+
+package build
+
+import "io/fs"
+
+// linkCount reports that the system does not tell how many names a file
+// has: os.Lstat does not ask it here.
+func linkCount(fs.FileInfo) (uint64, bool) { return 0, false }
