@@ -26,6 +26,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"runtime"
 	"runtime/debug"
@@ -536,19 +537,63 @@ func roleFiles(src fs.FS) ([]string, error) {
 	return files, nil
 }
 
-// readFile reads a content file, refusing one too large to be real content.
+// readFile reads a content file, refusing one too large to be real content,
+// or that is not a regular file (a FIFO would never end).
 func readFile(src fs.FS, name string, diags *diag.List) ([]byte, bool) {
-	info, err := fs.Stat(src, name)
-	if err == nil && info.Size() > content.MaxFileSize {
-		diags.Errorf(name, 0, "file is %d MiB; content files are limited to %d MiB", info.Size()>>20, content.MaxFileSize>>20)
-		return nil, false
-	}
-	data, err := fs.ReadFile(src, name)
+	f, err := src.Open(name)
 	if err != nil {
 		diags.Errorf(name, 0, "reading: %v", err)
 		return nil, false
 	}
-	return data, true
+	defer f.Close()
+	info, err := f.Stat()
+	switch {
+	case err != nil:
+		diags.Errorf(name, 0, "reading: %v", err)
+		return nil, false
+	case !info.Mode().IsRegular():
+		diags.Errorf(name, 0, "reading: not a regular file but %s", kindOf(info.Mode()))
+		return nil, false
+	case info.Size() > content.MaxFileSize:
+		diags.Errorf(name, 0, "file is %d MiB; content files are limited to %d MiB", info.Size()>>20, content.MaxFileSize>>20)
+		return nil, false
+	}
+	// One byte more than the file holds, so that the read that finds its
+	// end is the second, as os.ReadFile does.
+	data := make([]byte, 0, info.Size()+1)
+	for {
+		n, err := f.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			return data, true
+		}
+		if err != nil {
+			diags.Errorf(name, 0, "reading: %v", err)
+			return nil, false
+		}
+		if len(data) > content.MaxFileSize {
+			diags.Errorf(name, 0, "file grew past %d MiB while read; content files are limited to %d MiB", content.MaxFileSize>>20, content.MaxFileSize>>20)
+			return nil, false
+		}
+		if len(data) == cap(data) {
+			data = slices.Grow(data, 4096)
+		}
+	}
+}
+
+// kindOf names the kind of a file that is not a regular file.
+func kindOf(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a folder"
+	case m&fs.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "a special file"
 }
 
 func loadHome(src fs.FS, diags *diag.List) *content.Home {

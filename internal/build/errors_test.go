@@ -2,14 +2,19 @@ package build
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"io/fs"
+	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
 
 	"golang.org/x/tools/txtar"
 
+	"github.com/guide-build/guide"
 	"github.com/guide-build/guide/internal/content"
 	"github.com/guide-build/guide/internal/diag"
 )
@@ -124,5 +129,81 @@ func TestHugeFileIsRefused(t *testing.T) {
 	}
 	if got, want := de.List[0].String(), "content/roles/big.md: file is 4 MiB; content files are limited to 4 MiB"; got != want {
 		t.Errorf("got %q; want %q", got, want)
+	}
+}
+
+// oddFS is a guide whose role files misbehave as they are read: the
+// errors a file system can give, and a file that grows as it is read.
+type oddFS struct{ fstest.MapFS }
+
+func (o oddFS) Open(name string) (fs.File, error) {
+	f, err := o.MapFS.Open(name)
+	if err != nil || !strings.HasPrefix(path.Base(name), "odd-") {
+		return f, err
+	}
+	return &oddFile{File: f, name: name}, nil
+}
+
+type oddFile struct {
+	fs.File
+	name string
+	read int
+}
+
+func (f *oddFile) Stat() (fs.FileInfo, error) {
+	info, err := f.File.Stat()
+	switch {
+	case strings.Contains(f.name, "nostat"):
+		return nil, &fs.PathError{Op: "stat", Path: f.name, Err: errors.New("the disk is gone")}
+	case strings.Contains(f.name, "fifo"):
+		return fifoInfo{info}, err
+	}
+	return info, err
+}
+
+func (f *oddFile) Read(b []byte) (int, error) {
+	switch {
+	case strings.Contains(f.name, "noread"):
+		return 0, &fs.PathError{Op: "read", Path: f.name, Err: errors.New("a bad sector")}
+	case strings.Contains(f.name, "grows") && f.read <= content.MaxFileSize:
+		n := min(len(b), 64<<10)
+		for i := range n {
+			b[i] = 'x'
+		}
+		f.read += n
+		return n, nil
+	}
+	return f.File.Read(b)
+}
+
+type fifoInfo struct{ fs.FileInfo }
+
+func (fifoInfo) Mode() fs.FileMode { return fs.ModeNamedPipe | 0o644 }
+
+// A role file that cannot be read, that is not a regular file, or that
+// grows past the limit while it is read is an error naming the file.
+func TestUnreadableRoleFiles(t *testing.T) {
+	fine := []byte("---\ntitle: F\ndepartment: E\nsummary: S\nquestions:\n  - {q: Q, category: technical, look-for: L}\n---\n")
+	fsys := oddFS{fstest.MapFS{"guide.yaml": {Data: []byte(defaultGuideYAML)}, "content/roles/fine.md": {Data: fine}}}
+	for _, name := range []string{"odd-nostat", "odd-noread", "odd-fifo", "odd-grows"} {
+		fsys.MapFS["content/roles/"+name+".md"] = &fstest.MapFile{Data: fine}
+	}
+	_, err := Run(context.Background(), fsys, Options{Theme: guide.Theme}, &memSink{})
+	var de *diag.Errors
+	if !errors.As(err, &de) {
+		t.Fatalf("got %v; want errors", err)
+	}
+	var got []string
+	for _, d := range de.List {
+		got = append(got, d.String())
+	}
+	want := []string{
+		"content/roles/odd-fifo.md: reading: not a regular file but a FIFO",
+		"content/roles/odd-grows.md: file grew past 4 MiB while read; content files are limited to 4 MiB",
+		"content/roles/odd-noread.md: reading: read content/roles/odd-noread.md: a bad sector",
+		"content/roles/odd-nostat.md: reading: stat content/roles/odd-nostat.md: the disk is gone",
+	}
+	if !slices.Equal(sortLines(got), want) {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

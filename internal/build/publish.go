@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/guide-build/guide/internal/publish"
+	"github.com/guide-build/guide/internal/sourcefs"
 )
 
 // afterStamp, when set by a test, is called once the inputs are stamped.
@@ -100,7 +101,7 @@ func Publish(ctx context.Context, source, dest string, opts Options) (*Result, e
 		return nil, err
 	}
 	defer dir.Wait() // leftovers of older builds, deleted meanwhile
-	res, err := Run(ctx, os.DirFS(source), opts, dir)
+	res, err := Run(ctx, sourcefs.Dir(source), opts, dir)
 	if err != nil {
 		dir.Abort()
 		return res, err

@@ -62,6 +62,43 @@ func snapshot(t *testing.T, dir string) map[string]string {
 	return out
 }
 
+// A FIFO among the role files, with or without the cache, is an error
+// that names it, at once: the build neither waits for a writer nor
+// touches the last output.
+func TestFIFOAmongRolesFailsTheBuild(t *testing.T) {
+	src := t.TempDir()
+	writeGuide(t, src)
+	dest := filepath.Join(src, "public")
+	opts := Options{Theme: guide.Theme, CacheDir: t.TempDir()}
+	if _, err := Publish(context.Background(), src, dest, opts); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, dest)
+	if err := mkfifo(filepath.Join(src, "content/roles/pipe.md")); err != nil {
+		t.Skipf("cannot make a FIFO here: %v", err)
+	}
+	for _, noCache := range []bool{false, true} {
+		opts.NoCache = noCache
+		done := make(chan error, 1)
+		go func() {
+			_, err := Publish(context.Background(), src, dest, opts)
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			var de *diag.Errors
+			if !errors.As(err, &de) || len(de.List) != 1 || de.List[0].String() != "content/roles/pipe.md: reading: not a regular file but a FIFO" {
+				t.Errorf("no cache %v: got %v; want the FIFO refused", noCache, err)
+			}
+		case <-time.After(time.Minute):
+			t.Fatalf("no cache %v: the build waits on a FIFO", noCache)
+		}
+		if after := snapshot(t, dest); !maps.Equal(before, after) {
+			t.Errorf("no cache %v: a failed build changed the destination", noCache)
+		}
+	}
+}
+
 func TestFailedBuildKeepsOldOutput(t *testing.T) {
 	src := t.TempDir()
 	writeGuide(t, src)

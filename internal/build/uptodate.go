@@ -27,6 +27,7 @@ import (
 	"github.com/guide-build/guide/internal/config"
 	"github.com/guide-build/guide/internal/diag"
 	"github.com/guide-build/guide/internal/publish"
+	"github.com/guide-build/guide/internal/sourcefs"
 )
 
 // A build with nothing to do: Publish records, in Options.CacheDir, a stamp
@@ -672,7 +673,7 @@ func stamp(source string, opts Options, prev *record) (*stamped, error) {
 	if err != nil {
 		return nil, err
 	}
-	fsys := os.DirFS(source)
+	fsys := sourcefs.Dir(source)
 	names, err := inputFiles(fsys)
 	if err != nil {
 		return nil, err
@@ -771,7 +772,7 @@ func inputFiles(fsys fs.FS) ([]string, error) {
 // now is not in the output, so its details are not looked at; the next
 // stamp finds it changed.
 func changedSince(source string, files []fileStat, unread map[string]bool) bool {
-	fsys := os.DirFS(source)
+	fsys := sourcefs.Dir(source)
 	names, err := inputFiles(fsys)
 	if err != nil || len(names) != len(files) {
 		return true

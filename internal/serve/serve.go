@@ -35,6 +35,7 @@ import (
 
 	"github.com/guide-build/guide/internal/build"
 	"github.com/guide-build/guide/internal/diag"
+	"github.com/guide-build/guide/internal/sourcefs"
 )
 
 // Options configure the dev server.
@@ -75,7 +76,7 @@ func Run(ctx context.Context, opts Options) error {
 	}
 
 	start := time.Now()
-	src := os.DirFS(opts.Source)
+	src := sourcefs.Dir(opts.Source)
 	st, err := build.Load(ctx, src, build.Options{Theme: opts.Theme, BaseURL: url, Drafts: opts.Drafts})
 	if err != nil {
 		return err

@@ -16,3 +16,6 @@ func linkCount(info fs.FileInfo) (uint64, bool) {
 	}
 	return uint64(st.Nlink), true
 }
+
+// mkfifo makes a FIFO at name.
+func mkfifo(name string) error { return syscall.Mkfifo(name, 0o644) }
