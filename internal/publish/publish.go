@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"iter"
 	"maps"
 	"os"
 	"path"
@@ -116,6 +117,9 @@ type Dir struct {
 	known     map[string]FileInfo
 	knownDirs map[string]bool
 	spare     string // the name of the known spare recycled: see Touched
+	// listed is what warm found in the recycled folder, when it listed
+	// all of it: prune need not read the folders again. Guarded by mu.
+	listed *listing
 	// touched holds the folders whose entries this build may have
 	// changed; guarded by mu.
 	touched map[string]bool
@@ -217,7 +221,11 @@ func Open(dest, source string, opts Options) (*Dir, error) {
 		d.warming.Add(1)
 		go func() {
 			defer d.warming.Done()
-			warm(d.tmp, opts.SkipSame, stop)
+			warm(d.tmp, opts.SkipSame, stop, func(l *listing) {
+				d.mu.Lock()
+				d.listed = l
+				d.mu.Unlock()
+			})
 		}()
 	}
 	return d, nil
@@ -235,22 +243,41 @@ func Open(dest, source string, opts Options) (*Dir, error) {
 // left alone: reading it again would cost four calls to the system a
 // file, tens of thousands of files, for nothing. Whether it is, a sample
 // of its files tells (see inCache).
-func warm(dir string, whole bool, stop <-chan struct{}) {
+func warm(dir string, whole bool, stop <-chan struct{}, listed func(*listing)) {
 	var names []string
+	l := &listing{dirs: map[string]bool{}}
+	complete := true
 	filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
 		if err != nil {
+			complete = false
 			return nil
 		}
 		select {
 		case <-stop:
+			complete = false
 			return fs.SkipAll
 		default:
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			complete = false
+			return fs.SkipAll
+		}
+		switch rel = filepath.ToSlash(rel); {
+		case rel == ".":
+		case e.IsDir():
+			l.dirs[rel] = true
+		default:
+			l.files = append(l.files, rel)
 		}
 		if e.Type().IsRegular() {
 			names = append(names, p)
 		}
 		return nil
 	})
+	if complete {
+		listed(l)
+	}
 	if inCache(names, whole) {
 		return
 	}
@@ -274,6 +301,13 @@ func warm(dir string, whole bool, stop <-chan struct{}) {
 	}
 	close(todo)
 	wg.Wait()
+}
+
+// listing is what a folder held: its files (anything not a folder) and its
+// folders, by slash path from the folder.
+type listing struct {
+	files []string
+	dirs  map[string]bool
 }
 
 // cacheSamples is how many files inCache looks at.
@@ -865,13 +899,18 @@ func (d *Dir) prune() error {
 	if d.known != nil {
 		// In a known spare, every folder above a file written is made
 		// (see mkdir and markKnownDirs), and only those.
-		return d.pruneKnown(d.dirs)
+		return d.pruneListed(d.dirs, maps.Keys(d.known), d.knownDirs)
 	}
 	keep := map[string]bool{".": true}
 	for p := range d.files {
 		for dir := path.Dir(p); !keep[dir]; dir = path.Dir(dir) {
 			keep[dir] = true
 		}
+	}
+	if d.listed != nil {
+		// Since warm listed the folder, only this build has written
+		// in it.
+		return d.pruneListed(keep, slices.Values(d.listed.files), d.listed.dirs)
 	}
 	// Folders are read on every core: a large site has ten thousand.
 	var g errgroup.Group
@@ -912,14 +951,15 @@ func (d *Dir) prune() error {
 	return err
 }
 
-// pruneKnown is prune for a spare whose files are known: it deletes those
-// this build did not write, and the folders it has no use for, without
-// reading any folder.
-func (d *Dir) pruneKnown(keep map[string]bool) error {
+// pruneListed is prune for a recycled folder whose files and folders are
+// known, as they were before this build wrote in it: it deletes the files
+// this build did not write, and the folders not in keep, without reading
+// any folder.
+func (d *Dir) pruneListed(keep map[string]bool, files iter.Seq[string], dirs map[string]bool) error {
 	// A path whose kind changed (a known file where this build made a
 	// folder, a known folder where it wrote a file) holds this build's
 	// output now: it is left alone.
-	for p := range d.known {
+	for p := range files {
 		if !d.files[p] && !keep[p] && p != Marker && keep[path.Dir(p)] {
 			d.touched[path.Dir(p)] = true
 			if err := os.Remove(filepath.Join(d.tmp, filepath.FromSlash(p))); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -927,7 +967,7 @@ func (d *Dir) pruneKnown(keep map[string]bool) error {
 			}
 		}
 	}
-	for dir := range d.knownDirs {
+	for dir := range dirs {
 		if !keep[dir] && !d.files[dir] && keep[path.Dir(dir)] {
 			d.touched[path.Dir(dir)] = true
 			if err := os.RemoveAll(filepath.Join(d.tmp, filepath.FromSlash(dir))); err != nil {

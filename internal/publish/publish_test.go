@@ -212,8 +212,14 @@ func build(t *testing.T, dest string, opts Options, files map[string]string) *Di
 	return d
 }
 
+// A recycled folder holds only what the new build wrote, whether prune
+// reads its folders or takes what warm listed.
 func TestRecycledFolderHoldsOnlyTheNewBuild(t *testing.T) {
-	for _, skip := range []bool{false, true} {
+	for _, c := range []struct{ skip, listed bool }{{false, false}, {true, false}, {false, true}, {true, true}} {
+		if c.listed && !warmable {
+			continue
+		}
+		skip := c.skip
 		root := t.TempDir()
 		dest := filepath.Join(root, "public")
 		build(t, dest, Options{SkipSame: skip}, map[string]string{
@@ -221,11 +227,23 @@ func TestRecycledFolderHoldsOnlyTheNewBuild(t *testing.T) {
 			"was-file": "f", "was-dir/index.html": "d", "keep/deep/x.js": "x"})
 		build(t, dest, Options{SkipSame: skip}, map[string]string{"index.html": "second"})
 		// The third build recycles the first one's folder.
-		d := build(t, dest, Options{SkipSame: skip}, map[string]string{
+		d, err := Open(dest, filepath.Join(root, "src"), Options{SkipSame: skip, NoWarm: !c.listed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.warming.Wait() // warm has listed the folder, when it runs
+		write(t, d, map[string]string{
 			"index.html": "third", "roles/b/index.html": "b", "was-file/index.html": "now a folder",
 			"was-dir": "now a file", "keep/deep/x.js": "x"})
+		if err := d.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		d.Wait()
 		if !d.recycled {
 			t.Fatalf("skip=%v: the third build did not recycle the first one's folder", skip)
+		}
+		if (d.listed != nil) != c.listed {
+			t.Fatalf("listed=%v: warm's listing is %v", c.listed, d.listed)
 		}
 		want := map[string]string{"index.html": "third", "roles/b/index.html": "b",
 			"was-file/index.html": "now a folder", "was-dir": "now a file", "keep/deep/x.js": "x", Marker: markerText}
