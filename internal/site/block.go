@@ -1,6 +1,7 @@
 package site
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -38,6 +39,14 @@ func Keep(s Store, b []byte) Block {
 		}
 	}
 	return Block{data: slices.Clone(b), size: len(b)}
+}
+
+// Held returns the block of b, held in memory as it is, not copied.
+func Held(b []byte) Block {
+	if len(b) == 0 {
+		return Block{}
+	}
+	return Block{data: b, size: len(b)}
 }
 
 // Stored returns the block of size bytes that r holds at off: one that an
@@ -80,6 +89,68 @@ func (k Block) move(s Store) Block {
 	}
 	return Block{store: s, off: off, size: k.size}
 }
+
+// ReadAll returns the bytes of every block, in the order given: those held
+// in memory as they are, those in a store read in as few calls as their
+// places allow. The blocks of a store are read in the order they lie in
+// it, and those no more than readGap apart by one call: a category page's
+// roles, say, whose questions were kept one after the other as the roles
+// were parsed. Each block's bytes are its own until it is read again.
+func ReadAll(blocks []Block) ([][]byte, error) {
+	out := make([][]byte, len(blocks))
+	// The blocks in stores, by store (in order of first use) and place.
+	var stores []io.ReaderAt
+	type place struct{ store, block int }
+	var order []place
+	for i, k := range blocks {
+		if k.store == nil {
+			out[i] = k.data
+			continue
+		}
+		s := slices.Index(stores, k.store)
+		if s < 0 {
+			s, stores = len(stores), append(stores, k.store)
+		}
+		order = append(order, place{s, i})
+	}
+	slices.SortFunc(order, func(a, b place) int {
+		if a.store != b.store {
+			return a.store - b.store
+		}
+		return cmp.Compare(blocks[a.block].off, blocks[b.block].off)
+	})
+	for len(order) > 0 {
+		// A run of blocks read by one call.
+		first := blocks[order[0].block]
+		start, end, n := first.off, first.off+int64(first.size), 1
+		for ; n < len(order) && order[n].store == order[0].store; n++ {
+			k := blocks[order[n].block]
+			if k.off > end+readGap {
+				break
+			}
+			end = max(end, k.off+int64(k.size))
+		}
+		buf := make([]byte, end-start)
+		if got, err := first.store.ReadAt(buf, start); got < len(buf) {
+			if err == nil || err == io.EOF {
+				err = io.ErrUnexpectedEOF // the store ends within a block
+			}
+			return nil, fmt.Errorf("%w: %w", ErrStore, err)
+		}
+		for _, o := range order[:n] {
+			k := blocks[o.block]
+			from := k.off - start
+			out[o.block] = buf[from : from+int64(k.size) : from+int64(k.size)]
+		}
+		order = order[n:]
+	}
+	return out, nil
+}
+
+// readGap is how many bytes apart two blocks may lie in a store and still
+// be read by one call of ReadAll: a read of a few kilobytes more costs less
+// than a call to the system.
+const readGap = 8 << 10
 
 // Window reads the blocks of a store a large piece at a time, where
 // Block.Bytes makes a call to the system for each: a pass over every

@@ -3,8 +3,10 @@ package site_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/guide-build/guide/internal/site"
@@ -94,5 +96,67 @@ func TestWindowReadFailure(t *testing.T) {
 	s.FailRead = false
 	if got, err := fresh.Bytes(k); err != nil || string(got) != "terms of a role" {
 		t.Errorf("after the failure: %q, %v", got, err)
+	}
+}
+
+// ReadAll gives every block, in the order asked, with one read for each run
+// of blocks that lie close together in a store, whatever the order asked.
+func TestReadAllGivesEveryBlock(t *testing.T) {
+	stores := []*sitetest.Store{{}, {}}
+	var blocks []site.Block
+	var want [][]byte
+	keep := func(s site.Store, b string) {
+		blocks, want = append(blocks, site.Keep(s, []byte(b))), append(want, []byte(b))
+	}
+	// Store 0: two runs, apart by more than ReadGap; store 1: one run,
+	// its blocks kept between store 0's.
+	for i := range 40 {
+		if i == 20 {
+			stores[0].Add(make([]byte, site.ReadGap+1)) // what other pages' roles keep
+		}
+		keep(stores[0], strings.Repeat(string(rune('a'+i%26)), 100+i))
+		if i%10 == 0 {
+			keep(stores[1], fmt.Sprintf("block %d of the other store", i))
+		}
+		if i%13 == 0 {
+			keep(nil, fmt.Sprintf("block %d in memory", i))
+		}
+		stores[0].Add([]byte("a gap of a role on no page here"))
+	}
+	blocks = append(blocks, blocks[3], site.Block{}) // asked twice; empty
+	want = append(want, want[3], nil)
+	// Asked in an order that is not the stores'.
+	r := rand.New(rand.NewPCG(3, 4))
+	r.Shuffle(len(blocks), func(i, j int) {
+		blocks[i], blocks[j] = blocks[j], blocks[i]
+		want[i], want[j] = want[j], want[i]
+	})
+	got, err := site.ReadAll(blocks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range blocks {
+		if !bytes.Equal(got[i], want[i]) {
+			t.Errorf("block %d: %q; want %q", i, got[i], want[i])
+		}
+		if !blocks[i].InMemory() && cap(got[i]) != len(got[i]) {
+			t.Errorf("block %d: capacity %d past its %d bytes: an append would write over its neighbour", i, cap(got[i]), len(got[i]))
+		}
+	}
+	if stores[0].Reads != 2 || stores[1].Reads != 1 {
+		t.Errorf("%d and %d reads; want 2 and 1", stores[0].Reads, stores[1].Reads)
+	}
+}
+
+func TestReadAllFailures(t *testing.T) {
+	s := &sitetest.Store{}
+	k := site.Keep(s, []byte("questions of a role"))
+	past := site.Stored(s, 10, 100) // runs past what the store holds
+	if _, err := site.ReadAll([]site.Block{k, past}); !errors.Is(err, site.ErrStore) || !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("a block past the end: %v; want ErrStore and io.ErrUnexpectedEOF", err)
+	}
+	s.FailRead = true
+	if _, err := site.ReadAll([]site.Block{k}); !errors.Is(err, site.ErrStore) || !strings.Contains(err.Error(), "input/output error") {
+		t.Errorf("a failing store: %v; want ErrStore and the cause", err)
 	}
 }

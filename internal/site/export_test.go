@@ -15,5 +15,6 @@ func (k Block) Offset() int64 { return k.off }
 // block it reads for.
 const (
 	WindowSize = windowSize
+	ReadGap    = readGap
 	WindowBack = windowBack
 )
