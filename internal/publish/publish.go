@@ -118,8 +118,11 @@ type Dir struct {
 	knownDirs map[string]bool
 	spare     string // the name of the known spare recycled: see Touched
 	// listed is what warm found in the recycled folder, when it listed
-	// all of it: prune need not read the folders again. Guarded by mu.
+	// all of it: prune need not read the folders again. moves are the
+	// folders Adopt renamed since, from and to, which the listing may
+	// name by their old names. Guarded by mu.
 	listed *listing
+	moves  [][2]string
 	// touched holds the folders whose entries this build may have
 	// changed; guarded by mu.
 	touched map[string]bool
@@ -218,14 +221,18 @@ func Open(dest, source string, opts Options) (*Dir, error) {
 	if d.recycled && warmable && !opts.NoWarm {
 		stop := make(chan struct{})
 		d.stopWarm = stop
-		d.warming.Add(1)
-		go func() {
-			defer d.warming.Done()
-			warm(d.tmp, opts.SkipSame, stop, func(l *listing) {
+		var listed func(*listing)
+		if d.known == nil { // a known spare is pruned without a listing
+			listed = func(l *listing) {
 				d.mu.Lock()
 				d.listed = l
 				d.mu.Unlock()
-			})
+			}
+		}
+		d.warming.Add(1)
+		go func() {
+			defer d.warming.Done()
+			warm(d.tmp, opts.SkipSame, stop, listed)
 		}()
 	}
 	return d, nil
@@ -243,10 +250,13 @@ func Open(dest, source string, opts Options) (*Dir, error) {
 // left alone: reading it again would cost four calls to the system a
 // file, tens of thousands of files, for nothing. Whether it is, a sample
 // of its files tells (see inCache).
+//
+// When listed is not nil, warm hands it what it found in dir, if it
+// listed all of it (see listing).
 func warm(dir string, whole bool, stop <-chan struct{}, listed func(*listing)) {
 	var names []string
 	l := &listing{dirs: map[string]bool{}}
-	complete := true
+	complete := listed != nil
 	filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
 		if err != nil {
 			complete = false
@@ -258,17 +268,17 @@ func warm(dir string, whole bool, stop <-chan struct{}, listed func(*listing)) {
 			return fs.SkipAll
 		default:
 		}
-		rel, err := filepath.Rel(dir, p)
-		if err != nil {
-			complete = false
-			return fs.SkipAll
-		}
-		switch rel = filepath.ToSlash(rel); {
-		case rel == ".":
-		case e.IsDir():
-			l.dirs[rel] = true
-		default:
-			l.files = append(l.files, rel)
+		if complete {
+			rel, err := filepath.Rel(dir, p)
+			switch rel = filepath.ToSlash(rel); {
+			case err != nil:
+				complete = false
+			case rel == ".":
+			case e.IsDir():
+				l.dirs[rel] = true
+			default:
+				l.files = append(l.files, rel)
+			}
 		}
 		if e.Type().IsRegular() {
 			names = append(names, p)
@@ -305,9 +315,36 @@ func warm(dir string, whole bool, stop <-chan struct{}, listed func(*listing)) {
 
 // listing is what a folder held: its files (anything not a folder) and its
 // folders, by slash path from the folder.
+//
+// warm lists a recycled folder while the build writes in it. A listing is
+// still whole: a listing of a folder gives every entry that is neither
+// added nor removed meanwhile, and the build removes from a recycled
+// folder only what is in the way of what it writes, which prune leaves
+// alone; and a folder renamed under the walk (see Adopt) makes the walk
+// fail to read it, so that the listing is not whole.
 type listing struct {
 	files []string
 	dirs  map[string]bool
+}
+
+// moved returns the listing with the folders moved, from and to, in
+// order, under their new names: a path listed before a move has its old
+// name, one listed after it its new one.
+func (l *listing) moved(moves [][2]string) (files []string, dirs map[string]bool) {
+	files, dirs = slices.Clone(l.files), make(map[string]bool, len(l.dirs))
+	for p := range l.dirs {
+		for _, m := range moves {
+			p = movedPath(p, m[0], m[1])
+		}
+		dirs[p] = true
+	}
+	for i, p := range files {
+		for _, m := range moves {
+			p = movedPath(p, m[0], m[1])
+		}
+		files[i] = p
+	}
+	return files, dirs
 }
 
 // cacheSamples is how many files inCache looks at.
@@ -691,7 +728,11 @@ func (d *Dir) Adopt(parent, name string) error {
 			if err := os.Rename(filepath.Join(dir, e.Name()), filepath.Join(dir, name)); err != nil {
 				return err
 			}
-			d.moveKnown(path.Join(parent, e.Name()), path.Join(parent, name))
+			from, to := path.Join(parent, e.Name()), path.Join(parent, name)
+			d.mu.Lock()
+			d.moves = append(d.moves, [2]string{from, to})
+			d.mu.Unlock()
+			d.moveKnown(from, to)
 			return nil
 		}
 	}
@@ -703,24 +744,26 @@ func (d *Dir) moveKnown(from, to string) {
 	if d.known == nil {
 		return
 	}
-	move := func(p string) string {
-		if p == from {
-			return to
-		}
-		if rest, ok := strings.CutPrefix(p, from+"/"); ok {
-			return to + "/" + rest
-		}
-		return p
-	}
 	known := make(map[string]FileInfo, len(d.known))
 	for p, fi := range d.known {
-		known[move(p)] = fi
+		known[movedPath(p, from, to)] = fi
 	}
 	dirs := make(map[string]bool, len(d.knownDirs))
 	for p := range d.knownDirs {
-		dirs[move(p)] = true
+		dirs[movedPath(p, from, to)] = true
 	}
 	d.known, d.knownDirs = known, dirs
+}
+
+// movedPath returns where p is once the folder from is moved to to.
+func movedPath(p, from, to string) string {
+	if p == from {
+		return to
+	}
+	if rest, ok := strings.CutPrefix(p, from+"/"); ok {
+		return to + "/" + rest
+	}
+	return p
 }
 
 // mkdir makes the folder dir (a slash path) in the working folder. In a
@@ -910,7 +953,8 @@ func (d *Dir) prune() error {
 	if d.listed != nil {
 		// Since warm listed the folder, only this build has written
 		// in it.
-		return d.pruneListed(keep, slices.Values(d.listed.files), d.listed.dirs)
+		files, dirs := d.listed.moved(d.moves)
+		return d.pruneListed(keep, slices.Values(files), dirs)
 	}
 	// Folders are read on every core: a large site has ten thousand.
 	var g errgroup.Group

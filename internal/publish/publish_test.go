@@ -7,6 +7,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -345,41 +346,67 @@ func TestAbortKeepsTheRecycledFolderAsSpare(t *testing.T) {
 	}
 }
 
+// Adopt renames the older version's folder, and prune then deletes what
+// the build did not write in it, whether it reads the folders or takes
+// what warm listed before the rename.
 func TestAdoptRenamesTheOlderVersionFolder(t *testing.T) {
-	root := t.TempDir()
-	dest := filepath.Join(root, "public")
-	v1 := map[string]string{"search/meta.js": "v1", "search/v1/a.js": "same", "search/v1/old.js": "gone"}
-	build(t, dest, Options{SkipSame: true}, v1)
-	first, err := os.Stat(filepath.Join(dest, "search/v1/a.js"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	build(t, dest, Options{SkipSame: true}, map[string]string{"search/meta.js": "v2", "search/v2/a.js": "same"})
-	// The third build recycles the first one's folder, and adopts its
-	// search/v1 as search/v3.
-	d, err := Open(dest, filepath.Join(root, "src"), Options{SkipSame: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := d.Adopt("search", "v3"); err != nil {
-		t.Fatal(err)
-	}
-	write(t, d, map[string]string{"search/meta.js": "v3", "search/v3/a.js": "same", "search/v3/new.js": "new"})
-	if err := d.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	got := publishtest.Tree(t, dest)
-	want := map[string]string{"search/meta.js": "v3", "search/v3/a.js": "same", "search/v3/new.js": "new", Marker: markerText}
-	if len(got) != len(want) {
-		t.Errorf("got %v; want %v", got, want)
-	}
-	for k, v := range want {
-		if got[k] != v {
-			t.Errorf("%s = %q; want %q", k, got[k], v)
+	for _, listed := range []bool{false, true} {
+		if listed && !warmable {
+			continue
+		}
+		root := t.TempDir()
+		dest := filepath.Join(root, "public")
+		v1 := map[string]string{"search/meta.js": "v1", "search/v1/a.js": "same", "search/v1/old.js": "gone", "search/v1/r/1.js": "gone too"}
+		build(t, dest, Options{SkipSame: true}, v1)
+		first, err := os.Stat(filepath.Join(dest, "search/v1/a.js"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		build(t, dest, Options{SkipSame: true}, map[string]string{"search/meta.js": "v2", "search/v2/a.js": "same"})
+		// The third build recycles the first one's folder, and adopts its
+		// search/v1 as search/v3.
+		d, err := Open(dest, filepath.Join(root, "src"), Options{SkipSame: true, NoWarm: !listed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.warming.Wait() // warm has listed the folder, when it runs
+		if err := d.Adopt("search", "v3"); err != nil {
+			t.Fatal(err)
+		}
+		write(t, d, map[string]string{"search/meta.js": "v3", "search/v3/a.js": "same", "search/v3/new.js": "new"})
+		if err := d.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		if (d.listed != nil) != listed {
+			t.Fatalf("listed=%v: warm's listing is %v", listed, d.listed)
+		}
+		got := publishtest.Tree(t, dest)
+		want := map[string]string{"search/meta.js": "v3", "search/v3/a.js": "same", "search/v3/new.js": "new", Marker: markerText}
+		if !maps.Equal(got, want) {
+			t.Errorf("listed=%v: got %v; want %v", listed, got, want)
+		}
+		if info, err := os.Stat(filepath.Join(dest, "search/v3/a.js")); err != nil || !os.SameFile(info, first) {
+			t.Errorf("listed=%v: search/v3/a.js is a new file; want the first build's search/v1/a.js, renamed with its folder", listed)
 		}
 	}
-	if info, err := os.Stat(filepath.Join(dest, "search/v3/a.js")); err != nil || !os.SameFile(info, first) {
-		t.Errorf("search/v3/a.js is a new file; want the first build's search/v1/a.js, renamed with its folder")
+}
+
+// A listing made before a folder moved names it by its old name, one
+// made after by its new name: both come out under the new.
+func TestListingMoved(t *testing.T) {
+	l := &listing{
+		files: []string{"index.html", "search/v1/a.js", "search/v1/r/1.js", "search/v3/b.js", "search/v10/c.js", "search/v1"},
+		dirs:  map[string]bool{"search": true, "search/v1": true, "search/v1/r": true, "search/v10": true},
+	}
+	files, dirs := l.moved([][2]string{{"search/v1", "search/v3"}})
+	if want := []string{"index.html", "search/v3/a.js", "search/v3/r/1.js", "search/v3/b.js", "search/v10/c.js", "search/v3"}; !slices.Equal(files, want) {
+		t.Errorf("files %v; want %v", files, want)
+	}
+	if want := map[string]bool{"search": true, "search/v3": true, "search/v3/r": true, "search/v10": true}; !maps.Equal(dirs, want) {
+		t.Errorf("folders %v; want %v", dirs, want)
+	}
+	if l.files[1] != "search/v1/a.js" || !l.dirs["search/v1"] {
+		t.Error("moved changed the listing itself")
 	}
 }
 
