@@ -6,6 +6,8 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/guide-build/guide/internal/eintr"
 )
 
 // wfile is a file Put writes, through the system's calls themselves: an
@@ -24,28 +26,16 @@ func openWrite(name string, create bool) (wfile, error) {
 	if create {
 		flags = syscall.O_WRONLY | syscall.O_CREAT | syscall.O_TRUNC | syscall.O_CLOEXEC
 	}
-	fd, err := retry(func() (int, error) { return syscall.Open(name, flags, 0o644) })
+	fd, err := eintr.Retry(func() (int, error) { return syscall.Open(name, flags, 0o644) })
 	if err != nil {
 		return wfile{}, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
 	return wfile{fd: fd, name: name}, nil
 }
 
-// retry calls fn again for as long as a signal interrupts it (EINTR), as
-// the os package does: a file system such as NFS or FUSE may be
-// interrupted.
-func retry[T any](fn func() (T, error)) (T, error) {
-	for {
-		v, err := fn()
-		if err != syscall.EINTR {
-			return v, err
-		}
-	}
-}
-
 // Read reads on from where the last read stopped, as holds needs.
 func (f wfile) Read(b []byte) (int, error) {
-	n, err := retry(func() (int, error) { return syscall.Read(f.fd, b) })
+	n, err := eintr.Retry(func() (int, error) { return syscall.Read(f.fd, b) })
 	switch {
 	case err != nil:
 		return 0, &fs.PathError{Op: "read", Path: f.name, Err: err}
@@ -59,7 +49,7 @@ func (f wfile) Read(b []byte) (int, error) {
 func (f wfile) WriteAt(b []byte, off int64) (int, error) {
 	done := 0
 	for done < len(b) {
-		n, err := retry(func() (int, error) { return syscall.Pwrite(f.fd, b[done:], off+int64(done)) })
+		n, err := eintr.Retry(func() (int, error) { return syscall.Pwrite(f.fd, b[done:], off+int64(done)) })
 		if err != nil {
 			return done, &fs.PathError{Op: "write", Path: f.name, Err: err}
 		}
@@ -73,7 +63,7 @@ func (f wfile) WriteAt(b []byte, off int64) (int, error) {
 
 // Truncate sets the file's size.
 func (f wfile) Truncate(size int64) error {
-	if _, err := retry(func() (struct{}, error) { return struct{}{}, syscall.Ftruncate(f.fd, size) }); err != nil {
+	if _, err := eintr.Retry(func() (struct{}, error) { return struct{}{}, syscall.Ftruncate(f.fd, size) }); err != nil {
 		return &fs.PathError{Op: "truncate", Path: f.name, Err: err}
 	}
 	return nil
@@ -114,7 +104,7 @@ func warmFile(name string, whole bool, page []byte) {
 	defer syscall.Close(fd)
 	if whole {
 		for {
-			if n, err := retry(func() (int, error) { return syscall.Read(fd, page) }); err != nil || n <= 0 {
+			if n, err := eintr.Retry(func() (int, error) { return syscall.Read(fd, page) }); err != nil || n <= 0 {
 				return
 			}
 		}
@@ -149,7 +139,7 @@ func cachedFile(name string, whole bool, page []byte) bool {
 		offs = append(offs, 0)
 	}
 	for _, off := range offs {
-		n, err := retry(func() (int, error) { return unix.Preadv2(fd, [][]byte{page}, off, unix.RWF_NOWAIT) })
+		n, err := eintr.Retry(func() (int, error) { return unix.Preadv2(fd, [][]byte{page}, off, unix.RWF_NOWAIT) })
 		if err != nil || n <= 0 {
 			return false
 		}

@@ -6,6 +6,8 @@ import (
 	"path"
 	"syscall"
 	"time"
+
+	"github.com/guide-build/guide/internal/eintr"
 )
 
 func newDir(dir string, osfs fs.FS) fs.FS { return dirFS{dir: dir, os: osfs} }
@@ -14,7 +16,7 @@ func newDir(dir string, osfs fs.FS) fs.FS { return dirFS{dir: dir, os: osfs} }
 // anything else as a file of its own.
 func (d dirFS) open(name string) (fs.File, error) {
 	full := d.dir + "/" + name
-	fd, err := retry(func() (int, error) {
+	fd, err := eintr.Retry(func() (int, error) {
 		return syscall.Open(full, syscall.O_RDONLY|syscall.O_CLOEXEC|syscall.O_NONBLOCK, 0)
 	})
 	if err != nil {
@@ -30,17 +32,6 @@ func (d dirFS) open(name string) (fs.File, error) {
 		return d.os.Open(name)
 	}
 	return f, nil
-}
-
-// retry calls fn again for as long as a signal interrupts it (EINTR), as
-// the os package does.
-func retry[T any](fn func() (T, error)) (T, error) {
-	for {
-		v, err := fn()
-		if err != syscall.EINTR {
-			return v, err
-		}
-	}
 }
 
 // file is a file that is not a folder, read through the system's calls
@@ -65,7 +56,7 @@ func (f *file) Read(b []byte) (int, error) {
 	if len(b) == 0 {
 		return 0, nil
 	}
-	n, err := retry(func() (int, error) { return syscall.Read(f.fd, b) })
+	n, err := eintr.Retry(func() (int, error) { return syscall.Read(f.fd, b) })
 	switch {
 	case err != nil:
 		return 0, &fs.PathError{Op: "read", Path: f.name, Err: err}
