@@ -10,7 +10,12 @@ import (
 	"github.com/guide-build/guide/internal/eintr"
 )
 
-func newDir(dir string, osfs fs.FS) fs.FS { return dirFS{dir: dir, os: osfs} }
+func newDir(dir string, osfs fs.FS) fs.FS {
+	if dir == "" {
+		return osfs // which refuses every name, as it must
+	}
+	return dirFS{dir: dir, os: osfs}
+}
 
 // open opens the file at name, a valid path: a folder as os.DirFS does,
 // anything else as a file of its own.
@@ -52,6 +57,9 @@ func (f *file) Stat() (fs.FileInfo, error) {
 func (f *file) Read(b []byte) (int, error) {
 	if f.fd < 0 {
 		return 0, &fs.PathError{Op: "read", Path: f.name, Err: fs.ErrClosed}
+	}
+	if f.st.Mode&syscall.S_IFMT != syscall.S_IFREG {
+		return 0, &fs.PathError{Op: "read", Path: f.name, Err: ErrNotRegular}
 	}
 	if len(b) == 0 {
 		return 0, nil

@@ -11,13 +11,19 @@
 // are os.DirFS's own.
 //
 // A FIFO is opened without waiting for a writer, where os.DirFS would
-// wait for ever; its Stat says what it is, so that a reader can refuse it.
+// wait for ever, and its Stat says what it is; reading anything but a
+// regular file (a FIFO, a device) fails with ErrNotRegular, where it
+// would wait, or never end. Neither has a place among a guide's sources.
 package sourcefs
 
 import (
+	"errors"
 	"io/fs"
 	"os"
 )
+
+// ErrNotRegular is the error of reading what is not a regular file.
+var ErrNotRegular = errors.New("not a regular file")
 
 // Dir returns the tree of files under the folder dir, as os.DirFS(dir)
 // does.

@@ -2,6 +2,7 @@ package sourcefs
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -120,6 +121,30 @@ func TestDirErrors(t *testing.T) {
 	}
 }
 
+// A device read through a link, which would never end, is refused.
+func TestDirRefusesToReadADevice(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("os.DirFS reads it here")
+	}
+	dir := t.TempDir()
+	if err := os.Symlink("/dev/zero", filepath.Join(dir, "zero.md")); err != nil {
+		t.Fatal(err)
+	}
+	_, err := fs.ReadFile(Dir(dir), "zero.md")
+	var pe *fs.PathError
+	if !errors.Is(err, ErrNotRegular) || !errors.As(err, &pe) || pe.Op != "read" || pe.Path != "zero.md" {
+		t.Errorf("reading /dev/zero: %v; want read zero.md: ErrNotRegular", err)
+	}
+}
+
+// An empty root is refused, as os.DirFS refuses it, not taken for the
+// system's root.
+func TestDirOfNoFolder(t *testing.T) {
+	if _, err := fs.ReadFile(Dir(""), "etc/hostname"); err == nil {
+		t.Error("Dir(\"\") read etc/hostname")
+	}
+}
+
 // A FIFO among the sources is opened at once, not when a writer comes, and
 // says what it is.
 func TestDirOpensAFIFOWithoutWaiting(t *testing.T) {
@@ -137,6 +162,9 @@ func TestDirOpensAFIFOWithoutWaiting(t *testing.T) {
 			var info fs.FileInfo
 			if info, err = f.Stat(); err == nil && info.Mode().Type() != fs.ModeNamedPipe {
 				err = errors.New("its mode is " + info.Mode().String())
+			}
+			if _, rerr := f.Read(make([]byte, 1)); err == nil && !errors.Is(rerr, ErrNotRegular) {
+				err = fmt.Errorf("reading it: %v; want ErrNotRegular", rerr)
 			}
 			f.Close()
 		}
