@@ -135,8 +135,9 @@ func (p *Page) CategoryRoles() []CategoryRole {
 // concurrent use: a page is rendered by one goroutine.
 type pageRefs struct {
 	roles []*site.Entry
-	from  int      // the first role of the chunk read
-	data  [][]byte // the chunk's roles' questions, or nil
+	from  int      // the first role of the chunk read last
+	data  [][]byte // its roles' questions, one for each; nil if it failed
+	n     int      // its roles
 }
 
 // refsChunk is how many roles' questions a page holds at once: a guide
@@ -146,18 +147,17 @@ const refsChunk = 256
 // get returns the questions of role i of the page, read with its chunk's.
 func (pr *pageRefs) get(i int) site.Refs {
 	e := pr.roles[i]
-	if i < pr.from || i >= pr.from+len(pr.data) {
-		from := i / refsChunk * refsChunk
-		blocks := make([]site.Block, 0, refsChunk)
-		for _, e := range pr.roles[from:min(from+refsChunk, len(pr.roles))] {
-			blocks = append(blocks, e.Refs.Block)
+	if i < pr.from || i >= pr.from+pr.n {
+		pr.from = i / refsChunk * refsChunk
+		pr.n = min(refsChunk, len(pr.roles)-pr.from)
+		blocks := make([]site.Block, pr.n)
+		for j, e := range pr.roles[pr.from : pr.from+pr.n] {
+			blocks[j] = e.Refs.Block
 		}
-		data, err := site.ReadAll(blocks)
-		if err != nil {
-			pr.data = nil
-			return e.Refs // read on its own, which says what failed
-		}
-		pr.from, pr.data = from, data
+		pr.data, _ = site.ReadAll(blocks)
+	}
+	if pr.data == nil {
+		return e.Refs // read on its own, which says what failed
 	}
 	return site.NewRefs(e.Refs.Counts(), site.Held(pr.data[i-pr.from]))
 }

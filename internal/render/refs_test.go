@@ -2,8 +2,11 @@ package render
 
 import (
 	"bytes"
+	"errors"
+	"io"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/guide-build/guide"
@@ -56,5 +59,18 @@ func TestCategoryPagesReadQuestionsByChunk(t *testing.T) {
 		if !shuffled && store.Reads != chunks {
 			t.Errorf("%d reads for %d chunks of roles kept in page order; want one each", store.Reads, chunks)
 		}
+		// A store that fails: the page fails, with the store's error.
+		store.FailRead = true
+		for _, p := range SitePages(s) {
+			if p.Kind != "category" {
+				continue
+			}
+			p.theme, p.root = theme, site.Root(p.Path)
+			err := theme.pages["category"].ExecuteTemplate(io.Discard, "base.html", p)
+			if !errors.Is(err, site.ErrStore) || !strings.Contains(err.Error(), "input/output error") {
+				t.Errorf("%s from a failing store: %v; want site.ErrStore and the cause", p.Path, err)
+			}
+		}
+		store.FailRead = false
 	}
 }

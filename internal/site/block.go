@@ -99,6 +99,7 @@ func (k Block) move(s Store) Block {
 func ReadAll(blocks []Block) ([][]byte, error) {
 	out := make([][]byte, len(blocks))
 	// The blocks in stores, by store (in order of first use) and place.
+	// Stores are told apart with ==: each is a pointer.
 	var stores []io.ReaderAt
 	type place struct{ store, block int }
 	var order []place
