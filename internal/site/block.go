@@ -132,11 +132,8 @@ func ReadAll(blocks []Block) ([][]byte, error) {
 			end = max(end, k.off+int64(k.size))
 		}
 		buf := make([]byte, end-start)
-		if got, err := first.store.ReadAt(buf, start); got < len(buf) {
-			if err == nil || err == io.EOF {
-				err = io.ErrUnexpectedEOF // the store ends within a block
-			}
-			return nil, fmt.Errorf("%w: %w", ErrStore, err)
+		if _, err := readAtLeast(first.store, buf, start, len(buf)); err != nil {
+			return nil, err
 		}
 		for _, o := range order[:n] {
 			k := blocks[o.block]
@@ -146,6 +143,20 @@ func ReadAll(blocks []Block) ([][]byte, error) {
 		order = order[n:]
 	}
 	return out, nil
+}
+
+// readAtLeast reads buf from r at off, and returns how many bytes it read:
+// at least need, or an error of ErrStore, io.ErrUnexpectedEOF where the
+// store ends before.
+func readAtLeast(r io.ReaderAt, buf []byte, off int64, need int) (int, error) {
+	got, err := r.ReadAt(buf, off)
+	if got < need {
+		if err == nil || err == io.EOF {
+			err = io.ErrUnexpectedEOF // the store ends within a block
+		}
+		return got, fmt.Errorf("%w: %w", ErrStore, err)
+	}
+	return got, nil
 }
 
 // readGap is how many bytes apart two blocks may lie in a store and still
@@ -208,13 +219,10 @@ func (w *Window) Bytes(k Block) ([]byte, error) {
 	start, end := max(k.off-windowBack, 0), k.off+int64(k.size)
 	n := max(windowSize, int(end-start))
 	p.buf = slices.Grow(p.buf[:0], n)[:n]
-	got, err := k.store.ReadAt(p.buf, start)
-	if got < int(end-start) {
+	got, err := readAtLeast(k.store, p.buf, start, int(end-start))
+	if err != nil {
 		p.from, p.buf = nil, p.buf[:0]
-		if err == nil || err == io.EOF {
-			err = io.ErrUnexpectedEOF // the store ends within the block
-		}
-		return nil, fmt.Errorf("%w: %w", ErrStore, err)
+		return nil, err
 	}
 	p.from, p.off, p.buf = k.store, start, p.buf[:got]
 	b, _ := p.holds(k)
