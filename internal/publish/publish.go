@@ -331,6 +331,9 @@ type listing struct {
 // order, under their new names: a path listed before a move has its old
 // name, one listed after it its new one.
 func (l *listing) moved(moves [][2]string) (files []string, dirs map[string]bool) {
+	if len(moves) == 0 {
+		return l.files, l.dirs
+	}
 	files, dirs = slices.Clone(l.files), make(map[string]bool, len(l.dirs))
 	for p := range l.dirs {
 		for _, m := range moves {
